@@ -1,0 +1,92 @@
+"""TechPulse, the news site of CodeDote Technologies."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from techpulse import config as settings
+from techpulse.extensions import csrf, db, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application: paths → config → extensions → blueprints → errors → CLI."""
+    config = dict(config or {})
+    instance_path = Path(
+        config.pop("INSTANCE_PATH", None)
+        or os.environ.get("TECHPULSE_INSTANCE_PATH")
+        or PROJECT_ROOT / "instance"
+    ).resolve()
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    configure(app, instance_path, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_templating(app)
+    register_cli(app)
+    return app
+
+
+def configure(app: Flask, instance_path: Path, overrides: Mapping[str, Any]) -> None:
+    """Layer the configuration: defaults, instance/config.py, environment, explicit overrides."""
+    app.config.update(settings.defaults(instance_path))
+    app.config.from_pyfile(str(instance_path / "config.py"), silent=True)
+    app.config.update(settings.from_environment(os.environ))
+    app.config.update(overrides)
+    app.config["SQLALCHEMY_DATABASE_URI"] = settings.normalise_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = settings.instance_secret_key(instance_path)
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extension objects to this app."""
+    from techpulse import database
+    from techpulse.services.accounts import user_for_session
+
+    db.init_app(app)
+    database.register(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(user_for_session)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount each feature's routes and the site-wide error and header handlers."""
+    from techpulse import errors, security
+    from techpulse.blog.routes import bp as blog_bp
+    from techpulse.blog.uploads import bp as media_bp
+    from techpulse.company.routes import bp as company_bp
+
+    app.register_blueprint(blog_bp)
+    app.register_blueprint(company_bp)
+    app.register_blueprint(media_bp)
+    errors.register(app)
+    security.register(app)
+
+
+def register_templating(app: Flask) -> None:
+    """Template globals and filters."""
+    from techpulse import templating
+
+    templating.register(app)
+
+
+def register_cli(app: Flask) -> None:
+    """The ``flask`` commands."""
+    from techpulse import cli
+
+    cli.register(app)

@@ -1,0 +1,1 @@
+"""Public reading: home, articles, archives."""

@@ -1,0 +1,76 @@
+"""Public pages: home, article, category, tag and author archives."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
+from werkzeug.wrappers import Response
+
+from techpulse.pagination import ensure_page_exists, requested_page
+from techpulse.services import articles
+
+bp = Blueprint("blog", __name__)
+
+
+def _per_page() -> int:
+    return current_app.config["PER_PAGE"]
+
+
+@bp.get("/")
+def home() -> str:
+    """The featured story as a hero, then the latest stories as cards."""
+    page = requested_page()
+    hero = articles.featured_article() if page == 1 else None
+    listing = articles.published_articles(
+        page, _per_page(), exclude_id=hero.id if hero else None
+    )
+    ensure_page_exists(listing)
+    return render_template("blog/home.html", hero=hero, listing=listing)
+
+
+@bp.get("/articles/<slug>")
+def article(slug: str) -> str | Response:
+    """One story with its banner, sharing, sidebar, neighbours and related stories."""
+    found = articles.article_by_slug(slug)
+    if found.redirect_to:
+        return redirect(url_for("blog.article", slug=found.redirect_to), 301)
+    if found.article is None:
+        abort(404)
+    story = found.article
+    older, newer = articles.adjacent_articles(story)
+    return render_template(
+        "blog/article.html",
+        article=story,
+        older=older,
+        newer=newer,
+        related=articles.related_articles(story),
+        recent=articles.recent_articles(5),
+    )
+
+
+@bp.get("/category/<slug>")
+def category(slug: str) -> str:
+    """Stories in one category."""
+    found = articles.category_by_slug(slug) or abort(404)
+    listing = articles.published_articles(requested_page(), _per_page(), category=found)
+    return _archive(listing, kind="Category", name=found.name, description=found.description)
+
+
+@bp.get("/tag/<slug>")
+def tag(slug: str) -> str:
+    """Stories with one tag."""
+    found = articles.tag_by_slug(slug) or abort(404)
+    listing = articles.published_articles(requested_page(), _per_page(), tag=found)
+    return _archive(listing, kind="Tag", name=found.name)
+
+
+@bp.get("/author/<slug>")
+def author(slug: str) -> str:
+    """Stories by one author, with their bio."""
+    found = articles.author_by_slug(slug) or abort(404)
+    listing = articles.published_articles(requested_page(), _per_page(), author=found)
+    return _archive(listing, kind="Author", name=found.name, description=found.bio)
+
+
+def _archive(listing, **heading: str) -> str:  # noqa: ANN001
+    ensure_page_exists(listing)
+    return render_template("blog/archive.html", listing=listing, **heading)

@@ -1,0 +1,80 @@
+"""Configuration: defaults here, then instance/config.py, then TECHPULSE_* environment."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "TECHPULSE_"
+
+
+def defaults(instance_path: Path) -> dict[str, Any]:
+    """Return the built-in defaults, which place all state under ``instance_path``."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance_path / 'techpulse.sqlite'}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_RECORD_QUERIES": False,
+        "UPLOAD_FOLDER": str(instance_path / "uploads"),
+        "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+        "TIMEZONE": "Asia/Kolkata",
+        "SITE_URL": "",
+        "PER_PAGE": 10,
+        "REDIS_URL": "",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+    }
+
+
+def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
+    """Read ``TECHPULSE_*`` variables; values that parse as JSON (numbers, booleans) are typed."""
+    config: dict[str, Any] = {}
+    for name, raw in environ.items():
+        if not name.startswith(ENV_PREFIX):
+            continue
+        key = name.removeprefix(ENV_PREFIX)
+        if key == "DATABASE_URL":
+            key = "SQLALCHEMY_DATABASE_URI"
+        try:
+            config[key] = json.loads(raw)
+        except ValueError:
+            config[key] = raw
+    if isinstance(config.get("SQLALCHEMY_DATABASE_URI"), str):
+        config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
+            config["SQLALCHEMY_DATABASE_URI"]
+        )
+    return config
+
+
+def normalise_database_url(url: str) -> str:
+    """Make ``postgres://`` and ``postgresql://`` URLs use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def instance_secret_key(instance_path: Path) -> str:
+    """Return the secret key kept in ``instance/secret_key``, creating it (mode 0600) once."""
+    path = instance_path / "secret_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        # Write a private temp file, then link it into place: atomic, and two worker
+        # processes starting together end up sharing whichever key was linked first.
+        temp = instance_path / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            pass
+        finally:
+            temp.unlink()
+    return path.read_text().strip()

@@ -1,0 +1,43 @@
+"""Every error page, from one handler, in the site's own layout."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, render_template
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from techpulse.extensions import db
+
+MESSAGES = {
+    400: ("Bad request", "The request could not be understood. Please go back and try again."),
+    403: ("Not allowed", "You do not have permission to open this page."),
+    404: ("Page not found", "We could not find that page. It may have moved or never existed."),
+    405: ("Method not allowed", "This address does not accept that kind of request."),
+    413: ("Too large", "What you sent is larger than we accept."),
+    429: ("Too many requests", "You have tried that too often. Please wait a while and retry."),
+    500: ("Something went wrong", "Our server hit an error. It has been logged; please retry."),
+}
+
+
+def register(app: Flask) -> None:
+    """Render HTTP errors and unexpected exceptions with templates/errors/error.html."""
+    app.register_error_handler(HTTPException, render_error)
+    app.register_error_handler(Exception, render_unexpected)
+
+
+def render_error(error: HTTPException) -> tuple[str, int, dict[str, str]]:
+    """Render an HTTP error page with the same status code."""
+    code = error.code or 500
+    title, message = MESSAGES.get(code, (error.name, error.description or ""))
+    headers = dict(error.get_headers()) if code in (405, 429) else {}
+    headers.pop("Content-Type", None)
+    html = render_template("errors/error.html", code=code, title=title, message=message)
+    return html, code, headers
+
+
+def render_unexpected(error: Exception) -> tuple[str, int, dict[str, str]]:
+    """Roll back the failed transaction and show the 500 page (the exception is logged)."""
+    if isinstance(error, HTTPException):
+        return render_error(error)
+    db.session.rollback()
+    current_app.logger.exception("Unhandled exception", exc_info=error)
+    return render_error(InternalServerError())

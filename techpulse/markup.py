@@ -1,0 +1,86 @@
+"""The only place text becomes HTML: Markdown to allow-listed HTML, excerpts, reading time."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from html import unescape
+
+import nh3
+from markdown_it import MarkdownIt
+
+WORDS_PER_MINUTE = 220
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "figcaption", "figure",
+    "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "mark", "ol", "p",
+    "pre", "s", "small", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead",
+    "tr", "u", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "ol": {"start"},
+    "td": {"align"},
+    "th": {"align"},
+}
+ALLOWED_SCHEMES = {"http", "https", "mailto"}
+
+_markdown = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": True})
+_markdown.enable(["table", "strikethrough"])
+_TAGS = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What a Markdown body becomes when it is saved."""
+
+    html: str
+    text: str
+    reading_minutes: int
+
+
+def render_markdown(source: str) -> Rendered:
+    """Render Markdown to sanitized HTML, with its plain text and reading time."""
+    tokens = _markdown.parse(source or "")
+    for token in tokens:
+        # The page title is the only <h1>: body headings start one level down.
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+    html = sanitize_html(_markdown.renderer.render(tokens, _markdown.options, {}))
+    text = html_to_text(html)
+    return Rendered(html=html, text=text, reading_minutes=reading_minutes(text))
+
+
+def sanitize_html(html: str) -> str:
+    """Keep only allow-listed tags, attributes and URL schemes; make links safe to follow."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def html_to_text(html: str) -> str:
+    """Plain text of an HTML fragment, whitespace folded."""
+    return _SPACE.sub(" ", unescape(_TAGS.sub(" ", html))).strip()
+
+
+def reading_minutes(text: str) -> int:
+    """Minutes to read ``text`` at a steady pace; at least one."""
+    return max(1, math.ceil(len(text.split()) / WORDS_PER_MINUTE))
+
+
+def excerpt(text: str, limit: int = 200) -> str:
+    """Cut ``text`` at a word boundary to at most ``limit`` characters, with an ellipsis."""
+    text = _SPACE.sub(" ", text).strip()
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,.;:—-")
+    return cut + "…"

@@ -1,0 +1,155 @@
+"""Articles and what they are filed under; static pages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, Column, ForeignKey, Index, String, Table, Text, and_
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from techpulse.clock import utcnow
+from techpulse.extensions import db
+from techpulse.models.accounts import User
+from techpulse.models.media import Image
+from techpulse.models.types import UTCDateTime
+
+
+class Status(StrEnum):
+    """Where an article is in its life."""
+
+    DRAFT = "draft"
+    REVIEW = "review"
+    SCHEDULED = "scheduled"
+    PUBLISHED = "published"
+
+
+article_tags = Table(
+    "article_tags",
+    db.metadata,
+    Column("article_id", ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Category(db.Model):
+    """A section of the site, shown in the header navigation and as the article badge."""
+
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0, index=True)
+
+    def __repr__(self) -> str:
+        return f"<Category {self.slug}>"
+
+
+class Tag(db.Model):
+    """A free keyword; an article has any number of them."""
+
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+
+    def __repr__(self) -> str:
+        return f"<Tag {self.slug}>"
+
+
+class Article(db.Model):
+    """A news story. Its HTML, excerpt and reading time are derived once, when it is saved."""
+
+    __tablename__ = "articles"
+    __table_args__ = (Index("ix_articles_status_published_at", "status", "published_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    excerpt: Mapped[str] = mapped_column(String(500), default="")
+    body_md: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    reading_minutes: Mapped[int] = mapped_column(default=1)
+    status: Mapped[str] = mapped_column(String(16), default=Status.DRAFT.value)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, index=True
+    )
+    featured: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    seo_title: Mapped[str] = mapped_column(String(120), default="")
+    seo_description: Mapped[str] = mapped_column(String(300), default="")
+
+    category_id: Mapped[int] = mapped_column(
+        ForeignKey("categories.id", ondelete="RESTRICT"), index=True
+    )
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    banner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("images.id", ondelete="RESTRICT"), index=True
+    )
+
+    category: Mapped[Category] = relationship(lazy="raise_on_sql")
+    author: Mapped[User] = relationship(lazy="raise_on_sql")
+    banner: Mapped[Image | None] = relationship(lazy="raise_on_sql")
+    tags: Mapped[list[Tag]] = relationship(
+        secondary=article_tags, order_by=Tag.name, lazy="raise_on_sql"
+    )
+
+    @classmethod
+    def live(cls, now: datetime | None = None):  # noqa: ANN206 - SQL expression
+        """SQL condition for "the public may see this": published, or scheduled and due."""
+        return and_(
+            cls.status.in_((Status.PUBLISHED.value, Status.SCHEDULED.value)),
+            cls.published_at <= (now or utcnow()),
+        )
+
+    def is_live(self, now: datetime | None = None) -> bool:
+        """Python twin of :meth:`live` for an article already loaded."""
+        return (
+            self.status in (Status.PUBLISHED, Status.SCHEDULED)
+            and self.published_at is not None
+            and self.published_at <= (now or utcnow())
+        )
+
+    @property
+    def display_title(self) -> str:
+        """The title used in <title> and social cards."""
+        return self.seo_title or self.title
+
+    @property
+    def meta_description(self) -> str:
+        return self.seo_description or self.excerpt
+
+    def __repr__(self) -> str:
+        return f"<Article {self.slug}>"
+
+
+class SlugRedirect(db.Model):
+    """An article's former slug, answered with a 301 to its current URL."""
+
+    __tablename__ = "slug_redirects"
+
+    old_slug: Mapped[str] = mapped_column(String(200), primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+
+
+class Page(db.Model):
+    """A static page such as About, written in Markdown and stored with its HTML."""
+
+    __tablename__ = "pages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body_md: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    seo_description: Mapped[str] = mapped_column(String(300), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Page {self.slug}>"

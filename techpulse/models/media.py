@@ -1,0 +1,52 @@
+"""Uploaded images and their generated variants."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from techpulse.clock import utcnow
+from techpulse.extensions import db
+from techpulse.models.accounts import User
+from techpulse.models.types import UTCDateTime
+
+
+class Image(db.Model):
+    """An image stored under a random key, with the responsive variants made at upload."""
+
+    __tablename__ = "images"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    alt_text: Mapped[str] = mapped_column(String(300))
+    original_name: Mapped[str] = mapped_column(String(255), default="")
+    format: Mapped[str] = mapped_column(String(8))
+    width: Mapped[int]
+    height: Mapped[int]
+    # [{"file", "width", "height", "format", "bytes", "kind"}]; written once, at upload.
+    variants: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    uploaded_by: Mapped[User | None] = relationship()
+
+    def of_kind(self, kind: str, fmt: str | None = None) -> list[dict[str, Any]]:
+        """Variants of one kind (and format), narrowest first."""
+        found = [
+            v for v in self.variants if v["kind"] == kind and (fmt is None or v["format"] == fmt)
+        ]
+        return sorted(found, key=lambda v: v["width"])
+
+    @property
+    def fallback_format(self) -> str:
+        """The non-WebP format of the responsive variants (JPEG, or PNG for transparency)."""
+        formats = {v["format"] for v in self.of_kind("responsive")} - {"webp"}
+        return formats.pop() if formats else "jpeg"
+
+    def __repr__(self) -> str:
+        return f"<Image {self.key}>"

@@ -1,0 +1,1 @@
+"""Business rules: every query and write the views need lives in these modules."""

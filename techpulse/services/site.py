@@ -1,0 +1,23 @@
+"""Site settings and static pages."""
+
+from __future__ import annotations
+
+from flask import g
+from sqlalchemy import select
+
+from techpulse.extensions import db
+from techpulse.models import Page, SiteSettings
+
+
+def site_settings() -> SiteSettings:
+    """The site settings row, loaded once per request; defaults if none was saved yet."""
+    if "site_settings" not in g:
+        g.site_settings = db.session.get(SiteSettings, 1) or SiteSettings(
+            id=1, site_name="TechPulse", company_name="CodeDote Technologies"
+        )
+    return g.site_settings
+
+
+def page_by_slug(slug: str) -> Page | None:
+    """The static page at ``slug``."""
+    return db.session.scalar(select(Page).where(Page.slug == slug))

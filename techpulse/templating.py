@@ -1,0 +1,111 @@
+"""What every template can use: site settings, navigation, URLs, dates, images."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, request, url_for
+
+from techpulse.clock import utcnow
+from techpulse.models import Image
+from techpulse.services.articles import navigation_categories
+from techpulse.services.media import variant_url
+from techpulse.services.site import site_settings
+from techpulse.sharing import share_links
+
+
+@lru_cache(maxsize=8)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def site_zone() -> ZoneInfo:
+    """The site's time zone (config TIMEZONE)."""
+    return _zone(current_app.config["TIMEZONE"])
+
+
+def localtime(value: datetime | None) -> datetime | None:
+    """A UTC datetime in the site's time zone."""
+    return None if value is None else value.astimezone(site_zone())
+
+
+def format_date(value: datetime | None, fmt: str = "%-d %B %Y") -> str:
+    """A datetime shown as a date in the site's time zone, e.g. "26 November 2026"."""
+    local = localtime(value)
+    return "" if local is None else local.strftime(fmt)
+
+
+def absolute_url(path_or_url: str) -> str:
+    """Make a site path absolute, on SITE_URL when configured, else on this request's host."""
+    if path_or_url.startswith(("http://", "https://")):
+        return path_or_url
+    base = current_app.config.get("SITE_URL") or request.url_root
+    return base.rstrip("/") + "/" + path_or_url.lstrip("/")
+
+
+def image_srcset(image: Image, fmt: str) -> str:
+    """The ``srcset`` of an image's responsive variants in one format."""
+    return ", ".join(
+        f"{variant_url(v['file'])} {v['width']}w" for v in image.of_kind("responsive", fmt)
+    )
+
+
+def image_src(image: Image, kind: str = "responsive", max_width: int = 960) -> str:
+    """URL of the widest fallback variant up to ``max_width`` (or the social card)."""
+    if kind == "social":
+        return variant_url(image.of_kind("social")[0]["file"])
+    variants = image.of_kind("responsive", image.fallback_format)
+    fitting = [v for v in variants if v["width"] <= max_width] or variants[:1]
+    return variant_url(fitting[-1]["file"])
+
+
+def image_size(image: Image, max_width: int = 1600) -> tuple[int, int]:
+    """Intrinsic width and height to reserve for an image displayed up to ``max_width``."""
+    width = min(image.width, max_width)
+    return width, round(image.height * width / image.width)
+
+
+@lru_cache(maxsize=64)
+def _asset_version(path: str, mtime: float) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
+
+
+def asset_url(filename: str) -> str:
+    """URL of a static file with a content hash, so browsers may cache it for a long time."""
+    path = Path(current_app.static_folder or "") / filename
+    version = _asset_version(str(path), path.stat().st_mtime) if path.exists() else "0"
+    return url_for("static", filename=filename, v=version)
+
+
+def register(app: Flask) -> None:
+    """Install the template context, globals and filters."""
+    app.jinja_env.globals.update(
+        absolute_url=absolute_url,
+        asset_url=asset_url,
+        image_srcset=image_srcset,
+        image_src=image_src,
+        image_size=image_size,
+        share_links=share_links,
+        now_year=lambda: localtime(utcnow()).year,
+    )
+    app.jinja_env.filters.update(localtime=localtime, date=format_date)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def site_context() -> dict[str, Any]:
+        return {"site": site_settings(), "nav_categories": navigation_categories}
+
+    @app.template_global()
+    def page_url(page: int) -> str:
+        """The current URL with ``page`` set (page 1 drops the parameter)."""
+        args = {**request.view_args, **request.args.to_dict()}
+        args.pop("page", None)
+        if page > 1:
+            args["page"] = page
+        return url_for(request.endpoint, **args)
