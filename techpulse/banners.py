@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import random
 import zlib
 from dataclasses import dataclass
@@ -28,164 +29,254 @@ _REGULAR_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 _FOOTER = "techpulse \u00b7 CodeDote Technologies, Vadodara"
 _ELLIPSIS = "\u2026"
 _MAX_LINES = 3
+_SUPERSAMPLE = 3  # shapes are drawn this many times larger, then scaled down for anti-aliasing
 _WHITE = (255, 255, 255)
+# A heartbeat trace inside the logo tile, as fractions of the tile's side.
+_PULSE = (
+    (0.14, 0.55),
+    (0.3, 0.55),
+    (0.36, 0.47),
+    (0.42, 0.55),
+    (0.47, 0.55),
+    (0.53, 0.2),
+    (0.6, 0.82),
+    (0.65, 0.55),
+    (0.71, 0.55),
+    (0.77, 0.46),
+    (0.82, 0.55),
+    (0.88, 0.55),
+)
 
+RGB = tuple[int, int, int]
+RGBA = tuple[int, int, int, int]
+Size = tuple[int, int]
+Draw = ImageDraw.ImageDraw
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 
 @dataclass(frozen=True)
 class _Face:
     font: Font
+    size: int
     stroke: int  # faux-bold stroke, used only when the real bold face is unavailable
 
     def width(self, text: str) -> float:
         return self.font.getlength(text) + 2 * self.stroke
 
 
+@dataclass(frozen=True)
+class _Layout:
+    scale: float
+    margin: int
+    tile: tuple[int, int, int]  # x, y, side of the logo tile
+    lines: list[str]
+    headline: _Face
+    headline_top: int
+    label: str
+    pill: tuple[float, float, float, float]
+    rule_y: int
+
+    @property
+    def leading(self) -> int:
+        return _leading(self.headline)
+
+
 def draw_banner(
-    headline: str, category: str, *, palette: int = 0, size: tuple[int, int] = (1600, 900)
+    headline: str, category: str, *, palette: int = 0, size: Size = (1600, 900)
 ) -> bytes:
     """Return PNG bytes of a TechPulse news banner; any palette index wraps around."""
-    width, height = size
-    scale = min(width / 1600, height / 900)
     start, end, accent = (_rgb(c) for c in PALETTES[palette % len(PALETTES)])
-    canvas = _gradient(size, start, end)
-    canvas = Image.alpha_composite(canvas, _glow(size, accent))
-    canvas = Image.alpha_composite(canvas, _pattern(size, accent, scale, headline + category))
-    canvas = Image.alpha_composite(canvas, _bottom_shade(size)).convert("RGB")
-    draw = ImageDraw.Draw(canvas, "RGBA")  # RGBA ink blended onto the RGB canvas
-    margin = round(96 * scale)
-    _draw_wordmark(draw, (margin, round(72 * scale)), accent, scale)
-    footer_top = _draw_footer(draw, size, margin, scale)
-    text_top = _draw_headline(draw, headline, size, margin, footer_top - round(56 * scale))
-    _draw_pill(draw, category, (margin, text_top - round(30 * scale)), start, accent, scale)
+    layout = _layout(headline, category, size)
+    canvas = _background(size, (start, end, accent), layout.scale, headline + category)
+    canvas.alpha_composite(_chrome(layout, accent))
+    canvas = canvas.convert("RGB")
+    _draw_text(ImageDraw.Draw(canvas, "RGBA"), layout, size, start, accent)
     out = io.BytesIO()
-    canvas.save(out, format="PNG", optimize=True)
+    canvas.save(out, format="PNG")
     return out.getvalue()
 
 
-def _rgb(colour: str) -> tuple[int, int, int]:
+def _layout(headline: str, category: str, size: Size) -> _Layout:
+    """Work out where everything goes, bottom-up from the footer rule."""
+    width, height = size
+    scale = min(width / 1600, height / 900)
+    margin = round(96 * scale)
+    rule_y = height - round(84 * scale)
+    face, lines = _fit_headline(headline, width - 2 * margin - round(100 * scale), scale)
+    headline_top = rule_y - round(52 * scale) - _leading(face) * len(lines)
+    label = " ".join(category.upper().split()) or "NEWS"
+    pad_x, pad_y = 20 * scale, 11 * scale
+    pill_bottom = headline_top - 30 * scale
+    pill_top = pill_bottom - 2 * pad_y - 18 * scale
+    pill_right = margin + _label_face(scale).width(label) + 2 * pad_x
+    return _Layout(
+        scale=scale,
+        margin=margin,
+        tile=(margin, round(72 * scale), round(60 * scale)),
+        lines=lines,
+        headline=face,
+        headline_top=headline_top,
+        label=label,
+        pill=(margin, pill_top, pill_right, pill_bottom),
+        rule_y=rule_y,
+    )
+
+
+def _background(size: Size, colours: tuple[RGB, RGB, RGB], scale: float, seed: str) -> Image.Image:
+    """Gradient, soft light, dot grid with circuit traces, and a shade behind the text."""
+    start, end, accent = colours
+    canvas = _gradient(size, start, end)
+    canvas.alpha_composite(_glow(size, _mix(end, _WHITE, 0.3)))
+    canvas.alpha_composite(_pattern(size, accent, scale, seed))
+    canvas.alpha_composite(_bottom_shade(size))
+    return canvas
+
+
+def _rgb(colour: str) -> RGB:
     value = int(colour.lstrip("#"), 16)
     return value >> 16, (value >> 8) & 0xFF, value & 0xFF
 
 
-def _gradient(size: tuple[int, int], start: tuple[int, ...], end: tuple[int, ...]) -> Image.Image:
+def _mix(a: RGB, b: RGB, t: float) -> RGB:
+    red, green, blue = (round(x + (y - x) * t) for x, y in zip(a, b, strict=True))
+    return red, green, blue
+
+
+def _gradient(size: Size, start: RGB, end: RGB) -> Image.Image:
     """Diagonal gradient from the top-left (start) to the bottom-right (end)."""
     width, height = size
-    ramp = Image.linear_gradient("L")  # 256x256, value == row
+    ramp = Image.linear_gradient("L")  # 256x256, each row's value equals its index
     coeffs = (0, 0, 128, 255 / (2 * width), 255 / (2 * height), 0)
     mask = ramp.transform(size, Image.Transform.AFFINE, coeffs, Image.Resampling.BILINEAR)
     return Image.composite(Image.new("RGBA", size, end), Image.new("RGBA", size, start), mask)
 
 
-def _glow(size: tuple[int, int], accent: tuple[int, int, int]) -> Image.Image:
-    """A soft accent-coloured light in the top-right corner, blurred at low resolution."""
+def _glow(size: Size, colour: RGB) -> Image.Image:
+    """A soft light in the top-right corner, blurred at low resolution for speed."""
     small = (max(1, size[0] // 8), max(1, size[1] // 8))
-    layer = Image.new("RGBA", small, (*accent, 0))
-    cx, cy, radius = small[0] * 0.88, small[1] * 0.05, small[0] * 0.32
-    ImageDraw.Draw(layer).ellipse((cx - radius, cy - radius, cx + radius, cy + radius), (*accent, 70))
+    layer = Image.new("RGBA", small, (*colour, 0))
+    cx, cy, r = small[0] * 0.88, small[1] * 0.05, small[0] * 0.32
+    ImageDraw.Draw(layer).ellipse((cx - r, cy - r, cx + r, cy + r), (*colour, 80))
     layer = layer.filter(ImageFilter.GaussianBlur(small[0] / 12))
     return layer.resize(size, Image.Resampling.BICUBIC)
 
 
-def _pattern(size: tuple[int, int], accent: tuple[int, int, int], scale: float, seed: str):
-    """Dot grid plus a few circuit traces, fading out towards the text on the left."""
-    layer = Image.new("RGBA", size, (0, 0, 0, 0))
+def _pattern(size: Size, accent: RGB, scale: float, seed: str) -> Image.Image:
+    """Dot grid plus circuit traces, fading out towards the text on the left."""
+    k = 2
+    layer = Image.new("RGBA", (size[0] * k, size[1] * k), (0, 0, 0, 0))
     draw = ImageDraw.Draw(layer)
-    step = max(8, round(40 * scale))
-    dot = max(1.0, 1.6 * scale)
-    for x in range(step // 2, size[0], step):
-        for y in range(step // 2, size[1], step):
-            draw.ellipse((x - dot, y - dot, x + dot, y + dot), (255, 255, 255, 46))
+    step = max(8, round(40 * scale)) * k
+    for x in range(step // 2, layer.width, step):
+        for y in range(step // 2, layer.height, step):
+            _dot(draw, (x, y), max(1.0, 1.6 * scale) * k, (255, 255, 255, 40))
     rng = random.Random(zlib.crc32(seed.encode("utf-8")))
-    for _ in range(9):
-        _draw_trace(draw, rng, size, step, accent, scale)
+    _draw_traces(draw, rng, layer.size, step, accent, scale * k)
+    layer = layer.resize(size, Image.Resampling.LANCZOS)
     fade = Image.linear_gradient("L").transpose(Image.Transpose.TRANSPOSE).resize(size)
     fade = fade.point(lambda v: max(0, min(255, (v - 90) * 2)))
     layer.putalpha(ImageChops.multiply(layer.getchannel("A"), fade))
     return layer
 
 
-def _draw_trace(draw, rng: random.Random, size, step: int, accent, scale: float) -> None:
-    """One circuit trace: horizontal run, 45-degree bend, horizontal run, ring terminal."""
-    cols, rows = size[0] // step, size[1] // step
-    x = (rng.randrange(cols // 2, cols) + 0.5) * step
-    y = (rng.randrange(1, max(2, rows - 1)) + 0.5) * step
-    direction = rng.choice((-1, 1))
+def _draw_traces(
+    draw: Draw, rng: random.Random, size: Size, step: int, accent: RGB, scale: float
+) -> None:
+    """A bus of traces entering from the right edge and rising leftwards, never crossing."""
+    rows = size[1] // step
+    rise = rng.randint(2, 3)
+    row, run = rise + rng.randint(2, 3), rng.randint(1, 2)
+    while row <= rows * 0.55:
+        _draw_trace(draw, size, step, (row, run, rise, rng.randint(1, 4)), accent, scale)
+        row += rng.randint(2, 3)
+        run += rng.randint(1, 2)
+
+
+def _draw_trace(
+    draw: Draw, size: Size, step: int, shape: tuple[int, int, int, int], accent: RGB, scale: float
+) -> None:
+    """One trace: a run in from the edge, a 45-degree rise, a short run, a ring terminal."""
+    row, run, rise, tail = shape
+    x, y = (size[0] // step + 1.5) * step, (row + 0.5) * step
     points = [(x, y)]
-    for run, slope in ((rng.randint(1, 4), 0), (rng.randint(1, 3), direction), (2, 0)):
-        x += run * step
-        y += run * step * slope
+    for dx, dy in ((run, 0), (rise, -rise), (tail, 0)):
+        x, y = x - dx * step, y + dy * step
         points.append((x, y))
     line = max(1, round(2 * scale))
-    draw.line(points, fill=(*accent, 120), width=line, joint="curve")
+    draw.line(points, fill=(*accent, 130), width=line, joint="curve")
+    for point in points[1:-1]:
+        _dot(draw, point, 2.5 * scale, (*accent, 170))
     r = 6 * scale
-    draw.ellipse((points[0][0] - r / 2, points[0][1] - r / 2, points[0][0] + r / 2,
-                  points[0][1] + r / 2), (*accent, 150))
-    end_x, end_y = points[-1]
-    draw.ellipse((end_x - r, end_y - r, end_x + r, end_y + r), outline=(*accent, 150), width=line)
+    draw.ellipse((x - r, y - r, x + r, y + r), outline=(*accent, 200), width=line)
 
 
-def _bottom_shade(size: tuple[int, int]) -> Image.Image:
+def _dot(draw: Draw, centre: tuple[float, float], radius: float, fill: RGBA) -> None:
+    x, y = centre
+    draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill)
+
+
+def _bottom_shade(size: Size) -> Image.Image:
     """Darkens the lower part of the banner so the headline always reads cleanly."""
-    shade = Image.linear_gradient("L").resize(size).point(lambda v: max(0, (v - 100)) * 2 // 3)
+    shade = Image.linear_gradient("L").resize(size).point(lambda v: max(0, v - 100) * 2 // 3)
     layer = Image.new("RGBA", size, (0, 0, 0, 0))
     layer.putalpha(shade)
     return layer
 
 
-def _draw_wordmark(draw, origin: tuple[int, int], accent, scale: float) -> None:
-    """The pulse glyph in a rounded tile, followed by the TechPulse wordmark."""
-    x, y = origin
-    tile = round(60 * scale)
-    draw.rounded_rectangle((x, y, x + tile, y + tile), radius=tile // 4, fill=(255, 255, 255, 30))
-    shape = ((0.14, 0.55), (0.34, 0.55), (0.42, 0.36), (0.52, 0.8), (0.62, 0.2), (0.7, 0.55),
-             (0.86, 0.55))
-    points = [(x + px * tile, y + py * tile) for px, py in shape]
-    draw.line(points, fill=accent, width=max(2, round(4.5 * scale)), joint="curve")
-    face = _face(round(38 * scale), bold=True)
-    text_x, text_y = x + tile + round(18 * scale), y + tile / 2
-    draw.text((text_x, text_y), "Tech", font=face.font, fill=_WHITE, anchor="lm",
-              stroke_width=face.stroke, stroke_fill=_WHITE)
-    pulse_x = text_x + face.width("Tech")
-    draw.text((pulse_x, text_y), "Pulse", font=face.font, fill=accent, anchor="lm",
-              stroke_width=face.stroke, stroke_fill=accent)
+def _chrome(layout: _Layout, accent: RGB) -> Image.Image:
+    """Logo tile with pulse glyph and the category pill, anti-aliased; covers the top-left."""
+    k = _SUPERSAMPLE
+    right = max(sum(layout.tile[::2]), layout.pill[2])
+    size = (max(1, math.ceil(right) + 2), max(1, math.ceil(layout.pill[3]) + 2))
+    layer = Image.new("RGBA", (size[0] * k, size[1] * k), (*_WHITE, 0))
+    draw = ImageDraw.Draw(layer)
+    x, y, side = (v * k for v in layout.tile)
+    draw.rounded_rectangle((x, y, x + side, y + side), radius=side / 4, fill=(*_WHITE, 30))
+    pulse = [(x + px * side, y + py * side) for px, py in _PULSE]
+    draw.line(pulse, fill=accent, width=max(2, round(4 * layout.scale * k)), joint="curve")
+    pill = tuple(v * k for v in layout.pill)
+    draw.rounded_rectangle(pill, radius=(pill[3] - pill[1]) / 2, fill=accent)
+    return layer.resize(size, Image.Resampling.LANCZOS)
 
 
-def _draw_pill(draw, category: str, bottom_left: tuple[int, int], ink, accent, scale) -> None:
-    """The category in capitals on a rounded accent-coloured pill."""
-    label = " ".join(category.upper().split()) or "NEWS"
-    face = _face(round(24 * scale), bold=True)
-    pad_x, pad_y = round(20 * scale), round(11 * scale)
-    x, bottom = bottom_left
-    text_h = round(24 * scale * 0.74)
-    box = (x, bottom - text_h - 2 * pad_y, x + face.width(label) + 2 * pad_x, bottom)
-    draw.rounded_rectangle(box, radius=(box[3] - box[1]) / 2, fill=accent)
-    draw.text((x + pad_x, (box[1] + box[3]) / 2), label, font=face.font, fill=ink, anchor="lm",
-              stroke_width=face.stroke, stroke_fill=ink)
+def _draw_text(draw: Draw, layout: _Layout, size: Size, ink: RGB, accent: RGB) -> None:
+    """Wordmark, category label, headline and publisher line."""
+    scale, margin = layout.scale, layout.margin
+    x, y, side = layout.tile
+    mark = _face(round(38 * scale), bold=True)
+    text_x, mid_y = x + side + round(18 * scale), y + side / 2
+    _text(draw, (text_x, mid_y), "Tech", mark, _WHITE, anchor="lm")
+    _text(draw, (text_x + mark.width("Tech"), mid_y), "Pulse", mark, accent, anchor="lm")
+    pill_mid = (layout.pill[1] + layout.pill[3]) / 2
+    _text(draw, (margin + 20 * scale, pill_mid), layout.label, _label_face(scale), ink, "lm")
+    for index, line in enumerate(layout.lines):
+        top = layout.headline_top + index * layout.leading
+        _text(draw, (margin, top), line, layout.headline, _WHITE, anchor="la")
+    draw.line((margin, layout.rule_y, size[0] - margin, layout.rule_y), (*_WHITE, 48), 1)
+    footer = _face(round(21 * scale), bold=False)
+    _text(draw, (margin, layout.rule_y + 40 * scale), _FOOTER, footer, (*_WHITE, 185), "lm")
 
 
-def _draw_headline(draw, headline: str, size, margin: int, bottom: int) -> int:
-    """Draw the wrapped headline so its last line sits on bottom; return its top edge."""
-    scale = min(size[0] / 1600, size[1] / 900)
-    face, lines = _fit_headline(headline, size[0] - 2 * margin - round(100 * scale), scale)
-    leading = round(face.font.size * 1.16) if hasattr(face.font, "size") else 40
-    top = bottom - leading * len(lines)
-    for index, line in enumerate(lines):
-        draw.text((margin, top + index * leading), line, font=face.font, fill=_WHITE,
-                  stroke_width=face.stroke, stroke_fill=_WHITE)
-    return top
+def _text(
+    draw: Draw, xy: tuple[float, float], text: str, face: _Face, fill: RGB | RGBA, anchor: str
+) -> None:
+    draw.text(
+        xy,
+        text,
+        font=face.font,
+        fill=fill,
+        anchor=anchor,
+        stroke_width=face.stroke,
+        stroke_fill=fill,
+    )
 
 
-def _draw_footer(draw, size, margin: int, scale: float) -> int:
-    """A hairline rule and the publisher line; return the rule's y position."""
-    width, height = size
-    rule_y = height - round(84 * scale)
-    draw.line((margin, rule_y, width - margin, rule_y), fill=(255, 255, 255, 48), width=1)
-    face = _face(round(21 * scale), bold=False)
-    draw.text((margin, rule_y + round(40 * scale)), _FOOTER, font=face.font,
-              fill=(255, 255, 255, 185), anchor="lm")
-    return rule_y
+def _leading(face: _Face) -> int:
+    return round(face.size * 1.16)
+
+
+def _label_face(scale: float) -> _Face:
+    return _face(round(24 * scale), bold=True)
 
 
 def _fit_headline(text: str, max_width: int, scale: float) -> tuple[_Face, list[str]]:
@@ -216,23 +307,32 @@ def _wrap(text: str, face: _Face, max_width: int) -> list[str]:
 
 
 def _clip(lines: list[str], face: _Face, max_width: int) -> list[str]:
-    """Keep three lines, ending with an ellipsis when text was cut or a line overflows."""
+    """Keep three lines, ending in an ellipsis where text was cut or a line overflows."""
     kept = lines[:_MAX_LINES]
     for index, line in enumerate(kept):
-        cut = index == len(kept) - 1 and len(lines) > _MAX_LINES
-        if cut or face.width(line) > max_width:
-            while line and face.width(line + _ELLIPSIS) > max_width:
-                line = line[:-1]
-            kept[index] = line.rstrip(" ,;:-") + _ELLIPSIS
+        if face.width(line) > max_width or (index == len(kept) - 1 and len(lines) > len(kept)):
+            kept[index] = _ellipsize(line, face, max_width)
     return kept
+
+
+def _ellipsize(line: str, face: _Face, max_width: int) -> str:
+    """Shorten the line, at a word boundary when possible, so it fits with an ellipsis."""
+    words = line.split()
+    while len(words) > 1 and face.width(" ".join(words) + _ELLIPSIS) > max_width:
+        words.pop()
+    line = " ".join(words)
+    while line and face.width(line + _ELLIPSIS) > max_width:
+        line = line[:-1]
+    return line.rstrip(" ,;:-\u2013\u2014") + _ELLIPSIS
 
 
 def _face(size: int, *, bold: bool) -> _Face:
     """DejaVu when installed, else Pillow's bundled font with a faux-bold stroke."""
     path = _BOLD_FONT if bold else _REGULAR_FONT
     if path.is_file():
-        return _Face(_truetype(str(path), size), 0)
-    return _Face(_default_font(size), max(1, round(size / 30)) if bold else 0)
+        return _Face(_truetype(str(path), size), size, 0)
+    stroke = max(1, round(size / 48)) if bold and size >= 30 else 0
+    return _Face(_default_font(size), size, stroke)
 
 
 @lru_cache(maxsize=64)

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+
+
+def _system_now() -> datetime:
+    return datetime.now(UTC)
+
+
+# Tests replace this (monkeypatch.setattr(clock, "source", ...)) to freeze or move time.
+source: Callable[[], datetime] = _system_now
 
 
 def utcnow() -> datetime:
     """Return the current time as an aware UTC datetime."""
-    return datetime.now(UTC)
+    return source()

@@ -30,6 +30,11 @@ ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
 _markdown = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": True})
 _markdown.enable(["table", "strikethrough"])
+_BLOCK_TAGS = re.compile(
+    r"</?(?:p|div|h[1-6]|li|ul|ol|br|hr|tr|td|th|table|blockquote|pre|figure|figcaption"
+    r"|section|article|header|footer|nav|aside|main|title)\b[^>]*>",
+    re.IGNORECASE,
+)
 _TAGS = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 
@@ -69,7 +74,8 @@ def sanitize_html(html: str) -> str:
 
 def html_to_text(html: str) -> str:
     """Plain text of an HTML fragment, whitespace folded."""
-    return _SPACE.sub(" ", unescape(_TAGS.sub(" ", html))).strip()
+    text = _TAGS.sub("", _BLOCK_TAGS.sub(" ", html))
+    return _SPACE.sub(" ", unescape(text)).strip()
 
 
 def reading_minutes(text: str) -> int:

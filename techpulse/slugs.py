@@ -6,6 +6,7 @@ import re
 
 from slugify import slugify as _slugify
 from sqlalchemy import select
+from werkzeug.routing import BaseConverter
 from sqlalchemy.orm import InstrumentedAttribute
 
 from techpulse.extensions import db
@@ -38,3 +39,9 @@ def unique_slug(
             return candidate
         n += 1
         candidate = f"{base}-{n}"
+
+
+class SlugConverter(BaseConverter):
+    """URL converter that only matches canonical slugs; anything else is a 404 at routing."""
+
+    regex = r"[a-z0-9]+(?:-[a-z0-9]+)*"

@@ -19,15 +19,16 @@ def _per_page() -> int:
 def home() -> str:
     """The featured story as a hero, then the latest stories as cards."""
     page = requested_page()
-    hero = articles.featured_article() if page == 1 else None
+    # The hero is left out of the list on every page, so no story shows up twice.
+    hero = articles.featured_article()
     listing = articles.published_articles(
         page, _per_page(), exclude_id=hero.id if hero else None
     )
     ensure_page_exists(listing)
-    return render_template("blog/home.html", hero=hero, listing=listing)
+    return render_template("blog/home.html", hero=hero if page == 1 else None, listing=listing)
 
 
-@bp.get("/articles/<slug>")
+@bp.get("/articles/<slug:slug>")
 def article(slug: str) -> str | Response:
     """One story with its banner, sharing, sidebar, neighbours and related stories."""
     found = articles.article_by_slug(slug)
@@ -47,7 +48,7 @@ def article(slug: str) -> str | Response:
     )
 
 
-@bp.get("/category/<slug>")
+@bp.get("/category/<slug:slug>")
 def category(slug: str) -> str:
     """Stories in one category."""
     found = articles.category_by_slug(slug) or abort(404)
@@ -55,7 +56,7 @@ def category(slug: str) -> str:
     return _archive(listing, kind="Category", name=found.name, description=found.description)
 
 
-@bp.get("/tag/<slug>")
+@bp.get("/tag/<slug:slug>")
 def tag(slug: str) -> str:
     """Stories with one tag."""
     found = articles.tag_by_slug(slug) or abort(404)
@@ -63,7 +64,7 @@ def tag(slug: str) -> str:
     return _archive(listing, kind="Tag", name=found.name)
 
 
-@bp.get("/author/<slug>")
+@bp.get("/author/<slug:slug>")
 def author(slug: str) -> str:
     """Stories by one author, with their bio."""
     found = articles.author_by_slug(slug) or abort(404)

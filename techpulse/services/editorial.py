@@ -48,7 +48,7 @@ def create_article(
     excerpt_text: str = "",
     tags: Iterable[str] = (),
     banner: Image | None = None,
-    status: Status = Status.DRAFT,
+    status: Status | str = Status.DRAFT,
     published_at: datetime | None = None,
     featured: bool = False,
 ) -> Article:
@@ -59,7 +59,7 @@ def create_article(
         category=category,
         author=author,
         banner=banner,
-        status=status.value,
+        status=Status(status).value,
         published_at=published_at,
         featured=featured,
         tags=tags_from_names(tags),

@@ -12,10 +12,17 @@ from techpulse.models import Page, SiteSettings
 def site_settings() -> SiteSettings:
     """The site settings row, loaded once per request; defaults if none was saved yet."""
     if "site_settings" not in g:
-        g.site_settings = db.session.get(SiteSettings, 1) or SiteSettings(
-            id=1, site_name="TechPulse", company_name="CodeDote Technologies"
-        )
+        g.site_settings = db.session.get(SiteSettings, 1) or default_settings()
     return g.site_settings
+
+
+def default_settings() -> SiteSettings:
+    """Unsaved settings holding every column's default (before an admin saves any)."""
+    settings = SiteSettings(id=1)
+    for column in SiteSettings.__table__.columns:
+        if column.default is not None and getattr(settings, column.key) is None:
+            setattr(settings, column.key, column.default.arg)
+    return settings
 
 
 def page_by_slug(slug: str) -> Page | None:

@@ -1,0 +1,158 @@
+"""Home page, archives, pagination, and what the public must never see."""
+
+from __future__ import annotations
+
+import pytest
+
+from techpulse.models import Status
+from tests.helpers import elements
+
+
+def card_links(html: str) -> list[str]:
+    return [e.get("href") for e in elements(html, "a") if "card__title" in html and e.get("href")]
+
+
+def card_titles(html: str) -> list[str]:
+    """Article URLs of the cards on a page, in order."""
+    start = 0
+    found = []
+    while (index := html.find('class="card__title"', start)) != -1:
+        link = elements(html[index:], "a")[0]
+        found.append(link.get("href"))
+        start = index + 1
+    return found
+
+
+def test_home_shows_featured_hero_then_latest_cards(client, make):
+    ai = make.category("AI & Tech")
+    featured = make.article("The featured one", hours_ago=50, featured=True, category=ai)
+    latest = [make.article(f"Latest {i}", hours_ago=i, banner=(i == 1)) for i in range(1, 4)]
+    html = client.get("/").get_data(as_text=True)
+    hero = html[html.index("card--hero") :]
+    assert card_titles(hero)[0] == f"/articles/{featured.slug}"
+    assert card_titles(html) == [f"/articles/{featured.slug}"] + [
+        f"/articles/{a.slug}" for a in latest
+    ]
+    assert "AI &amp; Tech" in html
+    assert any(e.get("href") == "/category/ai-tech" for e in elements(html, "a", "site-nav__link"))
+
+
+def test_home_without_a_featured_article_leads_with_the_newest(client, make):
+    newest = make.article("Newest", hours_ago=1)
+    make.article("Older", hours_ago=2)
+    html = client.get("/").get_data(as_text=True)
+    assert card_titles(html)[0] == f"/articles/{newest.slug}"
+    assert len(card_titles(html)) == 2  # the hero is not repeated in the list
+
+
+def test_empty_site_home_page_is_friendly(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "No stories published yet" in page.get_data(as_text=True)
+
+
+def test_home_paginates_by_ten_and_rejects_bad_pages(client, make):
+    stories = [make.article(f"Story {i:02d}", hours_ago=i) for i in range(1, 24)]
+    first = card_titles(client.get("/").get_data(as_text=True))
+    assert first == [f"/articles/{s.slug}" for s in stories[:11]]  # hero + 10
+    second = client.get("/?page=2").get_data(as_text=True)
+    assert card_titles(second) == [f"/articles/{s.slug}" for s in stories[11:21]]
+    assert 'rel="prev" href="/"' in second and 'rel="next" href="/?page=3"' in second
+    third = client.get("/?page=3").get_data(as_text=True)
+    assert card_titles(third) == [f"/articles/{s.slug}" for s in stories[21:]]
+    for bad in ("4", "0", "-1", "abc", "1.5", "", "%00", "99999999999", "٣"):
+        assert client.get(f"/?page={bad}").status_code == 404, bad
+
+
+@pytest.mark.parametrize("kind", ["category", "tag", "author"])
+def test_archives_list_only_their_stories_and_paginate(client, make, kind):
+    ai = make.category("AI & Tech")
+    writer = make.user("Asha Patel")
+    mine = [
+        make.article(f"Mine {i:02d}", hours_ago=i, category=ai, author=writer, tags=("LLMs",))
+        for i in range(1, 13)
+    ]
+    other = make.article("Someone else's", hours_ago=0.5)
+    slug = {"category": "ai-tech", "tag": "llms", "author": "asha-patel"}[kind]
+    page1 = client.get(f"/{kind}/{slug}").get_data(as_text=True)
+    assert card_titles(page1) == [f"/articles/{a.slug}" for a in mine[:10]]
+    assert f"/articles/{other.slug}" not in card_titles(page1)
+    assert "12 stories" in page1
+    page2 = client.get(f"/{kind}/{slug}?page=2").get_data(as_text=True)
+    assert card_titles(page2) == [f"/articles/{a.slug}" for a in mine[10:]]
+    assert client.get(f"/{kind}/{slug}?page=3").status_code == 404
+    assert client.get(f"/{kind}/no-such-{kind}").status_code == 404
+
+
+def test_author_page_shows_the_bio(client, make):
+    writer = make.user("Asha Patel", bio="Writes about AI from Vadodara.")
+    make.article(author=writer)
+    assert "Writes about AI from Vadodara." in client.get("/author/asha-patel").get_data(
+        as_text=True
+    )
+
+
+def test_empty_category_page_is_200_with_a_message(client, make):
+    make.category("Quiet Corner")
+    page = client.get("/category/quiet-corner")
+    assert page.status_code == 200
+    assert "No stories here yet." in page.get_data(as_text=True)
+
+
+def test_drafts_and_future_articles_are_invisible_everywhere(client, make, now):
+    ai = make.category("AI & Tech")
+    writer = make.user("Asha Patel")
+    common = {"category": ai, "author": writer, "tags": ("LLMs",)}
+    visible = make.article("Visible", hours_ago=5, **common)
+    draft = make.article("Secret draft", status=Status.DRAFT, **common)
+    review = make.article("In review", status=Status.REVIEW, **common)
+    future = make.article(
+        "Tomorrow's news", status=Status.SCHEDULED, published_at=now.at.replace(year=now.at.year + 1),
+        **common,
+    )  # fmt: skip
+    soon = make.article(
+        "Scheduled soon", status=Status.SCHEDULED, hours_ago=-2, featured=True, **common
+    )
+    hidden = [draft, review, future, soon]
+    for hidden_article in hidden:
+        assert client.get(f"/articles/{hidden_article.slug}").status_code == 404
+    pages = ["/", "/category/ai-tech", "/tag/llms", "/author/asha-patel",
+             f"/articles/{visible.slug}"]  # fmt: skip
+    for url in pages:
+        html = client.get(url).get_data(as_text=True)
+        for hidden_article in hidden:
+            assert hidden_article.title.replace("'", "&#39;") not in html, (url, hidden_article)
+    # When its time comes, the scheduled story appears by itself: no cron, no publish step.
+    now.advance(hours=3)
+    assert client.get(f"/articles/{soon.slug}").status_code == 200
+    home = client.get("/").get_data(as_text=True)
+    assert card_titles(home)[0] == f"/articles/{soon.slug}"  # featured, so it is the hero
+    visible_page = client.get(f"/articles/{visible.slug}").get_data(as_text=True)
+    assert "Scheduled soon" in visible_page  # in recent posts and as the next story
+    assert client.get(f"/articles/{future.slug}").status_code == 404
+
+
+def test_public_pages_use_a_bounded_number_of_queries(client, make, count_queries):
+    ai = make.category("AI & Tech")
+
+    def queries_for(url: str) -> int:
+        count_queries.statements.clear()
+        assert client.get(url).status_code == 200
+        return count_queries.count
+
+    for i in range(3):
+        make.article(f"First batch {i}", category=ai, tags=("A", f"T{i}"), banner=True)
+    story = make.article("The story", category=ai, tags=("A",), banner=True)
+    urls = ["/", f"/articles/{story.slug}", "/category/ai-tech", "/tag/a", "/about"]
+    make.settings()
+    from techpulse.services.editorial import save_page
+    from techpulse.extensions import db
+
+    save_page("about", "About", "Hello")
+    db.session.commit()
+    before = {url: queries_for(url) for url in urls}
+    for i in range(12):
+        make.article(f"Second batch {i}", category=ai, tags=("A", f"U{i}"), banner=True)
+    after = {url: queries_for(url) for url in urls}
+    assert before == after
+    assert max(after.values()) <= 12, after

@@ -1,0 +1,64 @@
+"""The Alembic migrations build exactly the schema the models describe."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, text
+
+from techpulse import create_app
+from techpulse.extensions import db
+from tests.conftest import POSTGRES_URL
+
+
+def _assert_migrations_match_models(app) -> None:
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            differences = compare_metadata(context, db.metadata)
+        assert differences == []
+        tables = set(inspect(db.engine).get_table_names())
+        assert {"articles", "categories", "tags", "users", "images", "pages"} <= tables
+        downgrade(revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+
+
+def test_sqlite_migrations_match_models(tmp_path):
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'migrated.sqlite'}",
+            "INSTANCE_PATH": tmp_path / "instance",
+            "SECRET_KEY": "x",
+        }
+    )
+    _assert_migrations_match_models(app)
+
+
+@pytest.mark.postgres
+def test_postgresql_migrations_match_models(tmp_path):
+    schema = "migration_check"
+    admin = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": POSTGRES_URL,
+                "SQLALCHEMY_ENGINE_OPTIONS": {
+                    "connect_args": {"options": f"-csearch_path={schema}"}
+                },
+                "INSTANCE_PATH": tmp_path / "instance",
+                "SECRET_KEY": "x",
+            }
+        )
+        _assert_migrations_match_models(app)
+        with app.app_context():
+            db.engine.dispose()
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        admin.dispose()

@@ -1,0 +1,132 @@
+"""About page, error pages, and what every page promises: own origin only, accessible shell."""
+
+from __future__ import annotations
+
+import pytest
+
+from techpulse.extensions import db
+from techpulse.services.editorial import save_page
+from tests.helpers import elements
+
+
+@pytest.fixture
+def about(make):
+    make.settings(contact_email="hello@codedote.example")
+    page = save_page(
+        "about",
+        "About CodeDote Technologies",
+        "We are a team of **young IT professionals** in Vadodara, India.\n\n"
+        "<script>alert(1)</script>[bad](javascript:alert(1))",
+    )
+    db.session.commit()
+    return page
+
+
+def test_about_page_renders_the_company_page(client, about):
+    page = client.get("/about")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "<h1" in html and "About CodeDote Technologies" in html
+    assert "<strong>young IT professionals</strong>" in html
+    assert "<script>alert" not in html and 'href="javascript:' not in html
+    assert "hello@codedote.example" in html
+    assert elements(html, "a", "site-nav__link")[-1].get("aria-current") == "page"
+
+
+def test_about_page_missing_is_404(client):
+    assert client.get("/about").status_code == 404
+
+
+def test_404_page_uses_the_site_layout(client):
+    page = client.get("/no/such/page")
+    assert page.status_code == 404
+    html = page.get_data(as_text=True)
+    assert "Page not found" in html and 'class="site-header"' in html
+    assert "Back to the latest stories" in html
+
+
+def test_405_page_keeps_the_allow_header(client):
+    page = client.post("/about")
+    assert page.status_code in (400, 405)  # CSRF may answer first; never a 500
+    page = client.delete("/about")
+    assert page.status_code == 405
+    assert "GET" in page.headers["Allow"]
+    assert "Method not allowed" in page.get_data(as_text=True)
+
+
+def test_unexpected_error_shows_500_page_and_rolls_back(app, client):
+    def explode() -> str:
+        raise RuntimeError("boom")
+
+    app.add_url_rule("/explode", "explode", explode)
+    app.testing = False  # let the error handler do what it does in production
+    page = client.get("/explode")
+    assert page.status_code == 500
+    assert "Something went wrong" in page.get_data(as_text=True)
+    assert "boom" not in page.get_data(as_text=True)
+    assert client.get("/").status_code == 200
+
+
+PUBLIC_URLS = ["/", "/about", "/category/ai-tech", "/tag/llms", "/author/asha-patel", "/nope"]
+
+
+@pytest.fixture
+def public_site(make, about):
+    ai = make.category("AI & Tech")
+    writer = make.user("Asha Patel")
+    story = make.article("A story", category=ai, author=writer, tags=("LLMs",), banner=True)
+    return [*PUBLIC_URLS, f"/articles/{story.slug}"]
+
+
+def test_no_page_requests_anything_from_a_third_party(client, public_site):
+    for url in public_site:
+        response = client.get(url)
+        html = response.get_data(as_text=True)
+        loaded = [
+            e.get("src") or e.get("href") or e.get("srcset")
+            for e in elements(html)
+            if e.tag in ("script", "img", "source", "iframe", "link", "video", "audio", "embed")
+            and not (e.tag == "link" and e.get("rel") == "canonical")
+        ]
+        for resource in loaded:
+            for item in resource.split(","):
+                target = item.strip().split(" ")[0]
+                assert target.startswith("/") and not target.startswith("//"), (url, target)
+        csp = response.headers["Content-Security-Policy"]
+        assert "default-src 'self'" in csp and "script-src 'self'" in csp
+        assert "<style" not in html and " style=" not in html
+
+
+def test_every_page_has_skip_link_landmarks_and_security_headers(client, public_site):
+    for url in public_site:
+        response = client.get(url)
+        html = response.get_data(as_text=True)
+        assert elements(html, "a", "skip-link")[0].get("href") == "#main", url
+        assert elements(html, "main")[0].get("id") == "main"
+        assert elements(html, "header") and elements(html, "footer") and elements(html, "nav")
+        assert elements(html, "html")[0].get("lang") == "en"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_public_pages_set_no_cookies(client, public_site):
+    for url in public_site:
+        assert "Set-Cookie" not in client.get(url).headers, url
+
+
+def test_static_assets_are_versioned_by_content(client):
+    html = client.get("/nope").get_data(as_text=True)
+    stylesheet = next(e.get("href") for e in elements(html, "link") if e.get("rel") == "stylesheet")
+    assert stylesheet.startswith("/static/css/site.css?v=")
+    response = client.get(stylesheet)
+    assert response.status_code == 200
+    response.close()
+
+
+def test_category_navigation_in_the_header(client, make):
+    make.category("AI & Tech")
+    make.category("Cloud & DevOps")
+    html = client.get("/category/cloud-devops").get_data(as_text=True)
+    nav = [(e.get("href"), e.get("aria-current")) for e in elements(html, "a", "site-nav__link")]
+    assert ("/category/ai-tech", "") in nav
+    assert ("/category/cloud-devops", "page") in nav
