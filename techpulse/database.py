@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from techpulse.extensions import db
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
 import os
@@ -120,7 +121,8 @@ def _decode(data: bytes) -> tuple[Image.Image, str]:
                 raise ImageRejected(_TOO_MANY_PIXELS)
             _check_structure(data, source_format)
             opened.load()
-            return _pixels_only(ImageOps.exif_transpose(opened)), source_format
+            ImageOps.exif_transpose(opened, in_place=True)
+            return _pixels_only(opened), source_format
     except ImageRejected:
         raise
     except Image.UnidentifiedImageError as exc:
@@ -290,7 +292,8 @@ def _write_all(jobs: Iterable[_Job], dest_dir: Path) -> list[Variant]:
         for job in jobs:
             written.append(_write(job, dest_dir))
     except BaseException:
-        delete_files(dest_dir, [variant.file for variant in written])
+        with contextlib.suppress(OSError):
+            delete_files(dest_dir, [variant.file for variant in written])
         raise
     return written
 

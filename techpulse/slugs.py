@@ -6,8 +6,8 @@ import re
 
 from slugify import slugify as _slugify
 from sqlalchemy import select
-from werkzeug.routing import BaseConverter
 from sqlalchemy.orm import InstrumentedAttribute
+from werkzeug.routing import BaseConverter
 
 from techpulse.extensions import db
 

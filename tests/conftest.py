@@ -57,6 +57,8 @@ def _postgres_schema() -> Iterator[None]:
         db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
         db.session.commit()
         db.create_all()
+        db.session.remove()
+        db.engine.dispose()
     yield
 
 
@@ -107,7 +109,7 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 
 @pytest.fixture
-def now(monkeypatch: pytest.MonkeyPatch) -> Iterator["MovableClock"]:
+def now(monkeypatch: pytest.MonkeyPatch) -> Iterator[MovableClock]:
     """Freeze the site's clock; ``now.advance(hours=2)`` moves it."""
     movable = MovableClock(clock.utcnow().replace(microsecond=0))
     monkeypatch.setattr(clock, "source", movable)
@@ -237,3 +239,64 @@ class Factory:
 def make(app: Flask) -> Factory:
     """Factories for categories, users, images and articles."""
     return Factory()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright; browser tests skip where it is missing."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (make test installs it as root)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The app served over real HTTP on a free loopback port; yields its base URL."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+    server.server_close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: str) -> Iterator[Any]:
+    """A fresh browser tab that refuses every request not to the live server."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    outside: list[str] = []
+
+    def guard(route: Any) -> None:
+        if route.request.url.startswith(live_server):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    tab.outside_requests = outside
+    yield tab
+    context.close()

@@ -8,10 +8,6 @@ from techpulse.models import Status
 from tests.helpers import elements
 
 
-def card_links(html: str) -> list[str]:
-    return [e.get("href") for e in elements(html, "a") if "card__title" in html and e.get("href")]
-
-
 def card_titles(html: str) -> list[str]:
     """Article URLs of the cards on a page, in order."""
     start = 0
@@ -106,10 +102,10 @@ def test_drafts_and_future_articles_are_invisible_everywhere(client, make, now):
     visible = make.article("Visible", hours_ago=5, **common)
     draft = make.article("Secret draft", status=Status.DRAFT, **common)
     review = make.article("In review", status=Status.REVIEW, **common)
+    next_year = now.at.replace(year=now.at.year + 1)
     future = make.article(
-        "Tomorrow's news", status=Status.SCHEDULED, published_at=now.at.replace(year=now.at.year + 1),
-        **common,
-    )  # fmt: skip
+        "Tomorrow's news", status=Status.SCHEDULED, published_at=next_year, **common
+    )
     soon = make.article(
         "Scheduled soon", status=Status.SCHEDULED, hours_ago=-2, featured=True, **common
     )
@@ -145,8 +141,8 @@ def test_public_pages_use_a_bounded_number_of_queries(client, make, count_querie
     story = make.article("The story", category=ai, tags=("A",), banner=True)
     urls = ["/", f"/articles/{story.slug}", "/category/ai-tech", "/tag/a", "/about"]
     make.settings()
-    from techpulse.services.editorial import save_page
     from techpulse.extensions import db
+    from techpulse.services.editorial import save_page
 
     save_page("about", "About", "Hello")
     db.session.commit()

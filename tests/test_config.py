@@ -21,9 +21,10 @@ def test_secret_key_is_generated_once_privately_and_reused(tmp_path):
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert len(first.config["SECRET_KEY"]) >= 64
     assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
-    assert first.config["SECRET_KEY"] != create_app({"INSTANCE_PATH": tmp_path / "other"}).config[
-        "SECRET_KEY"
-    ]
+    assert (
+        first.config["SECRET_KEY"]
+        != create_app({"INSTANCE_PATH": tmp_path / "other"}).config["SECRET_KEY"]
+    )
 
 
 def test_layers_defaults_instance_file_then_environment(tmp_path, monkeypatch):

@@ -10,7 +10,9 @@ from techpulse.markup import excerpt, reading_minutes, render_markdown
 def test_markdown_renders_common_formatting():
     html = render_markdown("# Title\n\nSome *em* and **strong**, `code`.\n\n- a\n- b").html
     assert "<h2>Title</h2>" in html  # the page's own title is the only <h1>
-    assert "<em>em</em>" in html and "<strong>strong</strong>" in html and "<code>code</code>" in html
+    assert (
+        "<em>em</em>" in html and "<strong>strong</strong>" in html and "<code>code</code>" in html
+    )
     assert "<ul>" in html and "<li>a</li>" in html
 
 

@@ -21,9 +21,7 @@ def home() -> str:
     page = requested_page()
     # The hero is left out of the list on every page, so no story shows up twice.
     hero = articles.featured_article()
-    listing = articles.published_articles(
-        page, _per_page(), exclude_id=hero.id if hero else None
-    )
+    listing = articles.published_articles(page, _per_page(), exclude_id=hero.id if hero else None)
     ensure_page_exists(listing)
     return render_template("blog/home.html", hero=hero if page == 1 else None, listing=listing)
 

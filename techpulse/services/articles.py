@@ -58,8 +58,10 @@ def recent_articles(limit: int = 5) -> list[Article]:
 
 def featured_article() -> Article | None:
     """The newest live article marked featured, else the newest live article."""
-    query = _live().order_by(None).order_by(
-        Article.featured.desc(), Article.published_at.desc(), Article.id.desc()
+    query = (
+        _live()
+        .order_by(None)
+        .order_by(Article.featured.desc(), Article.published_at.desc(), Article.id.desc())
     )
     return db.session.scalars(query.limit(1)).first()
 

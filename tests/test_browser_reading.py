@@ -1,0 +1,72 @@
+"""A visitor reading in a real browser: layout at phone and desktop width, sharing."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def story(make):
+    make.settings(about_blurb="Young IT professionals in Vadodara, India.")
+    ai = make.category("AI & Tech")
+    for i in range(3):
+        make.article(f"Earlier story {i}", category=ai, banner=True, hours_ago=10 + i)
+    return make.article(
+        "Google May Drop Scale AI Deal!",
+        category=ai,
+        banner=make.image(alt="TechPulse banner for the Scale AI story"),
+        tags=("Google",),
+        hours_ago=1,
+        body="Paragraph one.\n\nParagraph two.",
+    )
+
+
+def test_article_layout_on_desktop_and_phone(page, live_server, story):
+    url = f"{live_server}/articles/{story.slug}"
+    page.goto(url)
+    banner = page.get_by_alt_text("TechPulse banner for the Scale AI story")
+    banner.wait_for()
+    assert page.evaluate("img => img.complete && img.naturalWidth > 0", banner.element_handle())
+    article_box = page.locator("article.article").bounding_box()
+    sidebar_box = page.locator("aside.sidebar").bounding_box()
+    assert sidebar_box["x"] > article_box["x"] + article_box["width"] - 1  # beside it
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    article_box = page.locator("article.article").bounding_box()
+    sidebar_box = page.locator("aside.sidebar").bounding_box()
+    assert sidebar_box["y"] >= article_box["y"] + article_box["height"] - 1  # below it
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
+    assert page.outside_requests == []
+
+
+def test_copy_link_puts_the_article_url_on_the_clipboard(browser, live_server, story):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    tab = context.new_page()
+    url = f"{live_server}/articles/{story.slug}"
+    tab.goto(url)
+    tab.get_by_role("link", name="Copy link").click()
+    tab.get_by_text("Link copied to the clipboard.").wait_for()
+    assert tab.evaluate("navigator.clipboard.readText()") == url
+    assert tab.url == url  # the click did not navigate
+    context.close()
+
+
+def test_share_links_open_the_networks_with_this_article(page, live_server, story):
+    page.goto(f"{live_server}/articles/{story.slug}")
+    for label in ("Share on Facebook", "Share on WhatsApp", "Share on LinkedIn",
+                  "Pin on Pinterest", "Share on X", "Share by e-mail"):  # fmt: skip
+        link = page.get_by_role("link", name=label)
+        assert link.is_visible(), label
+        assert "google-may-drop-scale-ai-deal" in link.get_attribute("href")
+
+
+def test_keyboard_user_can_skip_to_content(page, live_server, story):
+    page.goto(f"{live_server}/articles/{story.slug}")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    assert skip.evaluate("el => el === document.activeElement")
+    assert skip.is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
