@@ -42,6 +42,7 @@ setup: $(VENV)/.installed
 	$(FLASK) seed-demo --if-empty
 
 run: setup
+	@$(FLASK) users hint
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test browser-deps

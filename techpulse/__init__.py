@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 
 from techpulse import config as settings
-from techpulse.extensions import csrf, db, login_manager, migrate
+from techpulse.extensions import csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -44,6 +44,7 @@ def configure(app: Flask, instance_path: Path, overrides: Mapping[str, Any]) -> 
     app.config.from_pyfile(str(instance_path / "config.py"), silent=True)
     app.config.update(settings.from_environment(os.environ))
     app.config.update(overrides)
+    app.config.update(settings.derived(app.config))
     app.config["SQLALCHEMY_DATABASE_URI"] = settings.normalise_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
@@ -62,11 +63,25 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(user_for_session)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    limiter.init_app(app)
+    if app.config["PROXY_FIX_X_FOR"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=int(app.config["PROXY_FIX_X_FOR"]), x_proto=1
+        )
 
 
 def register_blueprints(app: Flask) -> None:
     """Mount each feature's routes and the site-wide error and header handlers."""
     from techpulse import errors, security
+    from techpulse.admin import bp as admin_bp
+    from techpulse.auth import sessions
+    from techpulse.auth.routes import bp as auth_bp
     from techpulse.blog.routes import bp as blog_bp
     from techpulse.blog.uploads import bp as media_bp
     from techpulse.company.routes import bp as company_bp
@@ -77,8 +92,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(blog_bp)
     app.register_blueprint(company_bp)
     app.register_blueprint(media_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
     errors.register(app)
     security.register(app)
+    sessions.register(app)
 
 
 def register_templating(app: Flask) -> None:

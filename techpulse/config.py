@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,14 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "SITE_URL": "",
         "PER_PAGE": 10,
         "REDIS_URL": "",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_LIMIT_PER_IP": "20 per 15 minutes",
+        "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
+        "PROXY_FIX_X_FOR": 0,
+        "SESSION_IDLE_MINUTES": 30,
+        "SESSION_MAX_HOURS": 12,
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -78,3 +87,15 @@ def instance_secret_key(instance_path: Path) -> str:
         finally:
             temp.unlink()
     return path.read_text().strip()
+
+
+def derived(config: dict[str, Any]) -> dict[str, Any]:
+    """Settings that follow from others unless set explicitly."""
+    extra: dict[str, Any] = {}
+    if "RATELIMIT_STORAGE_URI" not in config:
+        extra["RATELIMIT_STORAGE_URI"] = config.get("REDIS_URL") or "memory://"
+    https = str(config.get("SITE_URL", "")).startswith("https://")
+    for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if https and not config.get(key):
+            extra[key] = True
+    return extra

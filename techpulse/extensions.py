@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -28,3 +30,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
+# Storage comes from RATELIMIT_STORAGE_URI: Redis when TECHPULSE_REDIS_URL is set, so every
+# worker process shares the counts; memory otherwise (one process).
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -102,6 +102,19 @@ def register(app: Flask) -> None:
         return {"site": site_settings(), "nav_categories": navigation_categories}
 
     @app.template_global()
+    def can_visit(endpoint: str) -> bool:
+        """Whether the current user may open a staff endpoint (for showing its link)."""
+        from flask_login import current_user
+
+        from techpulse.auth.policy import required_role
+
+        return (
+            endpoint in current_app.view_functions
+            and current_user.is_authenticated
+            and current_user.has_role(required_role(endpoint))
+        )
+
+    @app.template_global()
     def page_url(page: int) -> str:
         """The current URL with ``page`` set (page 1 drops the parameter)."""
         args = {**request.view_args, **request.args.to_dict()}

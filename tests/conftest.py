@@ -3,8 +3,10 @@ its client and CLI runner, small factories and a movable clock."""
 
 from __future__ import annotations
 
+import contextvars
 import io
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -80,10 +82,25 @@ def app_config(tmp_path: Path) -> dict[str, Any]:
     }
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run in their own app context, as in production.
+
+    The fixtures keep an app context pushed for factories and queries; without this, every
+    request would share it (its ``g``, its database session) and hide bugs. After each
+    request the test's own session starts a new transaction, so it sees what was committed.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.rollback()
+        return response
+
+
 @pytest.fixture
 def app(app_config: dict[str, Any], _postgres_schema: None) -> Iterator[Flask]:
     """The application on a fresh, empty database."""
     application = create_app(app_config)
+    application.test_client_class = IsolatedClient
     with application.app_context():
         if POSTGRES_URL:
             _truncate_all()
@@ -196,6 +213,13 @@ class Factory:
         db.session.commit()
         return user
 
+    def staff(self, role: Role = Role.EDITOR, name: str | None = None) -> User:
+        """A staff account that can log in with ``PASSWORD``."""
+        from techpulse.services.accounts import create_user
+
+        n = next(self._n)
+        return create_user(f"staff{n}@example.com", name or f"Staff {n}", role, PASSWORD)
+
     def image(self, alt: str = "A blue test picture", width: int = 1800) -> Image:
         image = create_image(image_bytes(width, width * 9 // 16), alt)
         db.session.commit()
@@ -300,3 +324,51 @@ def page(browser: Any, live_server: str) -> Iterator[Any]:
     tab.outside_requests = outside
     yield tab
     context.close()
+
+
+PASSWORD = "correct horse battery staple"
+_CSRF = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
+
+
+def csrf_from(html: str | bytes) -> str:
+    """The CSRF token in a page's form."""
+    source = html.decode() if isinstance(html, bytes) else html
+    match = _CSRF.search(source)
+    assert match, "no CSRF token on the page"
+    return match.group(1) or match.group(2)
+
+
+class Staff:
+    """Logs the test client in as staff and posts forms with a valid CSRF token."""
+
+    def __init__(self, client: FlaskClient, factory: Factory) -> None:
+        self.client = client
+        self.factory = factory
+
+    def login(self, role: Role | User = Role.EDITOR, remember: bool = False) -> User:
+        """Create a user of ``role`` (or use the given one) and log the client in."""
+        user = role if isinstance(role, User) else self.factory.staff(role)
+        token = csrf_from(self.client.get("/login").data)
+        response = self.client.post(
+            "/login",
+            data={"csrf_token": token, "email": user.email, "password": PASSWORD,
+                  "remember": "y" if remember else ""},
+        )  # fmt: skip
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return user
+
+    def token(self) -> str:
+        """A CSRF token for the logged-in client (from the admin page's logout form)."""
+        return csrf_from(self.client.get("/admin/").data)
+
+    def post(self, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        """POST a form with a valid CSRF token."""
+        return self.client.post(url, data={"csrf_token": self.token(), **(data or {})}, **kwargs)
+
+
+@pytest.fixture
+def staff(client: FlaskClient, make: Factory) -> Staff:
+    """Log in as staff of a given role and post forms: ``staff.login(Role.ADMIN)``."""
+    return Staff(client, make)

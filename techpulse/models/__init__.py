@@ -5,19 +5,22 @@ from techpulse.models.content import (
     Article,
     Category,
     Page,
+    Revision,
     SlugRedirect,
     Status,
     Tag,
     article_tags,
 )
 from techpulse.models.media import Image
-from techpulse.models.site import SiteSettings
+from techpulse.models.site import AuditEvent, SiteSettings
 
 __all__ = [
     "Article",
+    "AuditEvent",
     "Category",
     "Image",
     "Page",
+    "Revision",
     "Role",
     "SiteSettings",
     "SlugRedirect",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Column, ForeignKey, Index, String, Table, Text, and_
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, String, Table, Text, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from techpulse.clock import utcnow
@@ -153,3 +153,34 @@ class Page(db.Model):
 
     def __repr__(self) -> str:
         return f"<Page {self.slug}>"
+
+
+class Revision(db.Model):
+    """A snapshot of an article's editable content, kept at every save."""
+
+    __tablename__ = "revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    editor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[str] = mapped_column(String(120), default="")
+    title: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(200))
+    excerpt: Mapped[str] = mapped_column(String(500), default="")
+    body_md: Mapped[str] = mapped_column(Text, default="")
+    seo_title: Mapped[str] = mapped_column(String(120), default="")
+    seo_description: Mapped[str] = mapped_column(String(300), default="")
+    featured: Mapped[bool] = mapped_column(Boolean, default=False)
+    category_id: Mapped[int | None] = mapped_column(
+        ForeignKey("categories.id", ondelete="SET NULL")
+    )
+    banner_id: Mapped[int | None] = mapped_column(ForeignKey("images.id", ondelete="SET NULL"))
+    tag_names: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    editor: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Revision {self.id} of article {self.article_id}>"

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from datetime import datetime
 
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from techpulse.clock import utcnow
 from techpulse.extensions import db
+from techpulse.models.accounts import User
+from techpulse.models.types import UTCDateTime
 
 SOCIAL_NETWORKS = ("facebook", "linkedin", "x", "instagram", "github", "youtube")
 
@@ -34,3 +39,24 @@ class SiteSettings(db.Model):
         """(network, url) pairs for the networks that have a URL, in a fixed order."""
         pairs = ((name, getattr(self, f"{name}_url")) for name in SOCIAL_NETWORKS)
         return [(name, url) for name, url in pairs if url]
+
+
+class AuditEvent(db.Model):
+    """Who did what, when and from where: publishing, roles, settings, failed logins."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    target: Mapped[str] = mapped_column(String(200), default="")
+    detail: Mapped[str] = mapped_column(String(500), default="")
+    ip: Mapped[str] = mapped_column(String(45), default="")
+
+    actor: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<AuditEvent {self.action} {self.target}>"

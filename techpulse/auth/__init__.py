@@ -1,0 +1,1 @@
+"""Login, logout, passwords, and the one role policy every staff page goes through."""

@@ -1,0 +1,117 @@
+"""Login, logout and passwords."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from techpulse.auth import sessions
+from techpulse.auth.forms import ChangePasswordForm, LoginForm, NewPasswordForm
+from techpulse.extensions import db, limiter
+from techpulse.services import accounts, audit
+
+bp = Blueprint("auth", __name__)
+bp.after_request(sessions.no_store)
+
+
+def safe_next(target: str | None) -> str:
+    """``target`` if it is a path on this site, else the admin dashboard (no open redirect)."""
+    default = url_for("admin.dashboard")
+    if not target or "\\" in target or any(ord(c) < 32 for c in target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def _login_account_key() -> str:
+    return "login-account:" + accounts.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code != 302
+
+
+def _record_breach(limit: object) -> None:
+    audit.record("login.rate_limited", request.form.get("email", "")[:200], str(limit.limit))
+    db.session.commit()
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_IP"],
+    methods=["POST"],
+    deduct_when=_failed,
+    on_breach=_record_breach,
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=_login_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    on_breach=_record_breach,
+)
+def login() -> str | Response:
+    """Staff log in with e-mail and password."""
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            sessions.start_session(user, remember=form.remember.data)
+            return redirect(safe_next(request.args.get("next")))
+        form.password.errors.append("That e-mail and password do not match an active account.")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    """End the session (a POST, so no link elsewhere can log anyone out)."""
+    sessions.end_session()
+    flash("You have been logged out.", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> str | Response:
+    """Every user changes their own password, confirming the current one."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()  # noqa: SLF001
+        if not accounts.verify_password(user, form.current.data):
+            form.current.errors.append("That is not your current password.")
+        else:
+            try:
+                accounts.set_password(user, form.password.data)
+            except accounts.AccountError as error:
+                form.password.errors.append(str(error))
+            else:
+                sessions.start_session(user, remember=False)
+                flash("Password changed. Your other sessions have been logged out.", "success")
+                return redirect(url_for("admin.dashboard"))
+    return render_template("auth/password.html", form=form, title="Change your password")
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+def set_password(token: str) -> str | Response:
+    """The one-time link an admin hands a new user to choose their password."""
+    user = accounts.user_for_set_password_token(token)
+    if user is None:
+        flash("This link has expired or was already used. Ask an admin for a new one.", "error")
+        return redirect(url_for("auth.login"))
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.set_password(user, form.password.data)
+        except accounts.AccountError as error:
+            form.password.errors.append(str(error))
+        else:
+            flash("Password saved. You can log in now.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/password.html", form=form, title=f"Choose a password, {user.name}")
