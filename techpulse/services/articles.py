@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import g
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -135,5 +136,8 @@ def author_by_slug(slug: str) -> User | None:
 
 
 def navigation_categories() -> list[Category]:
-    """Categories for the header, in their set order."""
-    return list(db.session.scalars(select(Category).order_by(Category.position, Category.name)))
+    """Categories for the header and footer, in their set order (loaded once per request)."""
+    if "navigation_categories" not in g:
+        query = select(Category).order_by(Category.position, Category.name)
+        g.navigation_categories = list(db.session.scalars(query))
+    return g.navigation_categories
