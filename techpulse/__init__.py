@@ -85,12 +85,14 @@ def register_blueprints(app: Flask) -> None:
     from techpulse.blog.routes import bp as blog_bp
     from techpulse.blog.uploads import bp as media_bp
     from techpulse.company.routes import bp as company_bp
+    from techpulse.contact.routes import bp as contact_bp
     from techpulse.slugs import SlugConverter
 
     app.url_map.converters["slug"] = SlugConverter
 
     app.register_blueprint(blog_bp)
     app.register_blueprint(company_bp)
+    app.register_blueprint(contact_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)

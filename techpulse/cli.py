@@ -8,6 +8,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from techpulse.contact.cli import contact
 from techpulse.models import Role
 from techpulse.services import accounts
 
@@ -18,6 +19,7 @@ def register(app: Flask) -> None:
     """Add TechPulse's commands to ``flask``."""
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(users)
+    app.cli.add_command(contact)
 
 
 @click.command("seed-demo")

@@ -38,6 +38,23 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # Outgoing e-mail (contact notifications); no MAIL_SERVER means no e-mail is sent.
+        "MAIL_SERVER": "",
+        "MAIL_PORT": 587,
+        "MAIL_USERNAME": "",
+        "MAIL_PASSWORD": "",
+        "MAIL_USE_TLS": True,
+        "MAIL_USE_SSL": False,
+        "MAIL_SENDER": "",
+        "MAIL_TIMEOUT": 5,
+        # The contact form: rate limit per IP, spam rules, notification retries.
+        "CONTACT_LIMIT": "5 per 10 minutes",
+        "CONTACT_MIN_SECONDS": 3,
+        "CONTACT_MAX_AGE_HOURS": 24,
+        "CONTACT_SPAM_SCORE": 5,
+        "CONTACT_AUTOREPLY": False,
+        "CONTACT_CLAIM_STALE_MINUTES": 15,
+        "CONTACT_MAX_ATTEMPTS": 10,
     }
 
 

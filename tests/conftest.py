@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient, FlaskCliRunner
 from PIL import Image as PILImage
 from sqlalchemy import event, text
@@ -92,7 +92,8 @@ class IsolatedClient(FlaskClient):
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
         response = contextvars.Context().run(super().open, *args, **kwargs)
-        db.session.rollback()
+        if has_app_context():  # not inside the empty context (redirects being followed)
+            db.session.rollback()
         return response
 
 

@@ -1,6 +1,7 @@
 """The data model; import models from here."""
 
 from techpulse.models.accounts import Role, User
+from techpulse.models.contact import ContactMessage, MessageStatus, NotificationStatus
 from techpulse.models.content import (
     Article,
     Category,
@@ -18,7 +19,10 @@ __all__ = [
     "Article",
     "AuditEvent",
     "Category",
+    "ContactMessage",
     "Image",
+    "MessageStatus",
+    "NotificationStatus",
     "Page",
     "Revision",
     "Role",

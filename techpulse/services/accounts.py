@@ -175,3 +175,37 @@ def has_admin() -> bool:
     """Whether any active admin account exists."""
     query = select(User.id).where(User.role == Role.ADMIN.value, User.active.is_(True))
     return db.session.scalar(query.limit(1)) is not None
+
+
+def get_user(user_id: int) -> User | None:
+    """The account with this id."""
+    return db.session.get(User, user_id)
+
+
+def all_users() -> list[User]:
+    """Every staff account, admins first, then by name."""
+    ranks = {role.value: role.rank for role in Role}
+    users = db.session.scalars(select(User).order_by(User.name, User.id)).all()
+    return sorted(users, key=lambda user: -ranks.get(user.role, 0))
+
+
+def issue_set_password_token(user: User) -> str:
+    """A new set-password token for ``user``; audited, since it lets its holder log in."""
+    audit.record("user.password_link", user.email)
+    db.session.commit()
+    return set_password_token(user)
+
+
+def update_profile(user: User, name: str, slug: str, bio: str) -> list[str]:
+    """Change the public profile (name, author-page slug, bio); returns the changed fields."""
+    taken = select(User.id).where(User.slug == slug, User.id != user.id)
+    if db.session.scalar(taken.limit(1)) is not None:
+        raise AccountError("Another person already has this author page address.")
+    new = {"name": name.strip(), "slug": slug, "bio": bio.strip()}
+    changed = [field for field, value in new.items() if getattr(user, field) != value]
+    if changed:
+        for field in changed:
+            setattr(user, field, new[field])
+        audit.record("user.profile_changed", user.email, ", ".join(changed))
+        db.session.commit()
+    return changed

@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from flask import current_app, url_for
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from techpulse.extensions import db
 from techpulse.imaging import ImageRejected, delete_files, process_image
-from techpulse.models import Image, User
+from techpulse.models import Article, Image, Revision, Role, User
+from techpulse.services import audit
 
-__all__ = ["ImageRejected", "create_image", "upload_folder", "variant_url"]
+__all__ = [
+    "ImageInUse",
+    "ImageRejected",
+    "can_manage_image",
+    "create_image",
+    "delete_image",
+    "image_library",
+    "image_usage",
+    "update_alt_text",
+    "upload_image",
+    "upload_folder",
+    "variant_url",
+]
 
 
 def upload_folder() -> Path:
@@ -51,3 +68,67 @@ def create_image(
 def variant_url(filename: str, *, external: bool = False) -> str:
     """Public URL of one stored image file."""
     return url_for("media.file", filename=filename, _external=external)
+
+
+def upload_image(data: bytes, alt_text: str, original_name: str, uploaded_by: User) -> Image:
+    """Store an upload from the media library and commit; raises ImageRejected."""
+    image = create_image(data, alt_text, original_name=original_name, uploaded_by=uploaded_by)
+    db.session.commit()
+    return image
+
+
+class ImageInUse(Exception):
+    """The image is still a banner; ``str(exc)`` is safe to show."""
+
+
+def image_library(page: int = 1, per_page: int = 24) -> Pagination:
+    """Images, newest first, with their uploaders loaded."""
+    query = (
+        select(Image)
+        .options(joinedload(Image.uploaded_by))
+        .order_by(Image.created_at.desc(), Image.id.desc())
+    )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def image_usage(image_ids: Iterable[int]) -> dict[int, list[Article]]:
+    """The articles using each image as their banner, in one query."""
+    ids = list(image_ids)
+    usage: dict[int, list[Article]] = {image_id: [] for image_id in ids}
+    if not ids:
+        return usage
+    query = select(Article).where(Article.banner_id.in_(ids)).order_by(Article.title)
+    for article in db.session.scalars(query):
+        usage[article.banner_id].append(article)  # type: ignore[index]
+    return usage
+
+
+def can_manage_image(user: User, image: Image) -> bool:
+    """Editors manage any image; authors only the ones they uploaded."""
+    return user.has_role(Role.EDITOR) or image.uploaded_by_id == user.id
+
+
+def update_alt_text(image: Image, alt_text: str) -> None:
+    """Change an image's alt text and commit."""
+    alt_text = " ".join(alt_text.split())
+    if not alt_text:
+        raise ImageRejected("Describe the image in the alt text; screen readers read it aloud.")
+    image.alt_text = alt_text[:300]
+    db.session.commit()
+
+
+def delete_image(image: Image) -> None:
+    """Delete an unused image and its files; raise ImageInUse when an article shows it."""
+    used_by = image_usage([image.id])[image.id]
+    if used_by:
+        titles = ", ".join(f"“{article.title}”" for article in used_by[:3])
+        more = f" and {len(used_by) - 3} more" if len(used_by) > 3 else ""
+        raise ImageInUse(f"This image is the banner of {titles}{more}; change that first.")
+    files = [variant["file"] for variant in image.variants]
+    audit.record("image.deleted", image.original_name or image.key, image.alt_text)
+    # Revisions keep their history, minus the banner reference.
+    revisions = update(Revision).where(Revision.banner_id == image.id)
+    db.session.execute(revisions.values(banner_id=None))
+    db.session.delete(image)
+    db.session.commit()
+    delete_files(upload_folder(), files)

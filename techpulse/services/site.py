@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import g
 from sqlalchemy import select
 
 from techpulse.extensions import db
 from techpulse.models import Page, SiteSettings
+from techpulse.services import audit
 
 
 def site_settings() -> SiteSettings:
@@ -28,3 +31,22 @@ def default_settings() -> SiteSettings:
 def page_by_slug(slug: str) -> Page | None:
     """The static page at ``slug``."""
     return db.session.scalar(select(Page).where(Page.slug == slug))
+
+
+def save_settings(values: Mapping[str, str]) -> list[str]:
+    """Save the settings row (creating it on first save); returns the changed field names."""
+    settings = db.session.get(SiteSettings, 1)
+    if settings is None:
+        settings = default_settings()
+        db.session.add(settings)
+    editable = {column.key for column in SiteSettings.__table__.columns} - {"id"}
+    changed = []
+    for field, value in values.items():
+        if field in editable and getattr(settings, field) != value:
+            setattr(settings, field, value)
+            changed.append(field)
+    if changed:
+        audit.record("settings.changed", "site settings", ", ".join(changed))
+    db.session.commit()
+    g.pop("site_settings", None)
+    return changed

@@ -1,0 +1,177 @@
+"""Forms of the article editor: the article itself and the list filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    SearchField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from techpulse.models import Article, Category, Image, Status, User
+from techpulse.services.editorial import Action, ArticleInput, BannerUpload
+from techpulse.services.staff_articles import ArticleFilters
+from techpulse.templating import site_zone
+
+SEO_TITLE_MAX = 60
+SEO_DESCRIPTION_MAX = 160
+# Buttons in the order a pressed one is looked for; "save" is also the Enter-key default.
+ACTION_BUTTONS = (
+    ("publish", Action.PUBLISH),
+    ("schedule", Action.SCHEDULE),
+    ("unpublish", Action.UNPUBLISH),
+    ("submit_review", Action.SUBMIT),
+    ("save", Action.SAVE),
+)
+
+
+class ArticleForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    slug = StringField(
+        "Slug",
+        validators=[Optional(), Length(max=200)],
+        description="The end of the article's address, e.g. “my-first-story”. "
+        "Leave empty to make it from the title.",
+    )
+    excerpt = TextAreaField(
+        "Excerpt",
+        validators=[Length(max=500)],
+        description="One or two sentences for cards and search results. "
+        "Leave empty to use the start of the story.",
+    )
+    body = TextAreaField("Story (Markdown)", validators=[Length(max=200_000)])
+    category = SelectField("Category", coerce=int, validate_choice=False)
+    tags = StringField(
+        "Tags", validators=[Length(max=500)], description="Separated by commas; new tags are made."
+    )
+    banner_file = FileField("Upload a new banner image", description="JPEG, PNG, WebP or GIF.")
+    banner_alt = StringField(
+        "Alt text of the new banner",
+        validators=[Length(max=300)],
+        description="Required with a new upload: what the picture shows, for screen readers.",
+    )
+    banner_id = SelectField("…or use an image from the library", coerce=int, validate_choice=False)
+    seo_title = StringField(
+        "SEO title",
+        validators=[Length(max=SEO_TITLE_MAX)],
+        description=f"Up to {SEO_TITLE_MAX} characters for search results; empty uses the title.",
+    )
+    seo_description = TextAreaField(
+        "SEO description",
+        validators=[Length(max=SEO_DESCRIPTION_MAX)],
+        description=f"Up to {SEO_DESCRIPTION_MAX} characters; empty uses the excerpt.",
+    )
+    featured = BooleanField("Feature on the home page")
+    publish_at = DateTimeLocalField(
+        "Publish at",
+        validators=[Optional()],
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        tz=site_zone,
+    )
+    save = SubmitField("Save draft")
+    submit_review = SubmitField("Submit for review")
+    publish = SubmitField("Publish now")
+    schedule = SubmitField("Schedule")
+    unpublish = SubmitField("Unpublish")
+    preview = SubmitField("Preview")
+
+    def set_choices(self, categories: list[Category], images: list[Image]) -> None:
+        """Fill the category and banner selects."""
+        self.category.choices = [SelectChoice(c.id, c.name) for c in categories]
+        self.banner_id.choices = [SelectChoice(0, "No banner")] + [
+            SelectChoice(image.id, f"{image.alt_text[:70]} ({image.width}×{image.height})")
+            for image in images
+        ]
+
+    def action(self) -> Action:
+        """The status action of the pressed button (Save when none is named)."""
+        return next((action for name, action in ACTION_BUTTONS if self[name].data), Action.SAVE)
+
+    def to_input(self) -> ArticleInput:
+        """The typed values as the editorial service takes them."""
+        upload = None
+        if self.banner_file.data:
+            upload = BannerUpload(
+                data=self.banner_file.data.read(),
+                filename=self.banner_file.data.filename or "",
+                alt_text=self.banner_alt.data or "",
+            )
+        return ArticleInput(
+            title=self.title.data or "",
+            body_md=self.body.data or "",
+            category_id=self.category.data or 0,
+            slug=self.slug.data or "",
+            excerpt=self.excerpt.data or "",
+            tag_names=tuple((self.tags.data or "").split(",")),
+            seo_title=self.seo_title.data or "",
+            seo_description=self.seo_description.data or "",
+            featured=self.featured.data,
+            banner_id=self.banner_id.data or None,
+            upload=upload,
+            publish_at=self.publish_at.data,
+        )
+
+
+def article_values(article: Article) -> dict[str, Any]:
+    """The form's initial values for an existing article (its tags loaded)."""
+    return {
+        "title": article.title,
+        "slug": article.slug,
+        "excerpt": article.excerpt,
+        "body": article.body_md,
+        "category": article.category_id,
+        "tags": ", ".join(tag.name for tag in article.tags),
+        "banner_id": article.banner_id or 0,
+        "seo_title": article.seo_title,
+        "seo_description": article.seo_description,
+        "featured": article.featured,
+        "publish_at": article.published_at if article.status == Status.SCHEDULED else None,
+    }
+
+
+class ArticleFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form changes nothing
+
+    q = SearchField("Title contains", validators=[Length(max=200)])
+    status = SelectField(
+        "Status",
+        choices=[SelectChoice("", "Any status")]
+        + [SelectChoice(s.value, s.value.title()) for s in Status],
+    )
+    category = SelectField("Category", coerce=str)
+    author = SelectField("Author", coerce=str)
+
+    def set_choices(self, categories: list[Category], authors: list[User]) -> None:
+        """Fill the category and author selects."""
+        self.category.choices = [SelectChoice("", "Any category")] + [
+            SelectChoice(str(c.id), c.name) for c in categories
+        ]
+        self.author.choices = [SelectChoice("", "Anyone")] + [
+            SelectChoice(str(a.id), a.name) for a in authors
+        ]
+
+    def to_filters(self) -> ArticleFilters:
+        """The filters to apply; invalid ones are ignored."""
+        self.validate()
+        valid = {name: not field.errors for name, field in self._fields.items()}
+        return ArticleFilters(
+            q=(self.q.data or "") if valid["q"] else "",
+            status=(self.status.data or "") if valid["status"] else "",
+            category_id=_int_or_none(self.category.data) if valid["category"] else None,
+            author_id=_int_or_none(self.author.data) if valid["author"] else None,
+        )
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None

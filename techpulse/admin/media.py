@@ -1,0 +1,92 @@
+"""The media library: browse, upload, describe and delete images."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from techpulse.admin.blueprint import bp
+from techpulse.admin.library_forms import AltTextForm, UploadForm
+from techpulse.extensions import db
+from techpulse.models import Image
+from techpulse.pagination import ensure_page_exists, requested_page
+from techpulse.services import media
+
+
+def _render_library(form: UploadForm, status: int = 200) -> tuple[str, int]:
+    listing = ensure_page_exists(media.image_library(requested_page()))
+    usage = media.image_usage(image.id for image in listing.items)
+    html = render_template(
+        "admin/media/library.html",
+        listing=listing,
+        usage=usage,
+        form=form,
+        can_manage=media.can_manage_image,
+    )
+    return html, status
+
+
+def _manageable_image(image_id: int) -> Image:
+    """The image, or 404; 403 when the current user may not change it."""
+    image = db.get_or_404(Image, image_id)
+    if not media.can_manage_image(current_user, image):
+        abort(403)
+    return image
+
+
+@bp.get("/media", endpoint="media")
+def media_library() -> tuple[str, int]:
+    """Every uploaded image with its size, uploader and where it is used."""
+    return _render_library(UploadForm())
+
+
+@bp.post("/media/upload")
+def media_upload() -> Response | tuple[str, int]:
+    """Upload an image (with required alt text) into the library."""
+    form = UploadForm()
+    if form.validate_on_submit():
+        upload = form.image.data
+        name = upload.filename or ""
+        try:
+            media.upload_image(upload.read(), form.alt_text.data, name, current_user)
+        except media.ImageRejected as exc:
+            form.image.errors.append(str(exc))
+        else:
+            flash("Image uploaded.", "success")
+            return redirect(url_for("admin.media"))
+    return _render_library(form, 422)
+
+
+@bp.route("/media/<int:image_id>/edit", methods=["GET", "POST"])
+def media_edit(image_id: int) -> Response | tuple[str, int]:
+    """Change an image's alt text."""
+    image = _manageable_image(image_id)
+    form = AltTextForm(obj=image)
+    if form.validate_on_submit():
+        try:
+            media.update_alt_text(image, form.alt_text.data)
+        except media.ImageRejected as exc:
+            form.alt_text.errors.append(str(exc))
+        else:
+            flash("Alt text saved.", "success")
+            return redirect(url_for("admin.media"))
+    usage = media.image_usage([image.id])[image.id]
+    html = render_template("admin/media/edit.html", image=image, form=form, usage=usage)
+    return html, 422 if form.errors else 200
+
+
+@bp.route("/media/<int:image_id>/delete", methods=["GET", "POST"])
+def media_delete(image_id: int) -> Response | str:
+    """Confirm (GET), then delete (POST) an image no article uses, with its files."""
+    image = _manageable_image(image_id)
+    if request.method == "GET":
+        usage = media.image_usage([image.id])[image.id]
+        return render_template("admin/media/delete.html", image=image, usage=usage)
+    try:
+        media.delete_image(image)
+    except media.ImageInUse as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Image deleted.", "success")
+    return redirect(url_for("admin.media"))

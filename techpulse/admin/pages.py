@@ -1,0 +1,75 @@
+"""Static pages (About and others): list, edit with a preview that saves nothing."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from techpulse.admin.blueprint import bp
+from techpulse.admin.library_forms import PageForm
+from techpulse.auth.policy import requires
+from techpulse.extensions import db
+from techpulse.models import Page, Role
+from techpulse.services import pages
+
+
+def _page_fields(form: PageForm) -> pages.PageFields:
+    return pages.PageFields(
+        title=form.title.data,
+        slug=form.slug.data.strip(),
+        body_md=form.body_md.data or "",
+        seo_description=form.seo_description.data or "",
+    )
+
+
+def _render_form(form: PageForm, page: Page | None) -> tuple[str, int]:
+    """The page editor, with a preview of the body when one was asked for."""
+    preview = pages.preview_html(form.body_md.data or "") if form.preview.data else None
+    html = render_template(
+        "admin/pages/form.html",
+        form=form,
+        page=page,
+        preview=preview,
+        slug_fixed=pages.slug_is_fixed(page),
+    )
+    return html, 422 if form.errors else 200
+
+
+@bp.get("/pages", endpoint="pages")
+@requires(Role.EDITOR)
+def pages_list() -> str:
+    """Every static page."""
+    return render_template("admin/pages/list.html", pages=pages.all_pages())
+
+
+@bp.route("/pages/<int:page_id>/edit", methods=["GET", "POST"])
+@requires(Role.EDITOR)
+def pages_edit(page_id: int) -> Response | tuple[str, int]:
+    """Edit a page's title, slug, description and Markdown body; "Preview" saves nothing."""
+    page = db.get_or_404(Page, page_id)
+    form = PageForm(obj=page)
+    if form.validate_on_submit() and not form.preview.data:
+        try:
+            pages.update_page(page, _page_fields(form))
+        except pages.PageError as error:
+            form[error.field].errors.append(str(error))
+        else:
+            flash(f"Page “{page.title}” saved.", "success")
+            return redirect(url_for("admin.pages"))
+    return _render_form(form, page)
+
+
+@bp.route("/pages/new", methods=["GET", "POST"])
+@requires(Role.EDITOR)
+def pages_new() -> Response | tuple[str, int]:
+    """Create a static page (e.g. About, when the site has none yet)."""
+    form = PageForm(slug=request.args.get("slug", ""), title=request.args.get("title", ""))
+    if form.validate_on_submit() and not form.preview.data:
+        try:
+            page = pages.create_page(_page_fields(form))
+        except pages.PageError as error:
+            form[error.field].errors.append(str(error))
+        else:
+            flash(f"Page “{page.title}” created.", "success")
+            return redirect(url_for("admin.pages"))
+    return _render_form(form, None)

@@ -1,0 +1,54 @@
+"""The contact form: post, store, thank (Post/Redirect/Get)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+from werkzeug.wrappers import Response
+
+from techpulse.contact.forms import ContactForm
+from techpulse.extensions import limiter
+from techpulse.services import contact, spam
+
+bp = Blueprint("contact", __name__, url_prefix="/contact")
+
+
+def _stored(response: Response) -> bool:
+    # Only messages taken in count towards the limit: a visitor fixing typos is not a flood.
+    return response.status_code == 303
+
+
+@bp.route("", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["CONTACT_LIMIT"], methods=["POST"], deduct_when=_stored)
+def form() -> str | Response | tuple[str, int]:
+    """Show the contact form; store a valid message and redirect to the thank-you page."""
+    form = ContactForm()
+    if not form.token_is_valid():
+        form.form_token.data = contact.new_form_token()
+    if not form.is_submitted():
+        form.stamp.data = spam.form_stamp()
+    if form.validate_on_submit():
+        submission = form.submission(request.remote_addr or "", request.user_agent.string)
+        try:
+            message = contact.receive_message(submission)
+        except contact.NotStored:
+            contact.use_offline_defaults()
+            return render_template("contact/form.html", form=form, not_stored=True), 503
+        return redirect(url_for("contact.thanks", reference=message.reference), 303)
+    return render_template("contact/form.html", form=form, not_stored=False)
+
+
+@bp.errorhandler(CSRFError)
+def expired_form(_error: CSRFError) -> tuple[str, int]:
+    """A stale or missing CSRF token: give the form back with the text, nothing stored."""
+    form = ContactForm()
+    if not form.token_is_valid():
+        form.form_token.data = contact.new_form_token()
+    return render_template("contact/form.html", form=form, not_stored=False, expired=True), 400
+
+
+@bp.get("/thanks/<reference>")
+def thanks(reference: str) -> str:
+    """The thank-you page with the message's reference (safe to reload)."""
+    message = contact.message_by_reference(reference[:16]) or abort(404)
+    return render_template("contact/thanks.html", reference=message.reference)

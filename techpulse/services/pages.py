@@ -1,0 +1,87 @@
+"""Static pages as staff edit them: list, preview and save (About keeps its slug)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from techpulse.extensions import db
+from techpulse.markup import render_markdown
+from techpulse.models import Page
+from techpulse.services import audit
+from techpulse.services.editorial import apply_body, save_page
+from techpulse.slugs import is_valid_slug
+
+# Pages the public site links to by a fixed address; their slug cannot change.
+FIXED_SLUGS = frozenset({"about"})
+
+
+class PageError(ValueError):
+    """A rejected page edit; ``field`` names the form field, ``str(exc)`` is safe to show."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class PageFields:
+    """What the page form edits."""
+
+    title: str
+    slug: str
+    body_md: str
+    seo_description: str = ""
+
+
+def all_pages() -> list[Page]:
+    """Every static page, by title."""
+    return list(db.session.scalars(select(Page).order_by(Page.title)))
+
+
+def slug_is_fixed(page: Page | None) -> bool:
+    """Whether this page's slug is part of a fixed public address (About)."""
+    return page is not None and page.slug in FIXED_SLUGS
+
+
+def preview_html(body_md: str) -> str:
+    """The sanitized HTML a body would be saved as, for a preview that saves nothing."""
+    return render_markdown(body_md).html
+
+
+def _check_slug(page: Page | None, slug: str) -> None:
+    if not is_valid_slug(slug):
+        raise PageError("slug", "Use lower-case letters, digits and single hyphens.")
+    taken = select(Page.id).where(Page.slug == slug)
+    if page is not None:
+        taken = taken.where(Page.id != page.id)
+    if db.session.scalar(taken.limit(1)) is not None:
+        raise PageError("slug", "Another page already uses this slug.")
+
+
+def update_page(page: Page, fields: PageFields) -> Page:
+    """Save an edited page (fixed slugs stay), record it in the audit log and commit."""
+    slug = page.slug if slug_is_fixed(page) else fields.slug
+    _check_slug(page, slug)
+    before = {"title": page.title, "slug": page.slug, "body": page.body_md}
+    page.title = " ".join(fields.title.split())
+    page.slug = slug
+    page.seo_description = " ".join(fields.seo_description.split())
+    apply_body(page, fields.body_md)
+    after = {"title": page.title, "slug": page.slug, "body": page.body_md}
+    changed = [name for name in before if before[name] != after[name]]
+    audit.record("page.updated", page.slug, ", ".join(changed) or "no content change")
+    db.session.commit()
+    return page
+
+
+def create_page(fields: PageFields) -> Page:
+    """Create a new static page, record it and commit."""
+    _check_slug(None, fields.slug)
+    title = " ".join(fields.title.split())
+    seo = " ".join(fields.seo_description.split())
+    page = save_page(fields.slug, title, fields.body_md, seo)
+    audit.record("page.created", page.slug, title)
+    db.session.commit()
+    return page

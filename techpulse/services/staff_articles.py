@@ -1,0 +1,116 @@
+"""What the staff article pages read: the filtered list, form choices and previews."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from techpulse.clock import utcnow
+from techpulse.extensions import db
+from techpulse.markup import excerpt, render_markdown
+from techpulse.models import Article, Category, Image, Role, Status, Tag, User
+from techpulse.services.editorial import ArticleInput
+from techpulse.slugs import slugify
+
+EDITOR_LOADS = (
+    joinedload(Article.category),
+    joinedload(Article.author),
+    joinedload(Article.banner),
+    selectinload(Article.tags),
+)
+
+
+@dataclass(frozen=True)
+class ArticleFilters:
+    """The list page's filters; empty values filter nothing."""
+
+    q: str = ""
+    status: str = ""
+    category_id: int | None = None
+    author_id: int | None = None
+
+
+def staff_articles(
+    user: User, filters: ArticleFilters, page: int, per_page: int = 20
+) -> Pagination:
+    """Articles ``user`` may see in the staff area (authors: their own), last updated first."""
+    query = select(Article).options(joinedload(Article.category), joinedload(Article.author))
+    if not user.has_role(Role.EDITOR):
+        query = query.where(Article.author_id == user.id)
+    elif filters.author_id:
+        query = query.where(Article.author_id == filters.author_id)
+    if filters.category_id:
+        query = query.where(Article.category_id == filters.category_id)
+    if filters.q.strip():
+        query = query.where(Article.title.icontains(filters.q.strip(), autoescape=True))
+    now = utcnow()
+    if filters.status == Status.PUBLISHED:
+        query = query.where(Article.live(now))
+    elif filters.status == Status.SCHEDULED:
+        query = query.where(Article.status == filters.status, Article.published_at > now)
+    elif filters.status:
+        query = query.where(Article.status == filters.status)
+    query = query.order_by(Article.updated_at.desc(), Article.id.desc())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def article_for_editing(article_id: int) -> Article | None:
+    """One article with everything the editor's pages show."""
+    return db.session.scalar(select(Article).where(Article.id == article_id).options(*EDITOR_LOADS))
+
+
+def categories() -> list[Category]:
+    """Every category, in navigation order, for the article form."""
+    return list(db.session.scalars(select(Category).order_by(Category.position, Category.name)))
+
+
+def authors() -> list[User]:
+    """Everyone who has written an article, by name, for the list filter."""
+    query = select(User).where(User.id.in_(select(Article.author_id))).order_by(User.name)
+    return list(db.session.scalars(query))
+
+
+def banner_choices(current: Image | None, limit: int = 40) -> list[Image]:
+    """The most recent images (and the current banner) to pick a banner from."""
+    query = select(Image).order_by(Image.created_at.desc(), Image.id.desc()).limit(limit)
+    images = list(db.session.scalars(query))
+    if current is not None and current not in images:
+        images.insert(0, current)
+    return images
+
+
+@dataclass(frozen=True)
+class Preview:
+    """An unsaved article, shaped like one for the public article template."""
+
+    title: str
+    excerpt: str
+    body_html: str
+    reading_minutes: int
+    published_at: datetime
+    category: Category | None
+    author: User
+    banner: Image | None
+    tags: list[Tag]
+
+
+def preview_article(article: Article | None, data: ArticleInput, editor: User) -> Preview:
+    """Render the typed article like the public page would, without saving anything."""
+    rendered = render_markdown(data.body_md)
+    banner_id = data.banner_id if data.upload is None else None
+    names = {slugify(name): " ".join(name.split()) for name in data.tag_names if name.strip()}
+    return Preview(
+        title=" ".join(data.title.split()),
+        excerpt=data.excerpt.strip() or excerpt(rendered.text),
+        body_html=rendered.html,
+        reading_minutes=rendered.reading_minutes,
+        published_at=(article.published_at if article else None) or utcnow(),
+        category=db.session.get(Category, data.category_id),
+        author=article.author if article else editor,
+        banner=db.session.get(Image, banner_id) if banner_id else None,
+        tags=[Tag(name=name, slug=slug) for slug, name in sorted(names.items())],
+    )

@@ -1,0 +1,341 @@
+"""The staff article editor: writing, publishing, scheduling, slugs, revisions, deleting."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from techpulse.extensions import db
+from techpulse.models import Article, AuditEvent, Revision, Role, SlugRedirect, Status
+from techpulse.templating import site_zone
+from tests.conftest import image_bytes
+
+
+def form_data(category, **fields):
+    """A complete article form; ``fields`` override or add (e.g. a button name)."""
+    data = {
+        "title": "Chips get faster",
+        "slug": "",
+        "excerpt": "",
+        "body": "A **new** chip is out.",
+        "category": str(category.id),
+        "tags": "Hardware, Chips",
+        "banner_id": "0",
+        "banner_alt": "",
+        "seo_title": "",
+        "seo_description": "",
+        "publish_at": "",
+    }
+    return {**data, **fields}
+
+
+def only_article():
+    return db.session.scalars(select(Article)).one()
+
+
+def local_input(when):
+    """A UTC datetime as a datetime-local value in the site's time zone."""
+    return when.astimezone(site_zone()).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_editor_writes_then_publishes_an_article(client, staff, make):
+    staff.login(Role.EDITOR)
+    category = make.category("Hardware news")
+    response = staff.post("/admin/articles/new", form_data(category, save="Save draft"))
+    assert response.status_code == 302
+    article = only_article()
+    assert article.status == Status.DRAFT and article.slug == "chips-get-faster"
+    assert "<strong>new</strong>" in article.body_html
+    assert client.get("/articles/chips-get-faster").status_code == 404
+    edit_url = f"/admin/articles/{article.id}/edit"
+    assert response.headers["Location"] == edit_url
+    assert "Chips get faster" in client.get(edit_url).get_data(as_text=True)
+    data = form_data(category, title="Chips get much faster", slug="chips-get-faster")
+    staff.post(edit_url, {**data, "publish": "Publish now"})
+    page = client.get("/articles/chips-get-faster").get_data(as_text=True)
+    assert "Chips get much faster" in page and "#Chips" in page
+    listing = client.get("/admin/articles").get_data(as_text=True)
+    assert "Chips get much faster" in listing and "status-pill--published" in listing
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "article.published"))
+
+
+def test_unpublish_takes_the_article_off_the_site(client, staff, make):
+    staff.login(Role.EDITOR)
+    category = make.category()
+    article = make.article("Live story", category=category)
+    url = f"/admin/articles/{article.id}/edit"
+    staff.post(url, form_data(category, title="Live story", slug=article.slug,
+                               unpublish="Unpublish"))  # fmt: skip
+    db.session.refresh(article)
+    assert article.status == Status.DRAFT and article.published_at is None
+    assert client.get(f"/articles/{article.slug}").status_code == 404
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "article.unpublished"))
+
+
+def test_scheduled_article_appears_when_its_time_comes(client, staff, make, now):
+    staff.login(Role.EDITOR)
+    category = make.category()
+    when = now.at + timedelta(hours=3)
+    data = form_data(category, title="Tomorrow's news", publish_at=local_input(when))
+    response = staff.post("/admin/articles/new", {**data, "schedule": "Schedule"})
+    assert response.status_code == 302
+    article = only_article()
+    assert article.status == Status.SCHEDULED and article.published_at == when.replace(second=0)
+    assert "Tomorrow&#39;s news" not in client.get("/").get_data(as_text=True)
+    assert client.get(f"/articles/{article.slug}").status_code == 404
+    assert "status-pill--scheduled" in client.get("/admin/articles").get_data(as_text=True)
+    now.advance(hours=3, minutes=1)
+    assert "Tomorrow&#39;s news" in client.get("/").get_data(as_text=True)
+    assert client.get(f"/articles/{article.slug}").status_code == 200
+    assert "status-pill--published" in client.get("/admin/articles").get_data(as_text=True)
+
+
+def test_schedule_in_the_past_or_without_a_time_is_a_form_error(client, staff, make, now):
+    staff.login(Role.EDITOR)
+    category = make.category()
+    past = form_data(category, publish_at=local_input(now.at - timedelta(minutes=5)))
+    response = staff.post("/admin/articles/new", {**past, "schedule": "Schedule"})
+    assert response.status_code == 200
+    assert "Choose a time in the future" in response.get_data(as_text=True)
+    missing = staff.post("/admin/articles/new", form_data(category, schedule="Schedule"))
+    assert "Choose the date and time to publish at." in missing.get_data(as_text=True)
+    assert db.session.scalars(select(Article)).first() is None
+
+
+def test_slug_must_be_valid_and_unique(client, staff, make):
+    staff.login(Role.EDITOR)
+    category = make.category()
+    taken = make.article("Taken story", category=category)
+    bad = staff.post("/admin/articles/new", form_data(category, slug="Not A Slug!"))
+    assert "Use lower-case letters, digits and single hyphens" in bad.get_data(as_text=True)
+    dupe = staff.post("/admin/articles/new", form_data(category, slug=taken.slug))
+    text = dupe.get_data(as_text=True)
+    assert "Another article already uses this slug" in text
+    assert "Chips get faster" in text  # what was typed is kept
+    assert db.session.scalars(select(Article)).all() == [taken]
+
+
+def test_changing_a_published_slug_redirects_the_old_url(client, staff, make):
+    staff.login(Role.EDITOR)
+    category = make.category()
+    article = make.article("Old name", category=category)
+    old = article.slug
+    url = f"/admin/articles/{article.id}/edit"
+    staff.post(url, form_data(category, title="Old name", slug="new-name"))
+    response = client.get(f"/articles/{old}")
+    assert response.status_code == 301 and response.headers["Location"].endswith("/new-name")
+    assert client.get("/articles/new-name").status_code == 200
+    assert db.session.get(SlugRedirect, old).article_id == article.id
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "article.reslugged"))
+    assert event.detail == f"{old} → new-name"
+    # Going back to the old slug drops its redirect instead of looping.
+    staff.post(url, form_data(category, title="Old name", slug=old))
+    assert client.get(f"/articles/{old}").status_code == 200
+    assert client.get("/articles/new-name").status_code == 301
+
+
+def test_authors_cannot_publish(client, staff, make):
+    author = staff.login(Role.AUTHOR)
+    category = make.category()
+    page = client.get("/admin/articles/new").get_data(as_text=True)
+    assert "Publish now" not in page and "Schedule" not in page and "Submit for review" in page
+    refused = staff.post("/admin/articles/new", form_data(category, publish="Publish now"))
+    assert refused.status_code == 403
+    assert db.session.scalars(select(Article)).first() is None
+    staff.post("/admin/articles/new", form_data(category, submit_review="Submit for review"))
+    article = only_article()
+    assert article.status == Status.REVIEW and article.author_id == author.id
+    url = f"/admin/articles/{article.id}/edit"
+    assert staff.post(url, form_data(category, publish="Publish now")).status_code == 403
+    db.session.refresh(article)
+    assert article.status == Status.REVIEW
+
+
+def test_authors_edit_only_their_own_unpublished_articles(client, staff, make):
+    author = staff.login(Role.AUTHOR)
+    category = make.category()
+    others = make.article("Someone else's draft", status=Status.DRAFT, category=category)
+    mine_live = make.article("My live story", author=author, category=category)
+    mine = make.article("My draft", status=Status.DRAFT, author=author, category=category)
+    for article in (others, mine_live):
+        assert client.get(f"/admin/articles/{article.id}/edit").status_code == 403
+        url = f"/admin/articles/{article.id}/edit"
+        assert staff.post(url, form_data(category)).status_code == 403
+    assert client.get(f"/admin/articles/{mine.id}/edit").status_code == 200
+    listing = client.get("/admin/articles").get_data(as_text=True)
+    assert "My draft" in listing and "Someone else" not in listing
+
+
+def test_list_filters_and_searches(client, staff, make):
+    staff.login(Role.EDITOR)
+    ai, cloud = make.category("AI"), make.category("Cloud")
+    make.article("Robots learn to cook", category=ai)
+    make.article("Cloud bills grow", category=cloud, status=Status.DRAFT)
+    by_q = client.get("/admin/articles?q=robots").get_data(as_text=True)
+    assert "Robots learn to cook" in by_q and "Cloud bills grow" not in by_q
+    drafts = client.get("/admin/articles?status=draft").get_data(as_text=True)
+    assert "Cloud bills grow" in drafts and "Robots learn" not in drafts
+    in_ai = client.get(f"/admin/articles?category={ai.id}").get_data(as_text=True)
+    assert "Robots learn to cook" in in_ai and "Cloud bills grow" not in in_ai
+    assert client.get("/admin/articles?page=9").status_code == 404
+    assert client.get("/admin/articles?status=bogus&category=x").status_code == 200
+
+
+def test_list_query_count_does_not_grow_with_rows(client, staff, make, count_queries):
+    staff.login(Role.EDITOR)
+    make.article("One")
+    client.get("/admin/articles")
+    few = count_queries.count
+    for n in range(5):
+        make.article(f"More {n}")
+    count_queries.statements.clear()
+    client.get("/admin/articles")
+    assert count_queries.count <= few + 1
+
+
+def test_every_save_keeps_a_revision_and_restore_is_exact(client, staff, make):
+    staff.login(Role.EDITOR)
+    category, other = make.category(), make.category()
+    banner = make.image(alt="Old banner")
+    first = form_data(category, title="First title", excerpt="First dek", body="One\n\nTwo",
+                      tags="Alpha, Beta", banner_id=str(banner.id), seo_title="SEO one",
+                      seo_description="Desc one", featured="y", slug="first-title")  # fmt: skip
+    staff.post("/admin/articles/new", first)
+    article = only_article()
+    url = f"/admin/articles/{article.id}/edit"
+    staff.post(url, form_data(other, title="Second title", body="Three <b>&</b>", tags="Gamma",
+                              slug="second-title"))  # fmt: skip
+    revisions = db.session.scalars(
+        select(Revision).where(Revision.article_id == article.id).order_by(Revision.id)
+    ).all()
+    assert [r.title for r in revisions] == ["First title", "Second title"]
+    original = revisions[0]
+    history = client.get(f"/admin/articles/{article.id}/revisions").get_data(as_text=True)
+    assert f"Revision {original.id}" in history
+    page = client.get(f"/admin/articles/{article.id}/revisions/{original.id}")
+    text = page.get_data(as_text=True)
+    assert '<pre class="diff">' in text
+    assert "<del>-Title: First title</del>" in text and "<ins>+Title: Second title</ins>" in text
+    assert "Three &lt;b&gt;&amp;&lt;/b&gt;" in text  # escaped
+    restore = f"/admin/articles/{article.id}/revisions/{original.id}/restore"
+    assert staff.post(restore).status_code == 302
+    db.session.expire_all()
+    article = db.session.get(Article, article.id)
+    fields = ("title", "slug", "excerpt", "body_md", "seo_title", "seo_description", "featured",
+              "category_id", "banner_id")  # fmt: skip
+    assert {f: getattr(article, f) for f in fields} == {f: getattr(original, f) for f in fields}
+    names = db.session.scalars(select(Revision.tag_names).order_by(Revision.id.desc())).first()
+    assert sorted(names) == ["Alpha", "Beta"]
+    loaded = db.session.scalar(
+        select(Article).where(Article.id == article.id).options(selectinload(Article.tags))
+    )
+    assert [tag.name for tag in loaded.tags] == ["Alpha", "Beta"]
+    assert (
+        db.session.scalars(select(Revision).where(Revision.article_id == article.id)).all()[-1].note
+        == f"Restored revision {original.id}"
+    )
+
+
+def test_authors_cannot_restore_revisions(client, staff, make):
+    author = staff.login(Role.AUTHOR)
+    category = make.category()
+    staff.post("/admin/articles/new", form_data(category))
+    article = only_article()
+    revision = db.session.scalars(select(Revision)).one()
+    assert article.author_id == author.id
+    page = client.get(f"/admin/articles/{article.id}/revisions/{revision.id}")
+    assert page.status_code == 200 and "Restore this revision" not in page.get_data(as_text=True)
+    restore = f"/admin/articles/{article.id}/revisions/{revision.id}/restore"
+    assert staff.post(restore).status_code == 403
+
+
+def test_delete_asks_first_then_deletes(client, staff, make):
+    staff.login(Role.EDITOR)
+    article = make.article("Doomed story")
+    url = f"/admin/articles/{article.id}/delete"
+    confirm = client.get(url).get_data(as_text=True)
+    assert "Delete “Doomed story”? This cannot be undone." in confirm
+    assert db.session.get(Article, article.id) is not None
+    article_id = article.id
+    assert staff.post(url).status_code == 302
+    db.session.expunge_all()
+    assert db.session.get(Article, article_id) is None
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "article.deleted"))
+
+
+def test_authors_delete_only_their_own_drafts(client, staff, make):
+    author = staff.login(Role.AUTHOR)
+    mine = make.article("My draft", status=Status.DRAFT, author=author)
+    mine_live = make.article("My live", author=author)
+    others = make.article("Other draft", status=Status.DRAFT)
+    for article in (mine_live, others):
+        assert client.get(f"/admin/articles/{article.id}/delete").status_code == 403
+        assert staff.post(f"/admin/articles/{article.id}/delete").status_code == 403
+    mine_id, others_id = mine.id, others.id
+    assert staff.post(f"/admin/articles/{mine_id}/delete").status_code == 302
+    db.session.expunge_all()
+    assert db.session.get(Article, mine_id) is None
+    assert db.session.get(Article, others_id) is not None
+
+
+def test_bad_banner_upload_is_a_form_error_and_keeps_the_typing(client, staff, make):
+    staff.login(Role.EDITOR)
+    category = make.category()
+    data = form_data(category, title="Typed title", body="Typed body text",
+                     banner_alt="Some words")  # fmt: skip
+    data["banner_file"] = (io.BytesIO(b"just some text"), "notes.txt")
+    response = staff.post("/admin/articles/new", data, content_type="multipart/form-data")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "This file is not a JPEG, PNG, WebP or GIF image." in text
+    assert 'value="Typed title"' in text and "Typed body text" in text
+    assert db.session.scalars(select(Article)).first() is None
+
+
+def test_new_banner_needs_alt_text(client, staff, make):
+    staff.login(Role.EDITOR)
+    data = form_data(make.category())
+    data["banner_file"] = (io.BytesIO(image_bytes(800, 450, "PNG")), "pic.png")
+    response = staff.post("/admin/articles/new", data, content_type="multipart/form-data")
+    assert "Describe the new banner in the alt text" in response.get_data(as_text=True)
+    assert db.session.scalars(select(Article)).first() is None
+
+
+def test_good_png_upload_becomes_the_banner(client, staff, make):
+    staff.login(Role.EDITOR)
+    data = form_data(make.category(), banner_alt="A chip on a blue desk", publish="Publish now")
+    data["banner_file"] = (io.BytesIO(image_bytes(1200, 675, "PNG")), "chip.png")
+    response = staff.post("/admin/articles/new", data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    article = db.session.scalars(select(Article).options(joinedload(Article.banner))).one()
+    assert article.banner.alt_text == "A chip on a blue desk"
+    assert article.banner.original_name == "chip.png"
+    page = client.get(f"/articles/{article.slug}").get_data(as_text=True)
+    assert 'alt="A chip on a blue desk"' in page
+
+
+def test_preview_renders_like_the_article_and_saves_nothing(client, staff, make):
+    staff.login(Role.EDITOR)
+    category = make.category()
+    article = make.article("Saved title", body="Saved body", category=category)
+    url = f"/admin/articles/{article.id}/edit"
+    data = form_data(category, title="Previewed title", body="## Sub\n\n*Fresh* words",
+                     slug=article.slug, preview="Preview")  # fmt: skip
+    response = staff.post(url, data)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'class="preview"' in text and 'class="article__title">Previewed title' in text
+    assert "<h3>Sub</h3>" in text and "<em>Fresh</em>" in text  # rendered by markup.py
+    db.session.refresh(article)
+    assert article.title == "Saved title" and article.body_md == "Saved body"
+    assert db.session.scalars(select(Revision)).first() is None
+
+
+def test_anonymous_visitors_are_sent_to_login(client, make):
+    article = make.article()
+    for url in ("/admin/articles", "/admin/articles/new", f"/admin/articles/{article.id}/edit",
+                f"/admin/articles/{article.id}/delete"):  # fmt: skip
+        assert client.get(url).status_code == 302

@@ -1,0 +1,190 @@
+"""Staff accounts, site settings and the audit log in the staff area."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from techpulse.extensions import db
+from techpulse.models import AuditEvent, Role, SiteSettings, User
+from techpulse.services import accounts
+from tests.conftest import PASSWORD, csrf_from
+
+NEW_PASSWORD = "violet tractor ladder 9"
+
+
+def log_in(client, user, password=PASSWORD):
+    token = csrf_from(client.get("/login").data)
+    return client.post("/login", data={"csrf_token": token, "email": user.email,
+                                       "password": password})  # fmt: skip
+
+
+def one_time_link(html: str) -> str:
+    match = re.search(r'value="(http://localhost/set-password/[^"]+)"', html)
+    assert match, "no set-password link on the page"
+    return match.group(1).removeprefix("http://localhost")
+
+
+def test_users_list_shows_every_account(client, staff, make):
+    admin = staff.login(Role.ADMIN)
+    writer = make.staff(Role.AUTHOR, name="Ana Roy")
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert admin.email in page and writer.email in page and "Ana Roy" in page
+    assert "Never" in page  # Ana has not logged in yet
+
+
+def test_create_user_with_an_initial_password(client, staff, app):
+    staff.login(Role.ADMIN)
+    form = {"name": "Ravi Shah", "email": "Ravi@Example.com", "role": "editor", "how": "password"}
+    weak = staff.post("/admin/users/new", {**form, "password": "password1234"})
+    assert weak.status_code == 200 and "too common" in weak.get_data(as_text=True)
+    assert accounts.user_by_email("ravi@example.com") is None
+    done = staff.post("/admin/users/new", {**form, "password": NEW_PASSWORD})
+    assert done.status_code == 302
+    user = accounts.user_by_email("ravi@example.com")
+    assert user.role == "editor" and user.name == "Ravi Shah"
+    assert log_in(app.test_client(), user, NEW_PASSWORD).status_code == 302
+    again = staff.post("/admin/users/new", {**form, "password": NEW_PASSWORD})
+    assert "already exists" in again.get_data(as_text=True)
+
+
+def test_create_user_with_a_link_that_works_once(client, staff, app):
+    staff.login(Role.ADMIN)
+    created = staff.post(
+        "/admin/users/new",
+        {"name": "Meera Iyer", "email": "meera@example.com", "role": "author", "how": "link"},
+    )
+    html = client.get(created.headers["Location"]).get_data(as_text=True)
+    link = one_time_link(html)
+    assert "expires in 7 days" in html and "works once" in html
+    user = accounts.user_by_email("meera@example.com")
+    assert user.password_hash is None
+    assert link not in client.get(f"/admin/users/{user.id}/link").get_data(as_text=True)
+
+    newcomer = app.test_client()
+    token = csrf_from(newcomer.get(link).data)
+    form = {"csrf_token": token, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    assert newcomer.post(link, data=form).status_code == 302
+    assert log_in(newcomer, user, NEW_PASSWORD).status_code == 302
+    spent = app.test_client().get(link)
+    assert spent.status_code == 302 and spent.headers["Location"] == "/login"
+
+
+def test_new_link_for_an_existing_user(client, staff, make):
+    staff.login(Role.ADMIN)
+    user = make.staff(Role.AUTHOR)
+    made = staff.post(f"/admin/users/{user.id}/link")
+    assert "/set-password/" in one_time_link(client.get(made.headers["Location"]).text)
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.password_link"))
+
+
+def test_role_change_ends_the_users_session(client, staff, make, app):
+    staff.login(Role.ADMIN)
+    editor = make.staff(Role.EDITOR)
+    other = app.test_client()
+    assert log_in(other, editor).status_code == 302
+    assert other.get("/admin/").status_code == 200
+    response = staff.post(f"/admin/users/{editor.id}/role", {"role": "author"})
+    assert response.status_code == 302
+    assert db.session.get(User, editor.id).role == "author"
+    assert other.get("/admin/").status_code == 302
+    assert staff.post(f"/admin/users/{editor.id}/role", {"role": "boss"}).status_code == 400
+
+
+def test_deactivation_ends_the_session_and_reactivation_restores_login(client, staff, make, app):
+    staff.login(Role.ADMIN)
+    author = make.staff(Role.AUTHOR)
+    other = app.test_client()
+    assert log_in(other, author).status_code == 302
+    staff.post(f"/admin/users/{author.id}/active", {"active": "0"})
+    assert other.get("/admin/").status_code == 302
+    assert log_in(other, author).status_code == 200  # refused
+    page = client.get(f"/admin/users/{author.id}/edit").get_data(as_text=True)
+    assert "Reactivate" in page
+    staff.post(f"/admin/users/{author.id}/active", {"active": "1"})
+    assert log_in(other, author).status_code == 302
+
+
+def test_the_last_admin_cannot_be_demoted_or_deactivated(client, staff):
+    admin = staff.login(Role.ADMIN)
+    edit = f"/admin/users/{admin.id}/edit"
+    assert staff.post(f"/admin/users/{admin.id}/role", {"role": "editor"}).location == edit
+    assert "last active admin" in client.get(edit).text
+    assert staff.post(f"/admin/users/{admin.id}/active", {"active": "0"}).location == edit
+    assert "last active admin" in client.get(edit).text
+    fresh = db.session.get(User, admin.id)
+    assert fresh.role == "admin" and fresh.active
+    assert client.get("/admin/users").status_code == 200
+
+
+def test_profile_slug_and_bio_show_on_the_author_page(client, staff, make):
+    staff.login(Role.ADMIN)
+    writer = make.staff(Role.AUTHOR, name="Kiran Patel")
+    make.user(name="Taken Name")
+    url = f"/admin/users/{writer.id}/edit"
+    form = {"name": "Kiran Patel", "slug": "kiran", "bio": "Writes about Rust and robots."}
+    for bad, message in (("Not A Slug", "lower-case letters"), ("taken-name", "already has")):
+        refused = staff.post(url, {**form, "slug": bad})
+        assert refused.status_code == 200 and message in refused.get_data(as_text=True)
+        assert "Writes about Rust" in refused.get_data(as_text=True)  # typed input kept
+    assert staff.post(url, form).status_code == 302
+    page = client.get("/author/kiran")
+    assert page.status_code == 200 and "Writes about Rust and robots." in page.get_data(
+        as_text=True
+    )
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.profile_changed"))
+    assert event.detail == "slug, bio"
+
+
+def test_settings_reject_bad_email_and_non_https_links(client, staff):
+    staff.login(Role.ADMIN)
+    form = {"site_name": "TechPulse", "company_name": "CodeDote Technologies"}
+    bad = staff.post(
+        "/admin/settings",
+        {**form, "contact_email": "not-an-email", "github_url": "http://github.com/codedote",
+         "x_url": "javascript:alert(1)"},
+    )  # fmt: skip
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 200
+    assert "valid e-mail address" in html and html.count("starting with https://") == 2
+    assert db.session.get(SiteSettings, 1) is None
+    empty = staff.post("/admin/settings", {**form, "site_name": " "}).get_data(as_text=True)
+    assert "field is required" in empty
+
+
+def test_settings_show_on_the_public_sidebar_and_footer_at_once(client, staff, make):
+    article = make.article("Hello Vadodara")
+    staff.login(Role.ADMIN)
+    assert db.session.get(SiteSettings, 1) is None  # first save creates the row
+    settings = {
+        "site_name": "PulseNews", "company_name": "Dote Labs", "tagline": "Tech, daily",
+        "about_blurb": "We build software in Gujarat.", "city": "Surat", "country": "India",
+        "contact_email": "hello@dotelabs.example", "github_url": "https://github.com/dotelabs",
+    }  # fmt: skip
+    assert staff.post("/admin/settings", settings).status_code == 302
+    html = client.get(f"/articles/{article.slug}").get_data(as_text=True)
+    sidebar = html[html.index('<aside class="sidebar"') : html.index("</aside>")]
+    assert "About Dote Labs" in sidebar and "We build software in Gujarat." in sidebar
+    footer = html[html.index("<footer") :]
+    assert "We build software in Gujarat." in footer and "Surat, India" in footer
+    assert "hello@dotelabs.example" in footer and "https://github.com/dotelabs" in footer
+    assert "PulseNews" in html
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "settings.changed"))
+    assert "about_blurb" in event.detail and "github_url" in event.detail
+    assert "facebook_url" not in event.detail
+
+
+def test_audit_page_lists_failed_logins_and_role_changes_with_ip(client, staff, make, app):
+    editor = make.staff(Role.EDITOR)
+    log_in(app.test_client(), editor, "wrong password entirely")
+    staff.login(Role.ADMIN)
+    staff.post(f"/admin/users/{editor.id}/role", {"role": "author"})
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "login.failed" in page and "user.role_changed" in page
+    assert "editor → author" in page and "127.0.0.1" in page
+    only = client.get("/admin/audit?action=login.failed").get_data(as_text=True)
+    rows = only[only.index("<tbody") :]
+    assert "login.failed" in rows and "user.role_changed" not in rows
+    assert client.get("/admin/audit?page=9").status_code == 404
+    assert client.get("/admin/audit?page=x").status_code == 404

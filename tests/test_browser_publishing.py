@@ -1,0 +1,54 @@
+"""An editor in a real browser: log in, write an article with a banner, publish, log out."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image as PILImage
+
+from techpulse.models import Role
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def png_bytes() -> bytes:
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (1200, 675), (200, 60, 40)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_editor_publishes_an_article_with_a_banner(page, live_server, make):
+    editor = make.staff(Role.EDITOR)
+    make.category("Gadgets")
+    page.goto(f"{live_server}/login")
+    page.get_by_label("E-mail").fill(editor.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="Dashboard").wait_for()
+
+    page.get_by_role("link", name="Articles").click()
+    page.get_by_role("link", name="New article").click()
+    page.get_by_role("textbox", name="Title", exact=True).fill("Phones fold twice now")
+    page.get_by_label("Story (Markdown)").fill("The **new** phone folds twice.")
+    page.get_by_label("Category").select_option(label="Gadgets")
+    page.get_by_label("Tags").fill("Phones, Hardware")
+    page.get_by_label("Upload a new banner image").set_input_files(
+        {"name": "phone.png", "mimeType": "image/png", "buffer": png_bytes()}
+    )
+    page.get_by_label("Alt text of the new banner").fill("A red phone folded in three")
+    page.get_by_role("button", name="Publish now").click()
+    page.get_by_text("Published: it is on the site now.").wait_for()
+
+    page.goto(f"{live_server}/")
+    page.get_by_role("link", name="Phones fold twice now").first.click()
+    banner = page.get_by_alt_text("A red phone folded in three")
+    banner.wait_for()
+    assert page.evaluate("img => img.complete && img.naturalWidth > 0", banner.element_handle())
+
+    page.goto(f"{live_server}/admin/")
+    page.get_by_role("button", name="Log out").click()
+    page.goto(f"{live_server}/admin/articles")
+    assert "/login" in page.url
+    assert page.outside_requests == []
