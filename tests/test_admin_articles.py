@@ -339,3 +339,11 @@ def test_anonymous_visitors_are_sent_to_login(client, make):
     for url in ("/admin/articles", "/admin/articles/new", f"/admin/articles/{article.id}/edit",
                 f"/admin/articles/{article.id}/delete"):  # fmt: skip
         assert client.get(url).status_code == 302
+
+
+def test_article_list_first_visit_shows_no_filter_errors(client, staff, make):
+    staff.login(Role.EDITOR)
+    make.article("Listed story")
+    html = client.get("/admin/articles").get_data(as_text=True)
+    assert "Listed story" in html
+    assert "Not a valid choice" not in html

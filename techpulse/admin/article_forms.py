@@ -148,9 +148,10 @@ class ArticleFilterForm(FlaskForm):
         "Status",
         choices=[SelectChoice("", "Any status")]
         + [SelectChoice(s.value, s.value.title()) for s in Status],
+        default="",
     )
-    category = SelectField("Category", coerce=str)
-    author = SelectField("Author", coerce=str)
+    category = SelectField("Category", coerce=str, default="")
+    author = SelectField("Author", coerce=str, default="")
 
     def set_choices(self, categories: list[Category], authors: list[User]) -> None:
         """Fill the category and author selects."""
