@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -330,10 +330,18 @@ def move_slug(article: Article, old_slug: str | None, was_live: bool) -> None:
 
 def snapshot(article: Article, editor: User | None, note: str = "") -> Revision:
     """Keep the article's current content as a new revision (added, not committed)."""
+    content = asdict(current_content(article))
+    content["tag_names"] = list(content["tag_names"])
     revision = Revision(
-        article_id=article.id,
-        editor_id=editor.id if editor else None,
-        note=note[:120],
+        article_id=article.id, editor_id=editor.id if editor else None, note=note[:120], **content
+    )
+    db.session.add(revision)
+    return revision
+
+
+def current_content(article: Article) -> Content:
+    """The content the article has now (its tags loaded)."""
+    return Content(
         title=article.title,
         slug=article.slug,
         excerpt=article.excerpt,
@@ -343,10 +351,8 @@ def snapshot(article: Article, editor: User | None, note: str = "") -> Revision:
         featured=article.featured,
         category_id=article.category_id,
         banner_id=article.banner_id,
-        tag_names=sorted(tag.name for tag in article.tags),
+        tag_names=tuple(sorted(tag.name for tag in article.tags)),
     )
-    db.session.add(revision)
-    return revision
 
 
 def delete_article(article: Article) -> None:

@@ -11,7 +11,14 @@ from sqlalchemy.orm import joinedload
 from techpulse.extensions import db
 from techpulse.models import Article, Category, Image, Revision, User
 from techpulse.services import audit
-from techpulse.services.editorial import Content, checked_slug, move_slug, set_content, snapshot
+from techpulse.services.editorial import (
+    Content,
+    checked_slug,
+    current_content,
+    move_slug,
+    set_content,
+    snapshot,
+)
 
 
 def article_revisions(article: Article) -> list[Revision]:
@@ -44,22 +51,6 @@ def content_of(revision: Revision) -> Content:
         category_id=revision.category_id,
         banner_id=revision.banner_id,
         tag_names=tuple(revision.tag_names),
-    )
-
-
-def current_content(article: Article) -> Content:
-    """The content the article has now (its tags loaded)."""
-    return Content(
-        title=article.title,
-        slug=article.slug,
-        excerpt=article.excerpt,
-        body_md=article.body_md,
-        seo_title=article.seo_title,
-        seo_description=article.seo_description,
-        featured=article.featured,
-        category_id=article.category_id,
-        banner_id=article.banner_id,
-        tag_names=tuple(sorted(tag.name for tag in article.tags)),
     )
 
 
