@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, render_template
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import Conflict, HTTPException, InternalServerError
 
 from techpulse.extensions import db
 
@@ -12,6 +13,11 @@ MESSAGES = {
     403: ("Not allowed", "You do not have permission to open this page."),
     404: ("Page not found", "We could not find that page. It may have moved or never existed."),
     405: ("Method not allowed", "This address does not accept that kind of request."),
+    409: (
+        "Saved by someone else",
+        "Someone saved the same thing at the same moment, so your change was not stored. "
+        "Please go back, reload the page and try again.",
+    ),
     413: ("Too large", "What you sent is larger than we accept."),
     429: ("Too many requests", "You have tried that too often. Please wait a while and retry."),
     500: ("Something went wrong", "Our server hit an error. It has been logged; please retry."),
@@ -21,6 +27,7 @@ MESSAGES = {
 def register(app: Flask) -> None:
     """Render HTTP errors and unexpected exceptions with templates/errors/error.html."""
     app.register_error_handler(HTTPException, render_error)
+    app.register_error_handler(IntegrityError, render_conflict)
     app.register_error_handler(Exception, render_unexpected)
 
 
@@ -32,6 +39,13 @@ def render_error(error: HTTPException) -> tuple[str, int, dict[str, str]]:
     headers.pop("Content-Type", None)
     html = render_template("errors/error.html", code=code, title=title, message=message)
     return html, code, headers
+
+
+def render_conflict(error: IntegrityError) -> tuple[str, int, dict[str, str]]:
+    """A uniqueness race the form checks could not see (two saves at once): 409, not 500."""
+    db.session.rollback()
+    current_app.logger.warning("Integrity conflict: %s", error.orig)
+    return render_error(Conflict())
 
 
 def render_unexpected(error: Exception) -> tuple[str, int, dict[str, str]]:

@@ -131,3 +131,25 @@ def test_category_navigation_in_the_header(client, make):
     nav = [(e.get("href"), e.get("aria-current")) for e in elements(html, "a", "site-nav__link")]
     assert ("/category/ai-tech", "") in nav
     assert ("/category/cloud-devops", "page") in nav
+
+
+def test_a_uniqueness_race_is_a_409_page_and_nothing_half_saved(app, client, make):
+    from sqlalchemy import func, select
+
+    from techpulse.models import Category
+
+    make.category("AI & Tech")
+
+    def racing_save() -> str:
+        # What a second editor's save looks like when the form check passed a moment earlier.
+        db.session.add(Category(name="AI & Tech again", slug="ai-tech"))
+        db.session.commit()
+        return "unreachable"
+
+    app.add_url_rule("/race", "race", racing_save, methods=["GET"])
+    app.testing = False
+    page = client.get("/race")
+    assert page.status_code == 409
+    assert "Saved by someone else" in page.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Category)) == 1
+    assert client.get("/").status_code == 200
