@@ -153,3 +153,14 @@ def test_a_uniqueness_race_is_a_409_page_and_nothing_half_saved(app, client, mak
     assert "Saved by someone else" in page.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Category)) == 1
     assert client.get("/").status_code == 200
+
+
+def test_other_static_pages_have_a_public_address(client, about):
+    save_page("privacy", "Privacy", "We keep **only** what we need.")
+    db.session.commit()
+    page = client.get("/pages/privacy")
+    assert page.status_code == 200
+    assert "<strong>only</strong>" in page.get_data(as_text=True)
+    moved = client.get("/pages/about")
+    assert moved.status_code == 301 and moved.headers["Location"] == "/about"
+    assert client.get("/pages/nothing-here").status_code == 404

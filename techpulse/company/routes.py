@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, redirect, render_template, url_for
+from werkzeug.wrappers import Response
 
 from techpulse.services.site import page_by_slug
 
@@ -14,3 +15,12 @@ def about() -> str:
     """Who CodeDote Technologies are and how to reach them."""
     page = page_by_slug("about") or abort(404)
     return render_template("company/page.html", page=page)
+
+
+@bp.get("/pages/<slug:slug>")
+def page(slug: str) -> str | Response:
+    """Any other static page staff wrote (About keeps its own short address)."""
+    if slug == "about":
+        return redirect(url_for("company.about"), 301)
+    found = page_by_slug(slug) or abort(404)
+    return render_template("company/page.html", page=found)
