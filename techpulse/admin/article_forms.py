@@ -19,7 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from techpulse.models import Article, Category, Image, Status, User
-from techpulse.services.editorial import Action, ArticleInput, BannerUpload
+from techpulse.services.article_editor import Action, ArticleInput, BannerUpload
 from techpulse.services.staff_articles import ArticleFilters
 from techpulse.templating import site_zone
 
@@ -98,7 +98,7 @@ class ArticleForm(FlaskForm):
         return next((action for name, action in ACTION_BUTTONS if self[name].data), Action.SAVE)
 
     def to_input(self) -> ArticleInput:
-        """The typed values as the editorial service takes them."""
+        """The typed values as the article editor service takes them."""
         upload = None
         if self.banner_file.data:
             upload = BannerUpload(

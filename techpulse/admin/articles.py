@@ -11,8 +11,8 @@ from techpulse.admin.blueprint import bp
 from techpulse.auth.policy import can_delete, can_edit, can_publish, requires
 from techpulse.models import Article, Role
 from techpulse.pagination import ensure_page_exists, requested_page
-from techpulse.services import editorial, revisions, staff_articles
-from techpulse.services.editorial import Action, EditorialError, NotPermitted
+from techpulse.services import article_editor, revisions, staff_articles
+from techpulse.services.article_editor import Action, EditorialError, NotPermitted
 
 SAVED = {
     Action.SAVE: "Saved.",
@@ -69,7 +69,7 @@ def _editor(article: Article | None, form: ArticleForm) -> str | Response:
 def _save(article: Article | None, form: ArticleForm) -> Article | None:
     """Save through the service; a refused rule becomes an error on its form field."""
     try:
-        return editorial.save_article(article, form.to_input(), current_user, form.action())
+        return article_editor.save_article(article, form.to_input(), current_user, form.action())
     except NotPermitted:
         abort(403)
     except EditorialError as error:
@@ -131,7 +131,7 @@ def articles_delete(article_id: int) -> str | Response:
         abort(403)
     if request.method == "POST":
         title = article.title
-        editorial.delete_article(article)
+        article_editor.delete_article(article)
         flash(f"Deleted “{title}”.", "success")
         return redirect(url_for("admin.articles"))
     return render_template("admin/articles/delete.html", article=article, **_policy())

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from techpulse.extensions import db
 from techpulse.models import Article, Category, Image, Revision, User
 from techpulse.services import audit
-from techpulse.services.editorial import (
+from techpulse.services.article_editor import (
     Content,
     checked_slug,
     current_content,

@@ -13,7 +13,7 @@ from techpulse.clock import utcnow
 from techpulse.extensions import db
 from techpulse.markup import excerpt, render_markdown
 from techpulse.models import Article, Category, Image, Role, Status, Tag, User
-from techpulse.services.editorial import ArticleInput
+from techpulse.services.article_editor import ArticleInput
 from techpulse.slugs import slugify
 
 EDITOR_LOADS = (
