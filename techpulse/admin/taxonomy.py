@@ -64,7 +64,6 @@ def categories_edit(category_id: int) -> Response | tuple[str, int]:
         try:
             taxonomy.save_category(category, _category_fields(form))
         except taxonomy.TaxonomyError as error:
-            db.session.rollback()
             _show_error(form, error)
         else:
             flash(f"Category “{category.name}” saved.", "success")
@@ -122,7 +121,6 @@ def tags_edit(tag_id: int) -> Response | tuple[str, int]:
         try:
             taxonomy.save_tag(tag, form.name.data, form.slug.data.strip())
         except taxonomy.TaxonomyError as error:
-            db.session.rollback()
             _show_error(form, error)
         else:
             flash(f"Tag “{tag.name}” saved.", "success")
