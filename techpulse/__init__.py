@@ -86,9 +86,10 @@ def register_blueprints(app: Flask) -> None:
     from techpulse.blog.uploads import bp as media_bp
     from techpulse.company.routes import bp as company_bp
     from techpulse.contact.routes import bp as contact_bp
-    from techpulse.slugs import SlugConverter
+    from techpulse.slugs import IdConverter, SlugConverter
 
     app.url_map.converters["slug"] = SlugConverter
+    app.url_map.converters["int"] = IdConverter
 
     app.register_blueprint(blog_bp)
     app.register_blueprint(company_bp)

@@ -7,7 +7,7 @@ import re
 from slugify import slugify as _slugify
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute
-from werkzeug.routing import BaseConverter
+from werkzeug.routing import BaseConverter, IntegerConverter
 
 from techpulse.extensions import db
 
@@ -45,3 +45,11 @@ class SlugConverter(BaseConverter):
     """URL converter that only matches canonical slugs; anything else is a 404 at routing."""
 
     regex = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` for row ids: a number no database column can hold is a 404, not a 500."""
+
+    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002, ANN001, ANN002, ANN003
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)

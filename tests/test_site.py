@@ -164,3 +164,25 @@ def test_other_static_pages_have_a_public_address(client, about):
     moved = client.get("/pages/about")
     assert moved.status_code == 301 and moved.headers["Location"] == "/about"
     assert client.get("/pages/nothing-here").status_code == 404
+
+
+def test_ids_too_large_for_any_database_are_404_on_every_route(app, client, staff):
+    from werkzeug.routing import IntegerConverter
+
+    from techpulse.models import Role
+
+    staff.login(Role.ADMIN)
+    huge = "99999999999999999999"
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not any(isinstance(c, IntegerConverter) for c in rule._converters.values()):
+            continue
+        url = rule.rule
+        for name in rule.arguments:
+            url = url.replace(f"<int:{name}>", huge).replace(f"<slug:{name}>", "x")
+            url = url.replace(f"<{name}>", "x").replace(f"<path:{name}>", "x")
+        for method in ("GET", "POST") if "POST" in rule.methods else ("GET",):
+            response = client.open(url, method=method)
+            assert response.status_code in (404, 405), (url, method, response.status_code)
+        checked += 1
+    assert checked >= 5
