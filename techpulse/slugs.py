@@ -47,9 +47,20 @@ class SlugConverter(BaseConverter):
     regex = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 
 
+MAX_ROW_ID = 2**31 - 1  # the largest id an INTEGER column holds on every database we support
+
+
+def row_id(value: object) -> int:
+    """Coerce a form value to a row id; ValueError (a form error) for anything else."""
+    number = int(str(value))
+    if not 0 <= number <= MAX_ROW_ID:
+        raise ValueError("not a row id")
+    return number
+
+
 class IdConverter(IntegerConverter):
     """``<int:…>`` for row ids: a number no database column can hold is a 404, not a 500."""
 
     def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002, ANN001, ANN002, ANN003
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ROW_ID)
         super().__init__(map, *args, **kwargs)

@@ -347,3 +347,18 @@ def test_article_list_first_visit_shows_no_filter_errors(client, staff, make):
     html = client.get("/admin/articles").get_data(as_text=True)
     assert "Listed story" in html
     assert "Not a valid choice" not in html
+
+
+def test_out_of_range_ids_in_the_editor_form_are_form_errors(client, staff, make):
+    staff.login(Role.EDITOR)
+    make.category("AI & Tech")
+    huge = "99999999999999999999"
+    response = staff.post(
+        "/admin/articles/new",
+        {"title": "Kept title", "body": "Kept body", "category": huge, "banner_id": huge,
+         "save": "y"},
+    )  # fmt: skip
+    assert response.status_code in (200, 422)
+    html = response.get_data(as_text=True)
+    assert "Kept title" in html and "Kept body" in html
+    assert db.session.scalar(select(Article.id)) is None

@@ -21,6 +21,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from techpulse.models import Article, Category, Image, Status, User
 from techpulse.services.article_editor import Action, ArticleInput, BannerUpload
 from techpulse.services.staff_articles import ArticleFilters
+from techpulse.slugs import row_id
 from techpulse.templating import site_zone
 
 SEO_TITLE_MAX = 60
@@ -50,7 +51,7 @@ class ArticleForm(FlaskForm):
         "Leave empty to use the start of the story.",
     )
     body = TextAreaField("Story (Markdown)", validators=[Length(max=200_000)])
-    category = SelectField("Category", coerce=int, validate_choice=False)
+    category = SelectField("Category", coerce=row_id, validate_choice=False)
     tags = StringField(
         "Tags", validators=[Length(max=500)], description="Separated by commas; new tags are made."
     )
@@ -60,7 +61,9 @@ class ArticleForm(FlaskForm):
         validators=[Length(max=300)],
         description="Required with a new upload: what the picture shows, for screen readers.",
     )
-    banner_id = SelectField("…or use an image from the library", coerce=int, validate_choice=False)
+    banner_id = SelectField(
+        "…or use an image from the library", coerce=row_id, validate_choice=False
+    )
     seo_title = StringField(
         "SEO title",
         validators=[Length(max=SEO_TITLE_MAX)],

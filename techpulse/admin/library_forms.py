@@ -7,6 +7,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from techpulse.slugs import row_id
+
 ALT_HINT = "What the picture shows, for readers who cannot see it (read aloud by screen readers)."
 SLUG_HINT = "Part of the address: lower-case letters, digits and hyphens."
 
@@ -44,7 +46,7 @@ class CategoryForm(FlaskForm):
 
 
 class DeleteCategoryForm(FlaskForm):
-    move_to = SelectField("Move its articles to", coerce=int, default=0)
+    move_to = SelectField("Move its articles to", coerce=row_id, default=0)
     submit = SubmitField("Delete category")
 
 
