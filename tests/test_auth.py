@@ -139,3 +139,15 @@ def test_cli_creates_an_admin_reading_the_password_from_stdin(runner):
         input="password1234\n",
     )
     assert weak.exit_code != 0 and "too common" in weak.output
+
+
+def test_dashboard_activity_feed_is_for_admins_only(client, staff, make):
+    victim = make.staff(Role.EDITOR)
+    login_form(client, victim.email, "a wrong password here")
+    staff.login(Role.AUTHOR)
+    page = client.get("/admin/").get_data(as_text=True)
+    assert "Recent activity" not in page and victim.email not in page
+    client.post("/logout", data={"csrf_token": csrf_from(page)})
+    staff.login(Role.ADMIN)
+    page = client.get("/admin/").get_data(as_text=True)
+    assert "Recent activity" in page and "login.failed" in page
