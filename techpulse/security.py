@@ -1,8 +1,9 @@
-"""Response headers that keep every page on our own origin and out of other sites' frames."""
+"""Request and response hygiene: no NUL bytes in, our own origin only out."""
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
+from werkzeug.datastructures import MultiDict
 
 # No third-party request can leave any page: everything is served from 'self'.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -21,8 +22,25 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# Views whose forms turn control characters into a friendly field error themselves.
+VALIDATES_CONTROL_CHARACTERS = frozenset({"contact.form"})
+
+
+def _has_nul(data: MultiDict[str, str]) -> bool:
+    return any("\x00" in value for values in data.listvalues() for value in values)
+
+
+def refuse_nul_bytes() -> None:
+    """400 for a NUL byte anywhere in the URL or a form: no text column can store one."""
+    if "\x00" in request.path or _has_nul(request.args):
+        abort(400)
+    if request.endpoint not in VALIDATES_CONTROL_CHARACTERS and _has_nul(request.form):
+        abort(400)
+
+
 def register(app: Flask) -> None:
-    """Add the security headers to every response."""
+    """Refuse NUL bytes in requests; add the security headers to every response."""
+    app.before_request(refuse_nul_bytes)
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:

@@ -6,6 +6,7 @@ import pytest
 
 from techpulse.extensions import db
 from techpulse.services.editorial import save_page
+from tests.conftest import csrf_from
 from tests.helpers import elements
 
 
@@ -186,3 +187,17 @@ def test_ids_too_large_for_any_database_are_404_on_every_route(app, client, staf
             assert response.status_code in (404, 405), (url, method, response.status_code)
         checked += 1
     assert checked >= 5
+
+
+def test_nul_bytes_anywhere_are_a_400_not_a_database_error(client, make, staff):
+    from techpulse.models import Role
+
+    assert client.get("/?page=%00").status_code == 400
+    assert client.get("/contact/thanks/%00").status_code in (400, 404)
+    token = csrf_from(client.get("/login").data)
+    login = client.post("/login", data={"csrf_token": token, "email": "a\x00@example.com",
+                                        "password": "x" * 12})  # fmt: skip
+    assert login.status_code == 400
+    staff.login(Role.EDITOR)
+    assert client.get("/admin/articles?q=a%00b").status_code == 400
+    assert client.get("/admin/messages?q=a%00b").status_code == 400
