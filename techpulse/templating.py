@@ -117,8 +117,13 @@ def register(app: Flask) -> None:
     @app.template_global()
     def page_url(page: int) -> str:
         """The current URL with ``page`` set (page 1 drops the parameter)."""
-        args = {**request.view_args, **request.args.to_dict()}
-        args.pop("page", None)
+        # Query keys never override the route's own values or url_for's options (_scheme…).
+        query = {
+            key: value
+            for key, value in request.args.items()
+            if not key.startswith("_") and key not in (request.view_args or {}) and key != "page"
+        }
+        args = {**(request.view_args or {}), **query}
         if page > 1:
             args["page"] = page
         return url_for(request.endpoint, **args)
