@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from techpulse.extensions import db
 from techpulse.markup import excerpt, render_markdown
@@ -32,19 +32,21 @@ def apply_body(article: Article | Page, body_md: str) -> str:
 
 
 def tags_from_names(names: Iterable[str]) -> list[Tag]:
-    """The tags with these names, creating the missing ones (matched by slug)."""
+    """The tags with these names, creating the missing ones (matched by slug or name)."""
     tags: dict[str, Tag] = {}
     for name in names:
         name = " ".join(name.split())[:60]
         slug = slugify(name)
         if not name or slug in tags:
             continue
-        tag = db.session.scalar(select(Tag).where(Tag.slug == slug))
+        # A renamed tag keeps its name or its slug; either one means "this tag".
+        same = or_(Tag.slug == slug, func.lower(Tag.name) == name.lower())
+        tag = db.session.scalars(select(Tag).where(same).order_by(Tag.id)).first()
         if tag is None:
             tag = Tag(name=name, slug=slug)
             db.session.add(tag)
         tags[slug] = tag
-    return list(tags.values())
+    return list(dict.fromkeys(tags.values()))  # two names may find the same tag
 
 
 def create_article(

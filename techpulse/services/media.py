@@ -7,8 +7,8 @@ from pathlib import Path
 
 from flask import current_app, url_for
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session, SessionTransaction, joinedload
 
 from techpulse.extensions import db
 from techpulse.imaging import ImageRejected, delete_files, process_image
@@ -56,13 +56,30 @@ def create_image(
         variants=[variant.as_dict() for variant in processed.variants],
         uploaded_by=uploaded_by,
     )
+    # The files exist before the row does: if the transaction never commits, they go.
+    folder = upload_folder()
+    db.session.info.setdefault(_UNCOMMITTED_FILES, []).extend(
+        folder / name for name in processed.files()
+    )
     db.session.add(image)
-    try:
-        db.session.flush()
-    except Exception:
-        delete_files(upload_folder(), processed.files())
-        raise
+    db.session.flush()
     return image
+
+
+_UNCOMMITTED_FILES = "techpulse.uncommitted_image_files"
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_committed_files(session: Session) -> None:
+    session.info.pop(_UNCOMMITTED_FILES, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _remove_files_of_rolled_back_images(session: Session, transaction: SessionTransaction) -> None:
+    # Runs after commit (nothing left to remove) and after rollback or close (orphans).
+    if transaction.parent is None:
+        for path in session.info.pop(_UNCOMMITTED_FILES, []):
+            path.unlink(missing_ok=True)
 
 
 def variant_url(filename: str, *, external: bool = False) -> str:
