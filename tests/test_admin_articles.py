@@ -102,6 +102,12 @@ def test_schedule_in_the_past_or_without_a_time_is_a_form_error(client, staff, m
     assert "Choose a time in the future" in response.get_data(as_text=True)
     missing = staff.post("/admin/articles/new", form_data(category, schedule="Schedule"))
     assert "Choose the date and time to publish at." in missing.get_data(as_text=True)
+    year_one = staff.post(
+        "/admin/articles/new",
+        {**form_data(category, publish_at="0001-01-01T00:00"), "schedule": "Schedule"},
+    )
+    assert year_one.status_code == 200
+    assert "Choose a date in the future." in year_one.get_data(as_text=True)
     assert db.session.scalars(select(Article)).first() is None
 
 

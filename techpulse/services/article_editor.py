@@ -149,7 +149,10 @@ def _check_publishing(data: ArticleInput, action: Action) -> datetime | None:
         return None
     if data.publish_at is None:
         raise EditorialError("Choose the date and time to publish at.", "publish_at")
-    when = site_time_to_utc(data.publish_at)
+    try:
+        when = site_time_to_utc(data.publish_at)
+    except OverflowError:  # e.g. year 1, which has no UTC equivalent east of Greenwich
+        raise EditorialError("Choose a date in the future.", "publish_at") from None
     if when <= utcnow():
         zone = current_app.config["TIMEZONE"]
         raise EditorialError(f"Choose a time in the future ({zone} time).", "publish_at")
