@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app, request, url_for
 
 from techpulse.clock import utcnow
-from techpulse.models import Image
+from techpulse.models import Article, Image
 from techpulse.services.articles import navigation_categories
 from techpulse.services.media import variant_url
 from techpulse.services.site import site_settings
@@ -113,6 +113,15 @@ def register(app: Flask) -> None:
             and current_user.is_authenticated
             and current_user.has_role(required_role(endpoint))
         )
+
+    @app.template_global()
+    def may_edit(article: Article) -> bool:
+        """Whether the current user may open this article in the editor."""
+        from flask_login import current_user
+
+        from techpulse.auth.policy import can_edit
+
+        return current_user.is_authenticated and can_edit(current_user, article)
 
     @app.template_global()
     def page_url(page: int) -> str:

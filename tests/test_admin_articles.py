@@ -368,3 +368,13 @@ def test_out_of_range_ids_in_the_editor_form_are_form_errors(client, staff, make
     html = response.get_data(as_text=True)
     assert "Kept title" in html and "Kept body" in html
     assert db.session.scalar(select(Article.id)) is None
+
+
+def test_dashboard_links_only_articles_the_user_may_edit(client, staff, make):
+    me = staff.login(Role.AUTHOR)
+    mine = make.article("My story in review", status=Status.REVIEW, author=me)
+    theirs = make.article("Their story in review", status=Status.REVIEW)
+    html = client.get("/admin/").get_data(as_text=True)
+    assert f'href="/admin/articles/{mine.id}/edit"' in html
+    assert "Their story in review" in html
+    assert f'href="/admin/articles/{theirs.id}/edit"' not in html
