@@ -13,6 +13,7 @@ from techpulse.models import Article, Role
 from techpulse.pagination import ensure_page_exists, requested_page
 from techpulse.services import article_editor, revisions, staff_articles
 from techpulse.services.article_editor import Action, EditorialError, NotPermitted
+from techpulse.services.articles import all_categories
 
 SAVED = {
     Action.SAVE: "Saved.",
@@ -27,7 +28,7 @@ SAVED = {
 def articles() -> str:
     """Articles the user may work on, filtered and searched, last updated first."""
     form = ArticleFilterForm(formdata=request.args)
-    form.set_choices(staff_articles.categories(), staff_articles.authors())
+    form.set_choices(all_categories(), staff_articles.authors())
     listing = staff_articles.staff_articles(current_user, form.to_filters(), requested_page())
     ensure_page_exists(listing)
     return render_template("admin/articles/list.html", form=form, listing=listing, **_policy())
@@ -47,9 +48,7 @@ def article_edit(article_id: int) -> str | Response:
 
 
 def _editor(article: Article | None, form: ArticleForm) -> str | Response:
-    form.set_choices(
-        staff_articles.categories(), staff_articles.banner_choices(article and article.banner)
-    )
+    form.set_choices(all_categories(), staff_articles.banner_choices(article and article.banner))
     preview = None
     if form.validate_on_submit():
         if form.preview.data:

@@ -3,29 +3,21 @@
 from __future__ import annotations
 
 from flask import render_template, request
-from sqlalchemy import select
 
 from techpulse.admin.blueprint import bp
 from techpulse.auth.policy import requires
-from techpulse.extensions import db
-from techpulse.models import AuditEvent, Role
+from techpulse.models import Role
 from techpulse.pagination import ensure_page_exists, requested_page
 from techpulse.services import audit as audit_log
 
 PER_PAGE = 50
 
 
-def logged_actions() -> list[str]:
-    """Every action that appears in the log, for the filter (belongs in services.audit)."""
-    query = select(AuditEvent.action).distinct().order_by(AuditEvent.action)
-    return list(db.session.scalars(query))
-
-
 @bp.get("/audit")
 @requires(Role.ADMIN)
 def audit() -> str:
     """Audit events, newest first, filtered by action and paginated."""
-    actions = logged_actions()
+    actions = audit_log.logged_actions()
     action = request.args.get("action", "")
     action = action if action in actions else ""
     events = audit_log.recent_events(requested_page(), PER_PAGE, action)

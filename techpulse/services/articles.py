@@ -138,6 +138,10 @@ def author_by_slug(slug: str) -> User | None:
 def navigation_categories() -> list[Category]:
     """Categories for the header and footer, in their set order (loaded once per request)."""
     if "navigation_categories" not in g:
-        query = select(Category).order_by(Category.position, Category.name)
-        g.navigation_categories = list(db.session.scalars(query))
+        g.navigation_categories = all_categories()
     return g.navigation_categories
+
+
+def all_categories() -> list[Category]:
+    """Every category in navigation order (position, then name)."""
+    return list(db.session.scalars(select(Category).order_by(Category.position, Category.name)))

@@ -29,3 +29,9 @@ def recent_events(page: int = 1, per_page: int = 50, action: str = "") -> Pagina
         query = query.where(AuditEvent.action == action)
     query = query.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def logged_actions() -> list[str]:
+    """Every action that appears in the log, for the audit page's filter."""
+    query = select(AuditEvent.action).distinct().order_by(AuditEvent.action)
+    return list(db.session.scalars(query))

@@ -63,11 +63,6 @@ def article_for_editing(article_id: int) -> Article | None:
     return db.session.scalar(select(Article).where(Article.id == article_id).options(*EDITOR_LOADS))
 
 
-def categories() -> list[Category]:
-    """Every category, in navigation order, for the article form."""
-    return list(db.session.scalars(select(Category).order_by(Category.position, Category.name)))
-
-
 def authors() -> list[User]:
     """Everyone who has written an article, by name, for the list filter."""
     query = select(User).where(User.id.in_(select(Article.author_id))).order_by(User.name)

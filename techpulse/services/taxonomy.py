@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select, update
 from techpulse.extensions import db
 from techpulse.models import Article, Category, Tag, article_tags
 from techpulse.services import audit
+from techpulse.services.articles import all_categories
 from techpulse.slugs import is_valid_slug
 
 SLUG_RULE = "Use lower-case letters, digits and single hyphens, e.g. “cloud-computing”."
@@ -37,8 +38,7 @@ def categories_with_counts() -> list[tuple[Category, int]]:
     """Every category in navigation order, with how many articles it files."""
     grouped = select(Article.category_id, func.count()).group_by(Article.category_id)
     counts = {category_id: number for category_id, number in db.session.execute(grouped)}
-    categories = db.session.scalars(select(Category).order_by(Category.position, Category.name))
-    return [(category, counts.get(category.id, 0)) for category in categories]
+    return [(category, counts.get(category.id, 0)) for category in all_categories()]
 
 
 def category_article_count(category: Category) -> int:
@@ -49,8 +49,7 @@ def category_article_count(category: Category) -> int:
 
 def other_categories(category: Category) -> list[Category]:
     """The categories ``category``'s articles could move to."""
-    query = select(Category).where(Category.id != category.id)
-    return list(db.session.scalars(query.order_by(Category.position, Category.name)))
+    return [other for other in all_categories() if other.id != category.id]
 
 
 def _check_unique(model: type[Category] | type[Tag], fields: dict[str, str], own_id: int | None):
