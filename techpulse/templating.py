@@ -7,11 +7,10 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, url_for
 
-from techpulse.clock import utcnow
+from techpulse.clock import site_time, utcnow
 from techpulse.models import Article, Image
 from techpulse.services.articles import navigation_categories
 from techpulse.services.media import variant_url
@@ -19,19 +18,9 @@ from techpulse.services.site import site_settings
 from techpulse.sharing import share_links
 
 
-@lru_cache(maxsize=8)
-def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
-
-
-def site_zone() -> ZoneInfo:
-    """The site's time zone (config TIMEZONE)."""
-    return _zone(current_app.config["TIMEZONE"])
-
-
 def localtime(value: datetime | None) -> datetime | None:
     """A UTC datetime in the site's time zone."""
-    return None if value is None else value.astimezone(site_zone())
+    return None if value is None else site_time(value)
 
 
 def format_date(value: datetime | None, fmt: str = "%-d %B %Y") -> str:
@@ -93,7 +82,7 @@ def register(app: Flask) -> None:
         share_links=share_links,
         now_year=lambda: localtime(utcnow()).year,
     )
-    app.jinja_env.filters.update(localtime=localtime, date=format_date)
+    app.jinja_env.filters.update(date=format_date)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

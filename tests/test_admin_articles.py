@@ -8,9 +8,9 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from techpulse.clock import site_zone
 from techpulse.extensions import db
 from techpulse.models import Article, AuditEvent, Revision, Role, SlugRedirect, Status
-from techpulse.templating import site_zone
 from tests.conftest import image_bytes
 
 

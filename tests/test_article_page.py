@@ -145,8 +145,9 @@ def test_odd_characters_in_titles_make_readable_slugs_that_work(client, make):
     page = client.get(f"/articles/{article.slug}")
     assert page.status_code == 200
     assert "Ünïcödé &amp; &lt;Tags&gt; — 東京 100%!" in page.get_data(as_text=True)
-    for odd in ("/articles/%E2%9C%93", "/articles/..%2F..%2Fetc", "/articles/a%00b", "/articles/"):
+    for odd in ("/articles/%E2%9C%93", "/articles/..%2F..%2Fetc", "/articles/"):
         assert client.get(odd).status_code == 404
+    assert client.get("/articles/a%00b").status_code == 400
 
 
 def test_same_title_twice_gets_a_distinct_slug(make):

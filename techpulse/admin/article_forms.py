@@ -18,11 +18,11 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from techpulse.clock import site_zone
 from techpulse.models import Article, Category, Image, Status, User
 from techpulse.services.article_editor import Action, ArticleInput, BannerUpload
 from techpulse.services.staff_articles import ArticleFilters
 from techpulse.slugs import row_id
-from techpulse.templating import site_zone
 
 SEO_TITLE_MAX = 60
 SEO_DESCRIPTION_MAX = 160

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length
 
 from techpulse.admin.blueprint import bp
 from techpulse.auth.policy import requires
-from techpulse.clock import utcnow
+from techpulse.clock import site_time, utcnow
 from techpulse.contact.forms import no_control_characters
 from techpulse.extensions import db
 from techpulse.models import ContactMessage, MessageStatus, Role
@@ -69,7 +69,7 @@ def messages() -> str:
 def messages_export() -> Response:
     """The filtered list as a CSV file, safe to open in a spreadsheet."""
     status, search = _filters()
-    filename = f"messages-{utcnow():%Y%m%d-%H%M}.csv"
+    filename = f"messages-{site_time(utcnow()):%Y%m%d-%H%M}.csv"
     return Response(
         inbox.export_csv(status, search),
         mimetype="text/csv",

@@ -8,13 +8,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import delete, select
 
 from techpulse.auth.policy import can_edit, can_publish
-from techpulse.clock import utcnow
+from techpulse.clock import site_zone, utcnow
 from techpulse.extensions import db
 from techpulse.markup import excerpt
 from techpulse.models import Article, Category, Image, Revision, SlugRedirect, Status, User
@@ -103,8 +102,7 @@ class Content:
 
 def site_time_to_utc(local: datetime) -> datetime:
     """A wall-clock time typed in the site's time zone, as aware UTC."""
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    aware = local if local.tzinfo else local.replace(tzinfo=zone)
+    aware = local if local.tzinfo else local.replace(tzinfo=site_zone())
     return aware.astimezone(UTC)
 
 

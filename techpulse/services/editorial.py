@@ -90,6 +90,3 @@ def save_page(slug: str, title: str, body_md: str, seo_description: str = "") ->
     db.session.add(page)
     db.session.flush()
     return page
-
-
-# --- The staff article editor -------------------------------------------------------------

@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql import Select
 
-from techpulse.clock import utcnow
+from techpulse.clock import site_time, utcnow
 from techpulse.extensions import db
 from techpulse.models import ContactMessage, MessageStatus, User
 from techpulse.services import audit
@@ -102,7 +102,8 @@ def set_status(message: ContactMessage, status: MessageStatus) -> None:
 
 def add_note(message: ContactMessage, author: User, text: str) -> None:
     """Append an internal note, signed with who wrote it and when."""
-    stamp = utcnow().strftime("%Y-%m-%d %H:%M UTC")
+    now = site_time(utcnow())
+    stamp = f"{now:%Y-%m-%d %H:%M} {now.tzname()}"
     entry = f"— {author.name}, {stamp}\n{text.strip()}"
     message.notes = f"{message.notes}\n\n{entry}" if message.notes else entry
     db.session.commit()
