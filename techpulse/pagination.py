@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask import abort, request
-from flask_sqlalchemy.pagination import Pagination
+from collections.abc import Callable
+
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 
 
 def requested_page() -> int:
@@ -19,3 +21,11 @@ def ensure_page_exists(pagination: Pagination) -> Pagination:
     if pagination.page > 1 and pagination.page > pagination.pages:
         abort(404)
     return pagination
+
+
+class CountedPagination(SelectPagination):
+    """A page of a select whose total comes from ``counter`` instead of counting the rows."""
+
+    def _query_count(self) -> int:
+        counter: Callable[[], int] = self._query_args["counter"]
+        return counter()

@@ -64,7 +64,13 @@ class Article(db.Model):
     """A news story. Its HTML, excerpt and reading time are derived once, when it is saved."""
 
     __tablename__ = "articles"
-    __table_args__ = (Index("ix_articles_status_published_at", "status", "published_at"),)
+    __table_args__ = (
+        Index("ix_articles_status_published_at", "status", "published_at"),
+        # Archive and hero queries filter on one column and walk newest first.
+        Index("ix_articles_category_published", "category_id", "published_at", "id"),
+        Index("ix_articles_author_published", "author_id", "published_at", "id"),
+        Index("ix_articles_featured_published", "featured", "published_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -184,3 +190,19 @@ class Revision(db.Model):
 
     def __repr__(self) -> str:
         return f"<Revision {self.id} of article {self.article_id}>"
+
+
+class ListingCount(db.Model):
+    """How many articles are published or scheduled in one listing ("all", "category:3", …).
+
+    Kept up to date on every write (see services/listing_counts.py) so list pages never
+    count a whole table.
+    """
+
+    __tablename__ = "listing_counts"
+
+    scope: Mapped[str] = mapped_column(String(40), primary_key=True)
+    total: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"<ListingCount {self.scope}={self.total}>"

@@ -1,0 +1,64 @@
+"""listing counts, archive indexes and images stored in the database
+
+Revision ID: 0005
+Revises: 0003
+Create Date: 2026-11-30 02:50:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0005'
+down_revision = '0003'
+branch_labels = None
+depends_on = None
+
+COUNTED = "status IN ('published', 'scheduled') AND published_at IS NOT NULL"
+
+
+def upgrade():
+    op.create_table('listing_counts',
+    sa.Column('scope', sa.String(length=40), nullable=False),
+    sa.Column('total', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('scope')
+    )
+    op.create_table('media_blobs',
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('image_id', sa.Integer(), nullable=True),
+    sa.Column('content_type', sa.String(length=40), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['image_id'], ['images.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('name')
+    )
+    with op.batch_alter_table('media_blobs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_media_blobs_image_id'), ['image_id'], unique=False)
+    with op.batch_alter_table('articles', schema=None) as batch_op:
+        batch_op.create_index('ix_articles_category_published', ['category_id', 'published_at', 'id'], unique=False)
+        batch_op.create_index('ix_articles_author_published', ['author_id', 'published_at', 'id'], unique=False)
+        batch_op.create_index('ix_articles_featured_published', ['featured', 'published_at', 'id'], unique=False)
+    # The counts of the stories already there (see techpulse/services/listing_counts.py).
+    op.execute(f"INSERT INTO listing_counts (scope, total) SELECT 'all', count(*) FROM articles WHERE {COUNTED}")
+    for kind in ('category', 'author'):
+        op.execute(
+            f"INSERT INTO listing_counts (scope, total) SELECT '{kind}:' || {kind}_id, count(*) "
+            f"FROM articles WHERE {COUNTED} GROUP BY {kind}_id"
+        )
+    op.execute(
+        "INSERT INTO listing_counts (scope, total) SELECT 'tag:' || article_tags.tag_id, count(*) "
+        f"FROM article_tags JOIN articles ON articles.id = article_tags.article_id WHERE {COUNTED} "
+        "GROUP BY article_tags.tag_id"
+    )
+
+
+def downgrade():
+    with op.batch_alter_table('articles', schema=None) as batch_op:
+        batch_op.drop_index('ix_articles_featured_published')
+        batch_op.drop_index('ix_articles_author_published')
+        batch_op.drop_index('ix_articles_category_published')
+    with op.batch_alter_table('media_blobs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_media_blobs_image_id'))
+    op.drop_table('media_blobs')
+    op.drop_table('listing_counts')
