@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort, request
 from collections.abc import Callable
 
+from flask import abort, request
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
 
 

@@ -134,9 +134,7 @@ def _scopes_of(session: Session, article: Article) -> set[str]:
 @event.listens_for(Session, "before_flush")
 def _note_changed_scopes(session: Session, _context: Any, _instances: Any) -> None:
     articles = [
-        obj
-        for obj in (*session.new, *session.dirty, *session.deleted)
-        if isinstance(obj, Article)
+        obj for obj in (*session.new, *session.dirty, *session.deleted) if isinstance(obj, Article)
     ]
     if articles:
         pending = session.info.setdefault(_PENDING, set())
