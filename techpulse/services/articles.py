@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import g
 from flask_sqlalchemy.pagination import Pagination
@@ -12,7 +13,7 @@ from sqlalchemy.orm import defer, joinedload, selectinload
 from techpulse.clock import utcnow
 from techpulse.extensions import db
 from techpulse.models import Article, Category, SlugRedirect, Tag, User, article_tags
-from techpulse.pagination import CountedPagination
+from techpulse.pagination import IndexedPagination
 from techpulse.services import listing_counts
 
 CARD_LOADS = (
@@ -28,12 +29,8 @@ RELATED_CANDIDATES = 24
 
 def _live() -> Select[tuple[Article]]:
     """Live articles, newest first, with what a card shows loaded in the same query."""
-    return (
-        select(Article)
-        .where(Article.live(utcnow()))
-        .options(*CARD_LOADS, *CARD_COLUMNS)
-        .order_by(Article.published_at.desc(), Article.id.desc())
-    )
+    query = select(Article).where(Article.live(utcnow())).options(*CARD_LOADS, *CARD_COLUMNS)
+    return _newest_first(query)
 
 
 def published_articles(
@@ -46,28 +43,30 @@ def published_articles(
     exclude_id: int | None = None,
 ) -> Pagination:
     """One page of live articles, optionally within a category, tag or author."""
-    query, scope = _live(), "all"
+    ids, scope = _newest_first(select(Article.id).where(Article.live(utcnow()))), "all"
     if category is not None:
-        query, scope = query.where(Article.category_id == category.id), f"category:{category.id}"
+        ids, scope = ids.where(Article.category_id == category.id), f"category:{category.id}"
     if author is not None:
-        query, scope = query.where(Article.author_id == author.id), f"author:{author.id}"
+        ids, scope = ids.where(Article.author_id == author.id), f"author:{author.id}"
     if tag is not None:
-        query, scope = query.where(Article.tags.any(Tag.id == tag.id)), f"tag:{tag.id}"
+        ids, scope = ids.where(Article.tags.any(Tag.id == tag.id)), f"tag:{tag.id}"
     if exclude_id is not None:
-        query = query.where(Article.id != exclude_id)
+        ids = ids.where(Article.id != exclude_id)
+
+    def load(page_ids: Select[tuple[int]]) -> list[Article]:
+        return list(db.session.scalars(_live().where(Article.id.in_(page_ids))).unique())
 
     def total() -> int:
         # The left-out story (the home page's hero) is always a live one in this scope.
         return max(0, listing_counts.live_total(scope) - (exclude_id is not None))
 
-    return CountedPagination(
-        select=query,
-        session=db.session,
-        page=page,
-        per_page=per_page,
-        error_out=False,
-        counter=total,
+    return IndexedPagination(
+        page=page, per_page=per_page, error_out=False, ids=ids, load=load, counter=total
     )
+
+
+def _newest_first(query: Select[Any]) -> Select[Any]:
+    return query.order_by(Article.published_at.desc(), Article.id.desc())
 
 
 def recent_articles(limit: int = 5) -> list[Article]:
@@ -77,12 +76,8 @@ def recent_articles(limit: int = 5) -> list[Article]:
 
 def featured_article() -> Article | None:
     """The newest live article marked featured, else the newest live article."""
-    query = (
-        _live()
-        .order_by(None)
-        .order_by(Article.featured.desc(), Article.published_at.desc(), Article.id.desc())
-    )
-    return db.session.scalars(query.limit(1)).first()
+    featured = db.session.scalars(_live().where(Article.featured.is_(True)).limit(1)).first()
+    return featured or next(iter(recent_articles(1)), None)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,19 @@ down_revision = '0003'
 branch_labels = None
 depends_on = None
 
+OLD_INDEXES = {
+    'ix_articles_status_published_at': ['status', 'published_at'],
+    'ix_articles_published_at': ['published_at'],
+    'ix_articles_featured': ['featured'],
+    'ix_articles_category_id': ['category_id'],
+    'ix_articles_author_id': ['author_id'],
+}
+NEW_INDEXES = {
+    'ix_articles_live': ['published_at', 'id', 'status'],
+    'ix_articles_category_live': ['category_id', 'published_at', 'id', 'status'],
+    'ix_articles_author_live': ['author_id', 'published_at', 'id', 'status'],
+    'ix_articles_featured_live': ['featured', 'published_at', 'id', 'status'],
+}
 COUNTED = "status IN ('published', 'scheduled') AND published_at IS NOT NULL"
 
 
@@ -35,10 +48,13 @@ def upgrade():
     )
     with op.batch_alter_table('media_blobs', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_media_blobs_image_id'), ['image_id'], unique=False)
+    # One index per public list, in the list's order (see models/content.py); they replace
+    # the single-column ones, which made SQLite sort every live story for page one.
     with op.batch_alter_table('articles', schema=None) as batch_op:
-        batch_op.create_index('ix_articles_category_published', ['category_id', 'published_at', 'id'], unique=False)
-        batch_op.create_index('ix_articles_author_published', ['author_id', 'published_at', 'id'], unique=False)
-        batch_op.create_index('ix_articles_featured_published', ['featured', 'published_at', 'id'], unique=False)
+        for name in OLD_INDEXES:
+            batch_op.drop_index(name)
+        for name, columns in NEW_INDEXES.items():
+            batch_op.create_index(name, columns, unique=False)
     # The counts of the stories already there (see techpulse/services/listing_counts.py).
     op.execute(f"INSERT INTO listing_counts (scope, total) SELECT 'all', count(*) FROM articles WHERE {COUNTED}")
     for kind in ('category', 'author'):
@@ -55,9 +71,10 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('articles', schema=None) as batch_op:
-        batch_op.drop_index('ix_articles_featured_published')
-        batch_op.drop_index('ix_articles_author_published')
-        batch_op.drop_index('ix_articles_category_published')
+        for name in NEW_INDEXES:
+            batch_op.drop_index(name)
+        for name, columns in OLD_INDEXES.items():
+            batch_op.create_index(name, columns, unique=False)
     with op.batch_alter_table('media_blobs', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_media_blobs_image_id'))
     op.drop_table('media_blobs')

@@ -1,0 +1,121 @@
+"""The bench results as JSON and as a Markdown table, with the issue's targets checked."""
+
+from __future__ import annotations
+
+import json
+import platform
+import subprocess
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.config import Settings
+
+FLAT = 1.3  # every page at the largest size within 1.3× of its cost at the smallest
+RSS_LIMIT_MB = 120
+ARTICLE_RPS, ARTICLE_P99_MS, ARTICLE_OF_LIMIT, MISS_MS = 5000, 25, 0.08, 5
+
+
+def build(config: Settings, sizes: list[dict[str, Any]], seconds: float) -> dict[str, Any]:
+    """Everything measured, plus when, where and how."""
+    settings = {k: str(v) for k, v in asdict(config).items() if k not in ("cache", "results")}
+    settings["database"] = "PostgreSQL" if config.database_url else "SQLite"
+    settings.pop("database_url")
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{platform.machine()}, {_cores()} cores, Python {platform.python_version()}",
+        "commit": _commit(),
+        "settings": settings,
+        "seconds": round(seconds),
+        "sizes": sizes,
+        "flatness": flatness(sizes),
+    }
+
+
+def flatness(sizes: list[dict[str, Any]]) -> dict[str, float]:
+    """Per target: requests/s at the smallest size divided by requests/s at the largest."""
+    if len(sizes) < 2:
+        return {}
+    small, large = sizes[0]["targets"], sizes[-1]["targets"]
+    return {
+        name: round(small[name]["rps"] / large[name]["rps"], 2)
+        for name in small
+        if name in large and large[name].get("rps")
+    }
+
+
+def markdown(result: dict[str, Any]) -> str:
+    """The result as the table the README quotes."""
+    s = result["settings"]
+    lines = [
+        f"Measured {result['date']} on {result['machine']} (commit {result['commit']}), "
+        f"{s['database']}, server `{s['server']}`, wrk {s['connections']} connections × "
+        f"{s['duration']}, median of {s['rounds']} alternating runs.",
+        "",
+        "| stories | page | req/s | % of static | p50 ms | p99 ms | miss ms | KB | KB gzip |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for size in result["sizes"]:
+        for name, row in size["targets"].items():
+            kb = f"{row['bytes'] / 1024:.1f}" if "bytes" in row else ""
+            kb_gzip = f"{row['bytes_gzip'] / 1024:.1f}" if "bytes_gzip" in row else ""
+            miss = f"{row['miss_ms']:.1f}" if "miss_ms" in row else ""
+            errors = f" ({row['errors']} errors)" if row.get("errors") else ""
+            lines.append(
+                f"| {size['size']:,} | {name} | {row['rps']:,.0f}{errors} | "
+                f"{row['of_limit'] * 100:.1f}% | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} | "
+                f"{miss} | {kb} | {kb_gzip} |"
+            )
+    lines += ["", "| stories | worker RSS MB | skipped (404 here) |", "| ---: | ---: | --- |"]
+    for size in result["sizes"]:
+        skipped = ", ".join(size["skipped"]) or "—"
+        lines.append(f"| {size['size']:,} | {size['worker_rss_mb']} | {skipped} |")
+    lines += ["", *verdicts(result)]
+    return "\n".join(lines) + "\n"
+
+
+def verdicts(result: dict[str, Any]) -> list[str]:
+    """The issue's targets that this run can judge, each marked met or NOT met."""
+    largest = result["sizes"][-1]
+    article = largest["targets"]["article"]
+    checks = [
+        (f"article ≥ {ARTICLE_RPS:,} req/s", article["rps"] >= ARTICLE_RPS, f"{article['rps']:,.0f}"),
+        (f"article p99 ≤ {ARTICLE_P99_MS} ms", article["p99_ms"] <= ARTICLE_P99_MS, f"{article['p99_ms']}"),
+        (f"article ≥ {ARTICLE_OF_LIMIT:.0%} of static", article["of_limit"] >= ARTICLE_OF_LIMIT,
+         f"{article['of_limit']:.1%}"),
+        (f"article miss ≤ {MISS_MS} ms", article["miss_ms"] <= MISS_MS, f"{article['miss_ms']} ms"),
+        (f"worker RSS ≤ {RSS_LIMIT_MB} MB at {largest['size']:,}",
+         largest["worker_rss_mb"] <= RSS_LIMIT_MB, f"{largest['worker_rss_mb']} MB"),
+    ]  # fmt: skip
+    for name, ratio in result["flatness"].items():
+        label = f"{name}: {result['sizes'][0]['size']:,} → {largest['size']:,} within {FLAT}×"
+        checks.append((label, ratio <= FLAT, f"{ratio}×"))
+    return [f"- {'met' if ok else '**NOT met**'}: {label} ({value})" for label, ok, value in checks]
+
+
+def write(result: dict[str, Any], folder: Path) -> str:
+    """Save ``<stamp>.json``, ``<stamp>.md`` and ``latest.*`` under ``folder``; return the table."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    table = markdown(result)
+    for name in (stamp, "latest"):
+        (folder / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
+        (folder / f"{name}.md").write_text(table)
+    return table
+
+
+def _commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        )
+        return out.stdout.strip() or "unknown"
+    except OSError:
+        return "unknown"
+
+
+def _cores() -> int:
+    import os
+
+    return os.cpu_count() or 0
