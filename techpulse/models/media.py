@@ -57,10 +57,7 @@ class MediaBlob(db.Model):
 
     __tablename__ = "media_blobs"
 
-    name: Mapped[str] = mapped_column(String(80), primary_key=True)
-    image_id: Mapped[int | None] = mapped_column(
-        ForeignKey("images.id", ondelete="CASCADE"), index=True
-    )
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)  # a variant's "file"
     content_type: Mapped[str] = mapped_column(String(40))
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, event, func, inspect, select, true
+from sqlalchemy import ColumnElement, and_, delete, event, func, select, true
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from techpulse.clock import utcnow
@@ -111,46 +111,37 @@ def recount_all(session: Session) -> None:
     session.execute(ListingCount.__table__.insert(), rows)
 
 
-def _scopes_of(session: Session, article: Article) -> set[str]:
-    """Every scope ``article`` is in now or was in before this flush."""
-    state = inspect(article)
+def _stored_scopes(session: Session, article_id: int) -> set[str]:
+    """The scopes the database holds ``article_id`` in, at this point of the flush."""
     scopes = {"all"}
-    for kind, attr in (("category", "category_id"), ("author", "author_id")):
-        history = state.attrs[attr].history
-        scopes.update(f"{kind}:{value}" for value in (*history.added, *history.unchanged) if value)
-    scopes.update(f"tag:{tag.id}" for tag in state.attrs.tags.history.sum() if tag.id)
-    if state.persistent or state.deleted:
-        # What is stored before this flush, whether or not the attributes were loaded.
-        stored = session.execute(
-            select(Article.category_id, Article.author_id).where(Article.id == article.id)
-        ).first()
-        if stored is not None:
-            scopes.update({f"category:{stored[0]}", f"author:{stored[1]}"})
-        tag_ids = select(article_tags.c.tag_id).where(article_tags.c.article_id == article.id)
-        scopes.update(f"tag:{tag_id}" for tag_id in session.execute(tag_ids).scalars())
+    stored = session.execute(
+        select(Article.category_id, Article.author_id).where(Article.id == article_id)
+    ).first()
+    if stored is not None:
+        scopes.update({f"category:{stored[0]}", f"author:{stored[1]}"})
+    tag_ids = select(article_tags.c.tag_id).where(article_tags.c.article_id == article_id)
+    scopes.update(f"tag:{tag_id}" for tag_id in session.execute(tag_ids).scalars())
     return scopes
 
 
+def _note(session: Session, articles: list[Article]) -> None:
+    pending = session.info.setdefault(_PENDING, set())
+    with session.no_autoflush:
+        for article in articles:
+            if article.id is not None:
+                pending.update(_stored_scopes(session, article.id))
+
+
 @event.listens_for(Session, "before_flush")
-def _note_changed_scopes(session: Session, _context: Any, _instances: Any) -> None:
-    articles = [
-        obj for obj in (*session.new, *session.dirty, *session.deleted) if isinstance(obj, Article)
-    ]
-    if articles:
-        pending = session.info.setdefault(_PENDING, set())
-        with session.no_autoflush:
-            for article in articles:
-                pending.update(_scopes_of(session, article))
+def _note_scopes_before(session: Session, _context: Any, _instances: Any) -> None:
+    # Where changed or deleted articles were: their scopes may lose them.
+    _note(session, [o for o in (*session.dirty, *session.deleted) if isinstance(o, Article)])
 
 
 @event.listens_for(Session, "after_flush")
-def _note_new_tag_ids(session: Session, _context: Any) -> None:
-    # Tags created in this flush had no id in before_flush; they have one now.
-    for obj in (*session.new, *session.dirty):
-        if isinstance(obj, Article) and inspect(obj).attrs.tags.history.added:
-            session.info.setdefault(_PENDING, set()).update(
-                f"tag:{tag.id}" for tag in obj.tags if tag.id is not None
-            )
+def _note_scopes_after(session: Session, _context: Any) -> None:
+    # Where new or changed articles are now: their scopes may gain them.
+    _note(session, [o for o in (*session.new, *session.dirty) if isinstance(o, Article)])
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -39,15 +39,11 @@ def upgrade():
     )
     op.create_table('media_blobs',
     sa.Column('name', sa.String(length=80), nullable=False),
-    sa.Column('image_id', sa.Integer(), nullable=True),
     sa.Column('content_type', sa.String(length=40), nullable=False),
     sa.Column('data', sa.LargeBinary(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['image_id'], ['images.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('name')
     )
-    with op.batch_alter_table('media_blobs', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_media_blobs_image_id'), ['image_id'], unique=False)
     # One index per public list, in the list's order (see models/content.py); they replace
     # the single-column ones, which made SQLite sort every live story for page one.
     with op.batch_alter_table('articles', schema=None) as batch_op:
@@ -75,7 +71,5 @@ def downgrade():
             batch_op.drop_index(name)
         for name, columns in OLD_INDEXES.items():
             batch_op.create_index(name, columns, unique=False)
-    with op.batch_alter_table('media_blobs', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_media_blobs_image_id'))
     op.drop_table('media_blobs')
     op.drop_table('listing_counts')
