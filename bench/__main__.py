@@ -14,7 +14,7 @@ from typing import Any
 
 from bench import report
 from bench.config import Settings, settings
-from bench.probe import fetch, miss_time_ms, run_wrk
+from bench.probe import fetch, miss_time_ms, run_wrk, wait_until_serving
 from bench.servers import app_server, nginx_static, worker_rss_mb
 from bench.sitegen import Site, ensure_site
 from bench.targets import TARGETS
@@ -26,6 +26,7 @@ def measure_size(config: Settings, site: Site) -> dict[str, Any]:
     """Every target on one site: the figures of one row of the table each."""
     host, port = config.host, config.app_port
     with app_server(config.server, host, port, site.environment()) as pid:
+        wait_until_serving(host, port)
         paths, skipped, rows = {}, [], {}
         for name, path_of in TARGETS:
             path = path_of(site)

@@ -24,7 +24,8 @@ class LoadResult:
 
 def run_wrk(url: str, duration: str, connections: int, threads: int) -> LoadResult:
     """Drive ``url`` with wrk and read requests/s, p50, p99 and errors from its report."""
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}", "--latency", url]
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}", "--timeout", "10s"]
+    command += ["--latency", url]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     return parse_wrk(out)
 
@@ -76,3 +77,17 @@ def miss_time_ms(host: str, port: int, path: str, samples: int = 15) -> float:
             connection = http.client.HTTPConnection(host, port, timeout=30)
     connection.close()
     return statistics.median(timings)
+
+
+def wait_until_serving(host: str, port: int, path: str = "/", timeout: float = 90.0) -> None:
+    """Return once ``path`` answers 200: the port opens before the workers have loaded."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if fetch(host, port, path)[0] == 200:
+                return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise SystemExit(f"http://{host}:{port}{path} does not answer 200")
+        time.sleep(0.2)

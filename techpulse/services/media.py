@@ -32,7 +32,7 @@ __all__ = [
 
 
 def upload_folder() -> Path:
-    """Where uploaded images and their variants are stored."""
+    """The folder images are stored in when MEDIA_STORAGE is "local" (the default)."""
     return Path(current_app.config["UPLOAD_FOLDER"])
 
 
