@@ -15,11 +15,12 @@ from typing import Any
 from bench import report
 from bench.config import Settings, settings
 from bench.probe import fetch, miss_time_ms, run_wrk, wait_until_serving
-from bench.servers import app_server, nginx_static, worker_rss_mb
+from bench.servers import app_server, cpu_seconds, nginx_static, worker_rss_mb
 from bench.sitegen import Site, ensure_site
 from bench.targets import TARGETS
 
 STATIC = "static limit"
+MISS_SAMPLES = 20
 
 
 def measure_size(config: Settings, site: Site) -> dict[str, Any]:
@@ -42,7 +43,10 @@ def measure_size(config: Settings, site: Site) -> dict[str, Any]:
                 "bytes": plain,
                 "bytes_gzip": fetch(host, port, path, True)[2],
             }
-            rows[name]["miss_ms"] = round(miss_time_ms(host, port, path), 2)
+            cpu_before = cpu_seconds(pid)
+            rows[name]["miss_ms"] = round(miss_time_ms(host, port, path, MISS_SAMPLES), 2)
+            cpu = (cpu_seconds(pid) - cpu_before) / MISS_SAMPLES * 1000
+            rows[name]["cpu_ms"] = round(cpu, 1)
         page = fetch(host, port, paths["article"])[1]
         with nginx_static(page, host, config.nginx_port):
             runs = _rounds(config, paths)

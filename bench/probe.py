@@ -56,7 +56,7 @@ def fetch(host: str, port: int, path: str, gzip: bool = False) -> tuple[int, byt
     return response.status, body, head + len(body)
 
 
-def miss_time_ms(host: str, port: int, path: str, samples: int = 15) -> float:
+def miss_time_ms(host: str, port: int, path: str, samples: int = 20) -> float:
     """Median time of a request nothing can have cached (a never-seen query string), in ms.
 
     Measured from the client on loopback, one request at a time on an idle server, so it is
