@@ -74,6 +74,10 @@ def _rounds(config: Settings, paths: dict[str, str]) -> dict[str, list[Any]]:
         print(f"  round {round_number}/{config.rounds}", flush=True)
         for name, url in urls.items():
             runs[name].append(run_wrk(url, config.duration, config.connections, config.threads))
+            if name != STATIC:
+                # A server that queues connections is still answering the ones wrk left
+                # behind; the next run must not start on a busy server.
+                fetch(config.host, config.app_port, paths[name])
     return runs
 
 
