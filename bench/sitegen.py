@@ -117,7 +117,8 @@ def _generate(size: int, seed: int, instance: Path, url: str) -> Site:
     app = _app(instance, url)
     with app.app_context():
         if url.startswith("postgres"):
-            db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            db.session.execute(text("DROP SCHEMA public CASCADE"))
+            db.session.execute(text("CREATE SCHEMA public"))
             db.session.commit()
             _base(random.Random(seed))
         ids = [list(db.session.scalars(select(m.id).order_by(m.id))) for m in BASE_MODELS]
