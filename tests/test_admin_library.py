@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 
 from techpulse.extensions import db
 from techpulse.models import Article, AuditEvent, Category, Image, Page, Role, Tag
-from techpulse.services.editorial import save_page
 from tests.conftest import image_bytes
 
 
@@ -262,10 +261,8 @@ def test_authors_are_refused_item_urls_too(staff, make):
 
 
 @pytest.fixture
-def about(app) -> Page:
-    page = save_page("about", "About us", "We are **CodeDote**.", "Who we are")
-    db.session.commit()
-    return page
+def about(make) -> Page:
+    return make.page("about", "About us", "We are **CodeDote**.", "Who we are")
 
 
 def page_form(**fields):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from techpulse.extensions import db
 from techpulse.models import Tag
-from techpulse.services.editorial import tags_from_names
+from techpulse.services.article_editor import tags_from_names
 from techpulse.services.media import create_image, upload_folder
 from tests.conftest import image_bytes
 

@@ -6,10 +6,11 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from techpulse.admin.blueprint import bp
-from techpulse.admin.library_forms import PageForm
-from techpulse.auth.policy import requires
-from techpulse.extensions import db
+from techpulse.admin.forms.pages import PageForm
+from techpulse.field_errors import FieldError, show_on_form
+from techpulse.lookup import or_404
 from techpulse.models import Page, Role
+from techpulse.policy import requires
 from techpulse.services import pages
 
 
@@ -46,13 +47,13 @@ def pages_list() -> str:
 @requires(Role.EDITOR)
 def pages_edit(page_id: int) -> Response | tuple[str, int]:
     """Edit a page's title, slug, description and Markdown body; "Preview" saves nothing."""
-    page = db.get_or_404(Page, page_id)
+    page = or_404(pages.page_by_id(page_id))
     form = PageForm(obj=page)
     if form.validate_on_submit() and not form.preview.data:
         try:
             pages.update_page(page, _page_fields(form))
-        except pages.PageError as error:
-            form[error.field].errors.append(str(error))
+        except FieldError as error:
+            show_on_form(form, error)
         else:
             flash(f"Page “{page.title}” saved.", "success")
             return redirect(url_for("admin.pages"))
@@ -67,8 +68,8 @@ def pages_new() -> Response | tuple[str, int]:
     if form.validate_on_submit() and not form.preview.data:
         try:
             page = pages.create_page(_page_fields(form))
-        except pages.PageError as error:
-            form[error.field].errors.append(str(error))
+        except FieldError as error:
+            show_on_form(form, error)
         else:
             flash(f"Page “{page.title}” created.", "success")
             return redirect(url_for("admin.pages"))

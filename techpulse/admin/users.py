@@ -6,17 +6,15 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from werkzeug.wrappers import Response
 
 from techpulse.admin.blueprint import bp
-from techpulse.admin.people_forms import NewUserForm, ProfileForm, RoleForm
-from techpulse.auth.policy import requires
+from techpulse.admin.forms.users import ActiveForm, NewUserForm, ProfileForm, RoleForm
+from techpulse.field_errors import FieldError, show_on_form
+from techpulse.lookup import or_404
 from techpulse.models import Role, User
+from techpulse.policy import requires
 from techpulse.services import accounts
 
 # Where a freshly made set-password link waits to be shown exactly once.
 LINK_KEY = "set_password_link"
-
-
-def _user_or_404(user_id: int) -> User:
-    return accounts.get_user(user_id) or abort(404)
 
 
 def _remember_link(user: User, token: str) -> Response:
@@ -43,8 +41,8 @@ def users_new() -> str | Response:
         role = Role(form.role.data)
         try:
             user = accounts.create_user(form.email.data, form.name.data, role, password)
-        except accounts.AccountError as error:
-            form.email.errors.append(str(error))
+        except FieldError as error:
+            show_on_form(form, error, fallback="email")
         else:
             flash(f"Account created for {user.name}.", "success")
             if password is None:
@@ -57,13 +55,13 @@ def users_new() -> str | Response:
 @requires(Role.ADMIN)
 def users_edit(user_id: int) -> str | Response:
     """Edit a person's public profile; the page also holds role, activation and link actions."""
-    user = _user_or_404(user_id)
+    user = or_404(accounts.get_user(user_id))
     form = ProfileForm(obj=user)
     if form.validate_on_submit():
         try:
             changed = accounts.update_profile(user, form.name.data, form.slug.data, form.bio.data)
-        except accounts.AccountError as error:
-            form.slug.errors.append(str(error))
+        except FieldError as error:
+            show_on_form(form, error, fallback="slug")
         else:
             flash("Profile saved." if changed else "Nothing changed.", "success")
             return redirect(url_for("admin.users_edit", user_id=user.id))
@@ -75,14 +73,14 @@ def users_edit(user_id: int) -> str | Response:
 @requires(Role.ADMIN)
 def users_role(user_id: int) -> Response:
     """Change a person's role; their sessions end so the new role applies at once."""
-    user = _user_or_404(user_id)
+    user = or_404(accounts.get_user(user_id))
     form = RoleForm()
     if not form.validate_on_submit():
         abort(400)
     try:
         accounts.set_role(user, Role(form.role.data))
-    except accounts.AccountError as error:
-        flash(str(error), "error")
+    except FieldError as error:
+        flash(error.message, "error")
     else:
         flash(f"{user.name} is now {user.role}; they must log in again.", "success")
     return redirect(url_for("admin.users_edit", user_id=user.id))
@@ -92,14 +90,15 @@ def users_role(user_id: int) -> Response:
 @requires(Role.ADMIN)
 def users_active(user_id: int) -> Response:
     """Deactivate (ending their sessions) or reactivate an account."""
-    user = _user_or_404(user_id)
-    active = {"1": True, "0": False}.get(request.form.get("active", ""))
-    if active is None:
+    user = or_404(accounts.get_user(user_id))
+    form = ActiveForm()
+    if not form.validate_on_submit():
         abort(400)
+    active = form.active.data == "1"
     try:
         accounts.set_active(user, active)
-    except accounts.AccountError as error:
-        flash(str(error), "error")
+    except FieldError as error:
+        flash(error.message, "error")
     else:
         flash(f"{user.name} is {'active' if active else 'deactivated'}.", "success")
     return redirect(url_for("admin.users_edit", user_id=user.id))
@@ -109,7 +108,7 @@ def users_active(user_id: int) -> Response:
 @requires(Role.ADMIN)
 def users_link(user_id: int) -> str | Response:
     """POST makes a new set-password link; GET shows the latest one, once."""
-    user = _user_or_404(user_id)
+    user = or_404(accounts.get_user(user_id))
     if request.method == "POST":
         return _remember_link(user, accounts.issue_set_password_token(user))
     pending = session.pop(LINK_KEY, None)

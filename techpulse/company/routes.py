@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from techpulse.services.site import page_by_slug
+from techpulse.services.pages import page_by_slug
 
 bp = Blueprint("company", __name__)
 

@@ -20,7 +20,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from techpulse.clock import site_zone
 from techpulse.models import Article, Category, Image, Status, User
-from techpulse.services.article_editor import Action, ArticleInput, BannerUpload
+from techpulse.services.article_input import Action, ArticleInput, BannerUpload
 from techpulse.services.staff_articles import ArticleFilters
 from techpulse.slugs import row_id
 
