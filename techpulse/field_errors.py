@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask_wtf import FlaskForm
 
 
@@ -19,3 +22,16 @@ def show_on_form(form: FlaskForm, error: FieldError, fallback: str = "") -> None
     name = error.field if error.field in form else fallback
     field = form[name] if name in form else next(iter(form))
     field.errors = [*field.errors, error.message]
+
+
+@contextmanager
+def errors_on(form: FlaskForm, fallback: str = "") -> Iterator[None]:
+    """Run a service write; a FieldError it raises is shown on ``form`` instead.
+
+    ``with errors_on(form): save(…); flash(…); return redirect(…)`` — when the save is
+    refused, the view carries on after the block and renders the form with the message.
+    """
+    try:
+        yield
+    except FieldError as error:
+        show_on_form(form, error, fallback)

@@ -2,24 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from techpulse.models import Role
-from tests.conftest import PASSWORD, csrf_from
-
-NEW_PASSWORD = "violet tractor ladder 9"
-
-
-def log_in(client, user, password=PASSWORD):
-    token = csrf_from(client.get("/login").data)
-    return client.post("/login", data={"csrf_token": token, "email": user.email,
-                                       "password": password})  # fmt: skip
-
-
-def one_time_link(html: str) -> str:
-    match = re.search(r'value="(http://localhost/set-password/[^"]+)"', html)
-    assert match, "no set-password link on the page"
-    return match.group(1).removeprefix("http://localhost")
+from tests.helpers import log_in
 
 
 def test_audit_page_lists_failed_logins_and_role_changes_with_ip(client, staff, make, app):

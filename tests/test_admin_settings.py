@@ -2,27 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import select
 
 from techpulse.extensions import db
 from techpulse.models import AuditEvent, Role, SiteSettings
-from tests.conftest import PASSWORD, csrf_from
-
-NEW_PASSWORD = "violet tractor ladder 9"
-
-
-def log_in(client, user, password=PASSWORD):
-    token = csrf_from(client.get("/login").data)
-    return client.post("/login", data={"csrf_token": token, "email": user.email,
-                                       "password": password})  # fmt: skip
-
-
-def one_time_link(html: str) -> str:
-    match = re.search(r'value="(http://localhost/set-password/[^"]+)"', html)
-    assert match, "no set-password link on the page"
-    return match.group(1).removeprefix("http://localhost")
 
 
 def test_settings_reject_bad_email_and_non_https_links(client, staff):

@@ -9,15 +9,10 @@ from sqlalchemy import select
 from techpulse.extensions import db
 from techpulse.models import AuditEvent, Role, User
 from techpulse.services import accounts
-from tests.conftest import PASSWORD, csrf_from
+from tests.conftest import csrf_from
+from tests.helpers import log_in
 
 NEW_PASSWORD = "violet tractor ladder 9"
-
-
-def log_in(client, user, password=PASSWORD):
-    token = csrf_from(client.get("/login").data)
-    return client.post("/login", data={"csrf_token": token, "email": user.email,
-                                       "password": password})  # fmt: skip
 
 
 def one_time_link(html: str) -> str:

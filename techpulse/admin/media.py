@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from techpulse.admin.blueprint import bp
 from techpulse.admin.forms import ConfirmDeleteForm
 from techpulse.admin.forms.media import AltTextForm, UploadForm
-from techpulse.field_errors import FieldError, show_on_form
+from techpulse.field_errors import errors_on
 from techpulse.lookup import or_404
 from techpulse.models import Image
 from techpulse.pagination import ensure_page_exists, requested_page
@@ -50,11 +50,8 @@ def media_upload() -> Response | tuple[str, int]:
     if form.validate_on_submit():
         upload = form.image.data
         name = upload.filename or ""
-        try:
+        with errors_on(form, fallback="image"):
             media.upload_image(upload.read(), form.alt_text.data, name, current_user)
-        except FieldError as error:
-            show_on_form(form, error, fallback="image")
-        else:
             flash("Image uploaded.", "success")
             return redirect(url_for("admin.media"))
     return _render_library(form, 422)
@@ -66,11 +63,8 @@ def media_edit(image_id: int) -> Response | tuple[str, int]:
     image = _manageable_image(image_id)
     form = AltTextForm(obj=image)
     if form.validate_on_submit():
-        try:
+        with errors_on(form, fallback="alt_text"):
             media.update_alt_text(image, form.alt_text.data)
-        except FieldError as error:
-            show_on_form(form, error, fallback="alt_text")
-        else:
             flash("Alt text saved.", "success")
             return redirect(url_for("admin.media"))
     usage = media.image_usage([image.id])[image.id]

@@ -9,7 +9,7 @@ from wtforms import SelectChoice
 from techpulse.admin.blueprint import bp
 from techpulse.admin.forms import ConfirmDeleteForm
 from techpulse.admin.forms.taxonomy import CategoryForm, DeleteCategoryForm, TagForm
-from techpulse.field_errors import FieldError, show_on_form
+from techpulse.field_errors import errors_on
 from techpulse.lookup import or_404
 from techpulse.models import Role
 from techpulse.pagination import ensure_page_exists, requested_page
@@ -39,11 +39,8 @@ def categories_new() -> Response | tuple[str, int]:
     """Create a category."""
     form = CategoryForm()
     if form.validate_on_submit():
-        try:
+        with errors_on(form):
             category = taxonomy.save_category(None, _category_fields(form))
-        except FieldError as error:
-            show_on_form(form, error)
-        else:
             flash(f"Category “{category.name}” created.", "success")
             return redirect(url_for("admin.categories"))
     status = 422 if form.errors else 200
@@ -57,11 +54,8 @@ def categories_edit(category_id: int) -> Response | tuple[str, int]:
     category = or_404(taxonomy.category_by_id(category_id))
     form = CategoryForm(obj=category)
     if form.validate_on_submit():
-        try:
+        with errors_on(form):
             taxonomy.save_category(category, _category_fields(form))
-        except FieldError as error:
-            show_on_form(form, error)
-        else:
             flash(f"Category “{category.name}” saved.", "success")
             return redirect(url_for("admin.categories"))
     status = 422 if form.errors else 200
@@ -82,11 +76,8 @@ def categories_delete(category_id: int) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         target = next((c for c in others if c.id == form.move_to.data), None)
         name = category.name
-        try:
+        with errors_on(form):
             moved = taxonomy.delete_category(category, target)
-        except FieldError as error:
-            show_on_form(form, error)
-        else:
             note = f" {moved} article(s) moved to “{target.name}”." if moved and target else ""
             flash(f"Category “{name}” deleted.{note}", "success")
             return redirect(url_for("admin.categories"))
@@ -114,11 +105,8 @@ def tags_edit(tag_id: int) -> Response | tuple[str, int]:
     tag = or_404(taxonomy.tag_by_id(tag_id))
     form = TagForm(obj=tag)
     if form.validate_on_submit():
-        try:
+        with errors_on(form):
             taxonomy.save_tag(tag, form.name.data, form.slug.data.strip())
-        except FieldError as error:
-            show_on_form(form, error)
-        else:
             flash(f"Tag “{tag.name}” saved.", "success")
             return redirect(url_for("admin.tags"))
     status = 422 if form.errors else 200

@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 
 from techpulse.admin.blueprint import bp
 from techpulse.admin.forms.users import ActiveForm, NewUserForm, ProfileForm, RoleForm
-from techpulse.field_errors import FieldError, show_on_form
+from techpulse.field_errors import FieldError, errors_on
 from techpulse.lookup import or_404
 from techpulse.models import Role, User
 from techpulse.policy import requires
@@ -39,11 +39,8 @@ def users_new() -> str | Response:
     if form.validate_on_submit():
         password = form.password.data if form.how.data == "password" else None
         role = Role(form.role.data)
-        try:
+        with errors_on(form, fallback="email"):
             user = accounts.create_user(form.email.data, form.name.data, role, password)
-        except FieldError as error:
-            show_on_form(form, error, fallback="email")
-        else:
             flash(f"Account created for {user.name}.", "success")
             if password is None:
                 return _remember_link(user, accounts.issue_set_password_token(user))
@@ -58,11 +55,8 @@ def users_edit(user_id: int) -> str | Response:
     user = or_404(accounts.get_user(user_id))
     form = ProfileForm(obj=user)
     if form.validate_on_submit():
-        try:
+        with errors_on(form, fallback="slug"):
             changed = accounts.update_profile(user, form.name.data, form.slug.data, form.bio.data)
-        except FieldError as error:
-            show_on_form(form, error, fallback="slug")
-        else:
             flash("Profile saved." if changed else "Nothing changed.", "success")
             return redirect(url_for("admin.users_edit", user_id=user.id))
     role_form = RoleForm(role=user.role)

@@ -123,7 +123,8 @@ def image_usage(image_ids: Iterable[int]) -> dict[int, list[Article]]:
         return usage
     query = select(Article).where(Article.banner_id.in_(ids)).order_by(Article.title)
     for article in db.session.scalars(query):
-        usage[article.banner_id].append(article)  # type: ignore[index]
+        if article.banner_id is not None:  # always, by the query; typed as optional
+            usage[article.banner_id].append(article)
     return usage
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -30,34 +30,18 @@ class Content:
 
 def current_content(article: Article) -> Content:
     """The content the article has now (its tags loaded)."""
-    return Content(
-        title=article.title,
-        slug=article.slug,
-        excerpt=article.excerpt,
-        body_md=article.body_md,
-        seo_title=article.seo_title,
-        seo_description=article.seo_description,
-        featured=article.featured,
-        category_id=article.category_id,
-        banner_id=article.banner_id,
-        tag_names=tuple(sorted(tag.name for tag in article.tags)),
-    )
+    return _content(article, tuple(sorted(tag.name for tag in article.tags)))
 
 
 def content_of(revision: Revision) -> Content:
     """The content a revision kept."""
-    return Content(
-        title=revision.title,
-        slug=revision.slug,
-        excerpt=revision.excerpt,
-        body_md=revision.body_md,
-        seo_title=revision.seo_title,
-        seo_description=revision.seo_description,
-        featured=revision.featured,
-        category_id=revision.category_id,
-        banner_id=revision.banner_id,
-        tag_names=tuple(revision.tag_names),
-    )
+    return _content(revision, tuple(revision.tag_names))
+
+
+def _content(source: Article | Revision, tag_names: tuple[str, ...]) -> Content:
+    """The editable fields of an article or a revision (the two share their names)."""
+    names = [field.name for field in fields(Content) if field.name != "tag_names"]
+    return Content(**{name: getattr(source, name) for name in names}, tag_names=tag_names)
 
 
 def snapshot(article: Article, editor: User | None, note: str = "") -> Revision:
