@@ -19,3 +19,12 @@ def test_home_page_has_one_h1_naming_the_site(client, make):
     assert len(elements(html, "h1")) == 1
     heading = html[html.index("<h1") : html.index("</h1>")]
     assert "TechPulse" in heading and "Tech news from Vadodara" in heading
+
+
+def test_recent_posts_leave_out_the_article_being_read(client, make):
+    older = make.article("Older story", hours_ago=5)
+    newest = make.article("Newest story", hours_ago=1)
+    sidebar = _sidebar(client, newest.slug)
+    assert "Recent posts" in sidebar
+    assert "Older story" in sidebar and "Newest story" not in sidebar
+    assert "Newest story" in _sidebar(client, older.slug)

@@ -42,7 +42,7 @@ def article(slug: str) -> str | Response:
         older=older,
         newer=newer,
         related=articles.related_articles(story),
-        recent=articles.recent_articles(5),
+        recent=articles.recent_articles(5, exclude_id=story.id),
     )
 
 

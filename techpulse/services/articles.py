@@ -52,9 +52,12 @@ def published_articles(
     return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
 
 
-def recent_articles(limit: int = 5) -> list[Article]:
-    """The ``limit`` most recently published live articles."""
-    return list(db.session.scalars(_live().limit(limit)).unique())
+def recent_articles(limit: int = 5, exclude_id: int | None = None) -> list[Article]:
+    """The ``limit`` most recently published live articles, leaving out ``exclude_id``."""
+    if limit <= 0:
+        return []
+    query = _live() if exclude_id is None else _live().where(Article.id != exclude_id)
+    return list(db.session.scalars(query.limit(limit)).unique())
 
 
 def featured_article() -> Article | None:
