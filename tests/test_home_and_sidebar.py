@@ -28,3 +28,24 @@ def test_recent_posts_leave_out_the_article_being_read(client, make):
     assert "Recent posts" in sidebar
     assert "Older story" in sidebar and "Newest story" not in sidebar
     assert "Newest story" in _sidebar(client, older.slug)
+
+
+def test_admins_choose_how_many_recent_posts_show_and_zero_hides_them(client, staff, make):
+    reading = make.article("The story being read", hours_ago=0.5)
+    for n in range(8):
+        make.article(f"Recent story {n}", hours_ago=n + 1)
+    assert text_of(_sidebar(client, reading.slug)).count("Recent story") == 5  # the default
+    staff.login(Role.ADMIN)
+    form = {"site_name": "TechPulse", "company_name": "CodeDote Technologies"}
+    page = client.get("/admin/settings").get_data(as_text=True)
+    assert "Stories in “Recent posts”" in page
+    assert staff.post("/admin/settings", {**form, "recent_posts": "3"}).status_code == 302
+    assert text_of(_sidebar(client, reading.slug)).count("Recent story") == 3
+    assert staff.post("/admin/settings", {**form, "recent_posts": "0"}).status_code == 302
+    assert db.session.get(SiteSettings, 1).recent_posts == 0
+    sidebar = _sidebar(client, reading.slug)
+    assert "Recent posts" not in sidebar and "Recent story" not in sidebar
+    bad = staff.post("/admin/settings", {**form, "recent_posts": "-2"})
+    assert bad.status_code == 200 and "Enter a number from 0 to 20." in bad.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(SiteSettings, 1).recent_posts == 0

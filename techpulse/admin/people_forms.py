@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     Field,
+    IntegerField,
     PasswordField,
     RadioField,
     SelectField,
@@ -16,7 +17,14 @@ from wtforms import (
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from techpulse.models import Role
 from techpulse.models.site import SOCIAL_NETWORKS
@@ -124,6 +132,11 @@ class SettingsForm(FlaskForm):
         "Contact e-mail",
         validators=[Optional(), Email(message="Enter a valid e-mail address."), Length(max=254)],
         filters=[_strip],
+    )
+    recent_posts = IntegerField(
+        "Stories in “Recent posts”",
+        validators=[Optional(), NumberRange(0, 20, "Enter a number from 0 to 20.")],
+        description="How many stories the sidebar widget on article pages lists; 0 hides it.",
     )
 
 

@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response
 
 from techpulse.pagination import ensure_page_exists, requested_page
 from techpulse.services import articles
+from techpulse.services.site import site_settings
 
 bp = Blueprint("blog", __name__)
 
@@ -42,7 +43,7 @@ def article(slug: str) -> str | Response:
         older=older,
         newer=newer,
         related=articles.related_articles(story),
-        recent=articles.recent_articles(5, exclude_id=story.id),
+        recent=articles.recent_articles(site_settings().recent_posts, exclude_id=story.id),
     )
 
 

@@ -33,7 +33,7 @@ def page_by_slug(slug: str) -> Page | None:
     return db.session.scalar(select(Page).where(Page.slug == slug))
 
 
-def save_settings(values: Mapping[str, str]) -> list[str]:
+def save_settings(values: Mapping[str, object]) -> list[str]:
     """Save the settings row (creating it on first save); returns the changed field names."""
     settings = db.session.get(SiteSettings, 1)
     if settings is None:
