@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from techpulse.slugs import row_id
@@ -58,12 +65,19 @@ class TagForm(FlaskForm):
 
 class PageForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    slug = StringField("Slug", validators=[DataRequired(), Length(max=100)], description=SLUG_HINT)
+    slug = StringField(
+        "Slug",
+        validators=[Length(max=100)],
+        description=f"{SLUG_HINT} Leave empty to make it from the title.",
+    )
     seo_description = TextAreaField(
         "SEO description",
         validators=[Length(max=300)],
         description="Shown by search engines and in link previews; about 150 characters.",
     )
     body_md = TextAreaField("Body (Markdown)", validators=[Length(max=200_000)])
+    in_footer = BooleanField(
+        "Link from the site footer", description="Readers find it under “Explore” on every page."
+    )
     preview = SubmitField("Preview")
     submit = SubmitField("Save page")

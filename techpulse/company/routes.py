@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
+from techpulse.services.pages import footer_pages
 from techpulse.services.site import page_by_slug
 
 bp = Blueprint("company", __name__)
+bp.add_app_template_global(footer_pages)
 
 
 @bp.get("/about")
