@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask, current_app, request, url_for
 
 from techpulse.clock import site_time, utcnow
+from techpulse.markup import is_lead_of
 from techpulse.models import Article, Image
 from techpulse.services.articles import navigation_categories
 from techpulse.services.media import variant_url
@@ -83,6 +84,7 @@ def register(app: Flask) -> None:
         now_year=lambda: localtime(utcnow()).year,
     )
     app.jinja_env.filters.update(date=format_date)
+    app.jinja_env.tests.update(lead_of=is_lead_of)  # `summary is lead_of(body_html)`
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

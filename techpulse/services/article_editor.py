@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from techpulse.auth.policy import can_edit, can_publish
 from techpulse.clock import site_zone, utcnow
 from techpulse.extensions import db
-from techpulse.markup import excerpt
+from techpulse.markup import excerpt, lead_text
 from techpulse.models import Article, Category, Image, Revision, SlugRedirect, Status, User
 from techpulse.services import audit
 from techpulse.services.editorial import apply_body, tags_from_names
@@ -218,8 +218,8 @@ def set_content(article: Article, content: Content) -> None:
     article.category_id = content.category_id  # type: ignore[assignment]
     article.banner_id = content.banner_id
     article.tags = tags_from_names(content.tag_names)
-    text = apply_body(article, content.body_md)
-    article.excerpt = content.excerpt or excerpt(text)
+    apply_body(article, content.body_md)
+    article.excerpt = content.excerpt or excerpt(lead_text(article.body_html))
 
 
 def _apply_action(article: Article, action: Action, publish_at: datetime | None) -> None:

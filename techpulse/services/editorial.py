@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 
 from techpulse.extensions import db
-from techpulse.markup import excerpt, render_markdown
+from techpulse.markup import excerpt, lead_text, render_markdown
 from techpulse.models import (
     Article,
     Category,
@@ -74,8 +74,8 @@ def create_article(
         featured=featured,
         tags=tags_from_names(tags),
     )
-    text = apply_body(article, body_md)
-    article.excerpt = excerpt_text or excerpt(text)
+    apply_body(article, body_md)
+    article.excerpt = excerpt_text or excerpt(lead_text(article.body_html))
     db.session.add(article)
     db.session.flush()
     return article
