@@ -8,8 +8,10 @@ from werkzeug.wrappers import Response
 from techpulse.pagination import ensure_page_exists, requested_page
 from techpulse.services import articles
 from techpulse.services.site import site_settings
+from techpulse.site_card import site_card_url
 
 bp = Blueprint("blog", __name__)
+bp.add_app_template_global(site_card_url)
 
 
 def _per_page() -> int:
