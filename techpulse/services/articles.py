@@ -139,9 +139,13 @@ def author_by_slug(slug: str) -> User | None:
 
 
 def navigation_categories() -> list[Category]:
-    """Categories for the header and footer, in their set order (loaded once per request)."""
+    """Categories with a live story, for the header and footer, in order (once per request)."""
     if "navigation_categories" not in g:
-        g.navigation_categories = all_categories()
+        has_live = select(Article.id).where(
+            Article.category_id == Category.id, Article.live(utcnow())
+        )
+        query = select(Category).where(has_live.exists()).order_by(Category.position, Category.name)
+        g.navigation_categories = list(db.session.scalars(query))
     return g.navigation_categories
 
 
