@@ -15,7 +15,9 @@ SECTIONS = [
 
 # Whether each element is really visible: inside the viewport and the topmost thing at its centre.
 ALL_SHOWN = """els => els.map(el => {
-  const r = el.getBoundingClientRect();
+  el.scrollIntoView({block: "center", inline: "nearest"});
+  const first = el.getClientRects()[0];
+  const r = first && first.height > 1 ? first : el.getBoundingClientRect();
   const x = r.left + r.width / 2, y = r.top + r.height / 2;
   const hit = document.elementFromPoint(x, y);
   return r.left >= 0 && r.right <= innerWidth && r.width > 0 && hit !== null && el.contains(hit);
@@ -42,3 +44,48 @@ def test_header_menu_shows_every_section_at_any_width(page, live_server, eight_s
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     header = page.locator(".site-header").bounding_box()
     assert header["height"] < (400 if width < 500 else 160)  # wraps compactly
+
+
+@pytest.fixture
+def staff_lists(make):
+    """An admin, and an inbox, article list and media library with long, real-looking rows."""
+    from techpulse.extensions import db
+    from techpulse.models import ContactMessage, Role
+    from techpulse.services.contact import new_form_token, new_reference
+
+    for n in range(3):
+        make.article(f"A rather long headline about cloud infrastructure, number {n}",
+                     banner=make.image(alt=f"A very descriptive alternative text {n}"))  # fmt: skip
+    for n in range(3):
+        db.session.add(ContactMessage(
+            reference=new_reference(), form_token=new_form_token(), name=f"Client {n}",
+            email=f"someone{n}@a-rather-long-company-domain-name.example", topic="project",
+            message="We need an online ordering system.", company="Some Company Pvt Ltd",
+        ))  # fmt: skip
+    db.session.commit()
+    return make.staff(Role.ADMIN)
+
+
+def _log_in(page, live_server, user) -> None:
+    from tests.conftest import PASSWORD
+
+    page.goto(f"{live_server}/login")
+    page.get_by_label("E-mail").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="Dashboard").wait_for()
+
+
+@pytest.mark.parametrize("path", ["/admin/articles", "/admin/media", "/admin/messages"])
+def test_staff_lists_fit_a_phone(page, live_server, staff_lists, path):
+    page.set_viewport_size({"width": 390, "height": 844})
+    _log_in(page, live_server, staff_lists)
+    page.goto(f"{live_server}{path}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
+    rows = page.locator(".data-table tbody tr")
+    assert rows.count() == 3
+    for row in rows.all():  # every row's links and buttons can be seen and tapped as they are
+        assert all(row.locator("a, button").evaluate_all(ALL_SHOWN)), row.inner_text()
+    first = rows.first.bounding_box()
+    above = page.locator(".admin-main form").first.bounding_box()
+    assert first["y"] - (above["y"] + above["height"]) < 120  # no blank gap before the list
