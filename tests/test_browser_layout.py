@@ -89,3 +89,34 @@ def test_staff_lists_fit_a_phone(page, live_server, staff_lists, path):
     first = rows.first.bounding_box()
     above = page.locator(".admin-main form").first.bounding_box()
     assert first["y"] - (above["y"] + above["height"]) < 120  # no blank gap before the list
+
+
+def _tops(page, *labels: str) -> list[float]:
+    return [round(page.get_by_label(label, exact=True).bounding_box()["y"]) for label in labels]
+
+
+def test_contact_form_fields_side_by_side_line_up_on_desktop(page, live_server, make):
+    make.settings()
+    page.goto(f"{live_server}/contact")
+    company, phone = _tops(page, "Company", "Phone")
+    topic, budget = _tops(page, "Topic *", "Budget range")
+    assert company == phone and topic == budget  # a hint above one input does not push it down
+    page.get_by_role("button", name="Send message").click()  # errors under some fields
+    page.get_by_text("Please correct the highlighted fields.").wait_for()
+    company, phone = _tops(page, "Company", "Phone")
+    topic, budget = _tops(page, "Topic *", "Budget range")
+    assert company == phone and topic == budget
+
+
+def test_editor_action_buttons_are_the_same_size(page, live_server, make):
+    from techpulse.models import Role
+
+    make.category("Gadgets")
+    _log_in(page, live_server, make.staff(Role.EDITOR))
+    page.goto(f"{live_server}/admin/articles/new")
+    buttons = page.locator("form .actions").last.locator(".button")
+    sizes = {(round(b["height"]), b["font"]) for b in buttons.evaluate_all(
+        "els => els.map(el => ({height: el.getBoundingClientRect().height,"
+        " font: getComputedStyle(el).fontSize}))"
+    )}  # fmt: skip
+    assert buttons.count() >= 4 and len(sizes) == 1, sizes
