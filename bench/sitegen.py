@@ -22,11 +22,11 @@ from sqlalchemy import func, insert, select, text
 
 from bench import content
 from techpulse import create_app
-from techpulse.banners import draw_banner
+from techpulse.demo.banners import draw_banner
+from techpulse.demo.seed import seed_demo
 from techpulse.extensions import db
 from techpulse.markup import excerpt, render_markdown
 from techpulse.models import Article, Category, Image, Role, Status, Tag, User, article_tags
-from techpulse.services.demo import seed_demo
 from techpulse.services.listing_counts import recount_all
 from techpulse.services.media import create_image
 from techpulse.slugs import slugify

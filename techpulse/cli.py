@@ -9,6 +9,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from techpulse.contact.cli import contact
+from techpulse.field_errors import FieldError
 from techpulse.models import Role
 from techpulse.services import accounts
 
@@ -27,7 +28,7 @@ def register(app: Flask) -> None:
 def seed_demo_command(if_empty: bool) -> None:
     """Fill the site with demo content (creates only what is missing)."""
     # Imported here: the banner drawing is only needed when seeding.
-    from techpulse.services.demo import has_articles, seed_demo
+    from techpulse.demo.seed import has_articles, seed_demo
 
     if if_empty and has_articles():
         click.echo("The site already has articles; demo content not added.")
@@ -63,7 +64,7 @@ def create_user_command(email: str, name: str, role: str, password_stdin: bool) 
         raise click.ClickException(problem)
     try:
         user = accounts.create_user(email, name, Role(role), password)
-    except accounts.AccountError as error:
+    except FieldError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Created {user.role} {user.email}. Log in at /login.")
 
@@ -78,17 +79,20 @@ def set_password_command(email: str, password_stdin: bool) -> None:
         raise click.ClickException(f"No account for {email}.")
     try:
         accounts.set_password(user, _read_password(password_stdin))
-    except accounts.AccountError as error:
+    except FieldError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Password set for {user.email}.")
 
 
 @users.command("hint")
-def hint_command() -> None:
+@click.option("--host", default="127.0.0.1", show_default=True, help="Where the site listens.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Its port.")
+def hint_command(host: str, port: int) -> None:
     """Say how to create the first admin when there is none."""
     if not accounts.has_admin():
+        host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # listening everywhere
         click.echo(
             "\nNo admin account yet. Create one with:\n"
             '  .venv/bin/flask --app app users create you@example.com --name "Your Name" '
-            "--role admin\nthen log in at http://127.0.0.1:5000/login\n"
+            f"--role admin\nthen log in at http://{host}:{port}/login\n"
         )

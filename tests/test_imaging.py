@@ -16,12 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageChops, ImageCms, ImageDraw, PngImagePlugin
 
-from techpulse import banners, imaging
+from techpulse import imaging
+from techpulse.demo import banners
+from techpulse.field_errors import FieldError
 from techpulse.imaging import (
     MAX_UPLOAD_BYTES,
     RESPONSIVE_WIDTHS,
     SOCIAL_SIZE,
-    ImageRejected,
     ProcessedImage,
     delete_files,
     process_image,
@@ -153,13 +154,13 @@ def test_bad_uploads_are_rejected_and_leave_nothing_behind(name: str, tmp_path: 
     data, message = REJECTED[name]
     dest = tmp_path / "uploads"
     dest.mkdir()
-    with pytest.raises(ImageRejected, match=message):
+    with pytest.raises(FieldError, match=message):
         process_image(data, dest)
     assert list(dest.iterdir()) == []
 
 
 def test_rejection_message_is_a_complete_sentence(tmp_path: Path) -> None:
-    with pytest.raises(ImageRejected) as caught:
+    with pytest.raises(FieldError) as caught:
         process_image(b"GIF89a nonsense", tmp_path)
     assert str(caught.value) == "This file is not a JPEG, PNG, WebP or GIF image."
     assert isinstance(caught.value, ValueError)
@@ -203,7 +204,7 @@ def test_mangled_files_either_work_or_raise_image_rejected(
     with tempfile.TemporaryDirectory() as directory:
         try:
             result = process_image(bytes(data), Path(directory))
-        except ImageRejected:
+        except FieldError:
             assert list(Path(directory).iterdir()) == []
         else:
             assert sorted(p.name for p in Path(directory).iterdir()) == sorted(result.files())
@@ -528,8 +529,25 @@ def test_banner_works_without_system_fonts(monkeypatch: pytest.MonkeyPatch) -> N
         assert fallback != banners.draw_banner("Fonts are optional", "Tech")
 
 
-def test_banner_headline_text_is_drawn_in_white() -> None:
-    image = open_png(banners.draw_banner("WWWWWWWW WWWWWWWW", "Tech")).convert("RGB")
-    red, green, blue = image.crop((96, 450, 900, 800)).split()
-    whitest = ImageChops.darker(red, ImageChops.darker(green, blue))  # per-pixel minimum channel
-    assert whitest.getextrema()[1] >= 245
+def _whitest(image: Image.Image, box: tuple[int, int, int, int]) -> int:
+    red, green, blue = image.convert("RGB").crop(box).split()
+    return ImageChops.darker(red, ImageChops.darker(green, blue)).getextrema()[1]  # min channel
+
+
+def test_card_headline_text_is_drawn_in_white() -> None:
+    image = open_png(banners.draw_card("WWWWWWWW WWWWWWWW", "Tech"))
+    assert _whitest(image, (96, 450, 900, 800)) >= 245
+
+
+def test_demo_banner_never_draws_the_headline() -> None:
+    """A banner reused from the library must not show another story's headline."""
+    first = open_png(banners.draw_banner("WWWWWWWW WWWWWWWW", "Tech"))
+    other = open_png(banners.draw_banner("Another story entirely", "Tech"))
+    headline_area = (96, 300, 560, 690)  # left of the pattern, between the logo and the pill
+    assert _whitest(first, headline_area) < 200  # no white letters where the headline went
+    assert (
+        ImageChops.difference(
+            first.convert("RGB").crop(headline_area), other.convert("RGB").crop(headline_area)
+        ).getbbox()
+        is None
+    )

@@ -1,28 +1,21 @@
-"""Static pages as staff edit them: list, preview and save (About keeps its slug)."""
+"""Static pages (About and others): every read and write, in one place (About keeps its slug)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import g
 from sqlalchemy import select
 
 from techpulse.extensions import db
+from techpulse.field_errors import FieldError
 from techpulse.markup import render_markdown
 from techpulse.models import Page
 from techpulse.services import audit
-from techpulse.services.editorial import apply_body, save_page
-from techpulse.slugs import is_valid_slug
+from techpulse.slugs import is_valid_slug, unique_slug
 
 # Pages the public site links to by a fixed address; their slug cannot change.
 FIXED_SLUGS = frozenset({"about"})
-
-
-class PageError(ValueError):
-    """A rejected page edit; ``field`` names the form field, ``str(exc)`` is safe to show."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -33,6 +26,25 @@ class PageFields:
     slug: str
     body_md: str
     seo_description: str = ""
+    in_footer: bool = False
+
+
+def footer_pages() -> list[Page]:
+    """Pages staff chose to link from the footer, by title (loaded once per request)."""
+    if "footer_pages" not in g:
+        query = select(Page).where(Page.in_footer.is_(True), Page.slug != "about")
+        g.footer_pages = list(db.session.scalars(query.order_by(Page.title)))
+    return g.footer_pages
+
+
+def page_by_slug(slug: str) -> Page | None:
+    """The static page at ``slug``."""
+    return db.session.scalar(select(Page).where(Page.slug == slug))
+
+
+def page_by_id(page_id: int) -> Page | None:
+    """The static page with this id."""
+    return db.session.get(Page, page_id)
 
 
 def all_pages() -> list[Page]:
@@ -50,26 +62,43 @@ def preview_html(body_md: str) -> str:
     return render_markdown(body_md).html
 
 
+def _set_body(page: Page, body_md: str) -> None:
+    page.body_md = body_md
+    page.body_html = render_markdown(body_md).html
+
+
+def _slug(page: Page | None, fields: PageFields) -> str:
+    """The slug asked for, or one made from the title (like articles) when left empty."""
+    if page is not None and slug_is_fixed(page):
+        return page.slug
+    if fields.slug:
+        return fields.slug
+    return unique_slug(Page.slug, fields.title, exclude_id=page.id if page else None)
+
+
 def _check_slug(page: Page | None, slug: str) -> None:
     if not is_valid_slug(slug):
-        raise PageError("slug", "Use lower-case letters, digits and single hyphens.")
+        raise FieldError("slug", "Use lower-case letters, digits and single hyphens.")
     taken = select(Page.id).where(Page.slug == slug)
     if page is not None:
         taken = taken.where(Page.id != page.id)
     if db.session.scalar(taken.limit(1)) is not None:
-        raise PageError("slug", "Another page already uses this slug.")
+        raise FieldError("slug", "Another page already uses this slug.")
 
 
 def update_page(page: Page, fields: PageFields) -> Page:
     """Save an edited page (fixed slugs stay), record it in the audit log and commit."""
-    slug = page.slug if slug_is_fixed(page) else fields.slug
+    slug = _slug(page, fields)
     _check_slug(page, slug)
-    before = {"title": page.title, "slug": page.slug, "body": page.body_md}
+    before = {"title": page.title, "slug": page.slug, "body": page.body_md,
+              "footer": page.in_footer}  # fmt: skip
     page.title = " ".join(fields.title.split())
     page.slug = slug
     page.seo_description = " ".join(fields.seo_description.split())
-    apply_body(page, fields.body_md)
-    after = {"title": page.title, "slug": page.slug, "body": page.body_md}
+    page.in_footer = fields.in_footer
+    _set_body(page, fields.body_md)
+    after = {"title": page.title, "slug": page.slug, "body": page.body_md,
+             "footer": page.in_footer}  # fmt: skip
     changed = [name for name in before if before[name] != after[name]]
     audit.record("page.updated", page.slug, ", ".join(changed) or "no content change")
     db.session.commit()
@@ -78,10 +107,13 @@ def update_page(page: Page, fields: PageFields) -> Page:
 
 def create_page(fields: PageFields) -> Page:
     """Create a new static page, record it and commit."""
-    _check_slug(None, fields.slug)
+    slug = _slug(None, fields)
+    _check_slug(None, slug)
     title = " ".join(fields.title.split())
     seo = " ".join(fields.seo_description.split())
-    page = save_page(fields.slug, title, fields.body_md, seo)
+    page = Page(slug=slug, title=title, seo_description=seo, in_footer=fields.in_footer)
+    _set_body(page, fields.body_md)
+    db.session.add(page)
     audit.record("page.created", page.slug, title)
     db.session.commit()
     return page

@@ -1,14 +1,13 @@
-"""Site settings and static pages."""
+"""Site settings: the one row of names, blurb and links every page shows."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 from flask import g
-from sqlalchemy import select
 
 from techpulse.extensions import db
-from techpulse.models import Page, SiteSettings
+from techpulse.models import SiteSettings
 from techpulse.services import audit
 
 
@@ -28,12 +27,7 @@ def default_settings() -> SiteSettings:
     return settings
 
 
-def page_by_slug(slug: str) -> Page | None:
-    """The static page at ``slug``."""
-    return db.session.scalar(select(Page).where(Page.slug == slug))
-
-
-def save_settings(values: Mapping[str, str]) -> list[str]:
+def save_settings(values: Mapping[str, object]) -> list[str]:
     """Save the settings row (creating it on first save); returns the changed field names."""
     settings = db.session.get(SiteSettings, 1)
     if settings is None:
