@@ -19,6 +19,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SQLALCHEMY_RECORD_QUERIES": False,
         "UPLOAD_FOLDER": str(instance_path / "uploads"),
+        "MEDIA_STORAGE": "local",  # or "database": images shared by every app host
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
         "TIMEZONE": "Asia/Kolkata",
         "SITE_URL": "",

@@ -5,6 +5,7 @@ from techpulse.models.contact import ContactMessage, MessageStatus, Notification
 from techpulse.models.content import (
     Article,
     Category,
+    ListingCount,
     Page,
     Revision,
     SlugRedirect,
@@ -12,7 +13,7 @@ from techpulse.models.content import (
     Tag,
     article_tags,
 )
-from techpulse.models.media import Image
+from techpulse.models.media import Image, MediaBlob
 from techpulse.models.site import AuditEvent, SiteSettings
 
 __all__ = [
@@ -21,6 +22,8 @@ __all__ = [
     "Category",
     "ContactMessage",
     "Image",
+    "ListingCount",
+    "MediaBlob",
     "MessageStatus",
     "NotificationStatus",
     "Page",
