@@ -13,6 +13,7 @@ from techpulse.models.content import (
     article_tags,
 )
 from techpulse.models.media import Image
+from techpulse.models.search import SearchDocument
 from techpulse.models.site import AuditEvent, SiteSettings
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "Page",
     "Revision",
     "Role",
+    "SearchDocument",
     "SiteSettings",
     "SlugRedirect",
     "Status",
