@@ -172,8 +172,12 @@ class PostgresFinder(_Finder):
         return (
             select(
                 Article,
-                func.ts_headline(self._config(), SearchDocument.title, self._query(),
-                                 f"{marks}, HighlightAll=true"),
+                func.ts_headline(
+                    self._config(),
+                    SearchDocument.title,
+                    self._query(),
+                    f"{marks}, HighlightAll=true",
+                ),
                 func.ts_headline(self._config(), SearchDocument.body, self._query(), body_options),
             )  # fmt: skip
             .join(ranked, ranked.c.article_id == Article.id)

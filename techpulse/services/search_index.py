@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import Connection, delete, event, func, insert, inspect, select
+from sqlalchemy import Connection, Select, delete, event, func, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from techpulse.markup import html_to_text
@@ -23,6 +23,7 @@ BATCH = 500
 _PENDING = "search_index_pending"
 # The markers snippets are highlighted with; they must never occur in indexed text.
 MARKERS = str.maketrans("", "", "\x02\x03")
+TAG_SEPARATOR = "\n"  # between tag names in a document; a tag name never holds one
 
 
 def register() -> None:
@@ -34,11 +35,24 @@ def register() -> None:
 
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
-    # A deleted tag takes its article links with it (ON DELETE CASCADE): note them first.
-    tag_ids = [obj.id for obj in session.deleted if isinstance(obj, Tag)]
-    if tag_ids:
-        linked = select(article_tags.c.article_id).where(article_tags.c.tag_id.in_(tag_ids))
-        session.info.setdefault(_PENDING, set()).update(session.connection().scalars(linked))
+    # A deleted tag takes its article links with it (ON DELETE CASCADE, or an explicit
+    # DELETE already sent): note its articles, by link and by the indexed name, first.
+    tags = [obj for obj in session.deleted if isinstance(obj, Tag)]
+    if not tags:
+        return
+    connection = session.connection()
+    pending = session.info.setdefault(_PENDING, set())
+    ids = [tag.id for tag in tags]
+    linked = select(article_tags.c.article_id).where(article_tags.c.tag_id.in_(ids))
+    pending.update(connection.scalars(linked))
+    for tag in tags:
+        pending.update(connection.scalars(_documents_tagged(_committed(tag, "name"))))
+
+
+def _documents_tagged(name: str) -> Select[tuple[int]]:
+    wrapped = TAG_SEPARATOR + SearchDocument.tags + TAG_SEPARATOR
+    has_tag = wrapped.contains(TAG_SEPARATOR + name + TAG_SEPARATOR, autoescape=True)
+    return select(SearchDocument.article_id).where(has_tag)
 
 
 def _forget_pending(session: Session) -> None:
@@ -116,7 +130,7 @@ def _documents(connection: Connection, ids: list[int]) -> list[dict[str, Any]]:
             "excerpt": excerpt.translate(MARKERS),
             "body": html_to_text(body_html).translate(MARKERS),
             "category": category.translate(MARKERS),
-            "tags": " ".join(tags.get(article_id, [])).translate(MARKERS),
+            "tags": TAG_SEPARATOR.join(tags.get(article_id, [])).translate(MARKERS),
         }
         for article_id, title, excerpt, body_html, category in connection.execute(articles)
     ]

@@ -88,7 +88,7 @@ def _index_existing_articles():
     rows = [
         {"article_id": article_id, "title": _clean(title), "excerpt": _clean(excerpt),
          "body": _clean(_text(body_html)), "category": _clean(category),
-         "tags": _clean(" ".join(tags.get(article_id, [])))}
+         "tags": _clean("\n".join(tags.get(article_id, [])))}
         for article_id, title, excerpt, body_html, category in bind.execute(sa.text(
             "SELECT articles.id, articles.title, articles.excerpt, articles.body_html, "
             "categories.name FROM articles JOIN categories ON categories.id = articles.category_id"
