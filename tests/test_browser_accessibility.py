@@ -35,8 +35,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """The demo site over HTTP on a free loopback port, with an admin account."""
     from werkzeug.serving import make_server
 
+    from techpulse.demo.seed import seed_demo
     from techpulse.services.accounts import create_user
-    from techpulse.services.demo import seed_demo
 
     folder = tmp_path_factory.mktemp("a11y")
     database = f"sqlite:///{folder / 'site.sqlite'}"

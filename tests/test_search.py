@@ -253,10 +253,7 @@ def test_search_page_is_not_indexed_by_search_engines(client):
 @pytest.mark.parametrize("path", ["/", "/about", "/contact", "/search?q=x"])
 def test_every_public_page_has_a_labelled_search_box_that_needs_no_javascript(client, make, path):
     make.settings()
-    from techpulse.services.editorial import save_page
-
-    save_page("about", "About", "We build software.")
-    db.session.commit()
+    make.page("about", "About", "We build software.")
     html = client.get(path).get_data(as_text=True)
     form = [f for f in elements(html, "form") if f.get("role") == "search"][0]
     assert form.get("action") == "/search" and form.get("method") == "get"
