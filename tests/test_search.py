@@ -293,7 +293,7 @@ def test_migration_indexes_the_articles_a_site_already_has(tmp_path):
         upgrade()
         Factory().article("Glacier news", body="Ice.")
         db.session.remove()
-        downgrade(revision="0003")
+        downgrade(revision="0004")
         upgrade()
         assert [hit.article.title for hit in search("glacier").items] == ["Glacier news"]
         db.session.remove()

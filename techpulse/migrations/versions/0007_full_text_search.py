@@ -1,7 +1,7 @@
 """full-text search: search_documents with FTS5 (SQLite) or a tsvector + GIN (PostgreSQL)
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-30 02:50:00
 
 The database-specific index is written out here rather than imported, so this migration
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0007'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
