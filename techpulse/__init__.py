@@ -55,6 +55,7 @@ def configure(app: Flask, instance_path: Path, overrides: Mapping[str, Any]) -> 
 def register_extensions(app: Flask) -> None:
     """Bind the extension objects to this app."""
     from techpulse import database
+    from techpulse.services import search_index
     from techpulse.services.accounts import user_for_session
 
     db.init_app(app)
@@ -68,6 +69,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     limiter.init_app(app)
+    search_index.register()
     if app.config["PROXY_FIX_X_FOR"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -83,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     from techpulse.auth import sessions
     from techpulse.auth.routes import bp as auth_bp
     from techpulse.blog.routes import bp as blog_bp
+    from techpulse.blog.search import bp as search_bp
     from techpulse.blog.uploads import bp as media_bp
     from techpulse.company.routes import bp as company_bp
     from techpulse.contact.routes import bp as contact_bp
@@ -92,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
 
     app.register_blueprint(blog_bp)
+    app.register_blueprint(search_bp)
     app.register_blueprint(company_bp)
     app.register_blueprint(contact_bp)
     app.register_blueprint(media_bp)

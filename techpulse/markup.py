@@ -52,10 +52,12 @@ class Rendered:
 def render_markdown(source: str) -> Rendered:
     """Render Markdown to sanitized HTML, with its plain text and reading time."""
     tokens = _markdown.parse(source or "")
-    for token in tokens:
-        # The page title is the only <h1>: body headings start one level down.
-        if token.type in ("heading_open", "heading_close"):
-            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+    headings = [token for token in tokens if token.type in ("heading_open", "heading_close")]
+    # The page title is the only <h1>: the body's top heading level becomes <h2>, whether
+    # the author wrote "#" or "##", so no level is skipped below the title.
+    shift = 2 - min((int(token.tag[1]) for token in headings), default=2)
+    for token in headings:
+        token.tag = f"h{min(max(int(token.tag[1]) + shift, 2), 6)}"
     html = sanitize_html(_markdown.renderer.render(tokens, _markdown.options, {}))
     text = html_to_text(html)
     return Rendered(html=html, text=text, reading_minutes=reading_minutes(text))

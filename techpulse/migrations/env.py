@@ -97,6 +97,10 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     conf_args.setdefault("render_item", render_item)
     conf_args.setdefault("compare_type", True)
+    # The database-specific search index (FTS5 table, tsvector column) is not in the models.
+    from techpulse.models.search import include_in_schema_comparison
+
+    conf_args.setdefault("include_name", include_in_schema_comparison)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -14,6 +14,7 @@ from techpulse.models.content import (
     article_tags,
 )
 from techpulse.models.media import Image, MediaBlob
+from techpulse.models.search import SearchDocument
 from techpulse.models.site import AuditEvent, SiteSettings
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "Page",
     "Revision",
     "Role",
+    "SearchDocument",
     "SiteSettings",
     "SlugRedirect",
     "Status",
