@@ -82,6 +82,8 @@ def register_blueprints(app: Flask) -> None:
     from techpulse.admin import bp as admin_bp
     from techpulse.auth import sessions
     from techpulse.auth.routes import bp as auth_bp
+    from techpulse.blog.crawlers import bp as crawlers_bp
+    from techpulse.blog.feeds import bp as feeds_bp
     from techpulse.blog.routes import bp as blog_bp
     from techpulse.blog.uploads import bp as media_bp
     from techpulse.company.routes import bp as company_bp
@@ -97,6 +99,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(media_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(feeds_bp)
+    app.register_blueprint(crawlers_bp)
     errors.register(app)
     security.register(app)
     sessions.register(app)
@@ -104,9 +108,10 @@ def register_blueprints(app: Flask) -> None:
 
 def register_templating(app: Flask) -> None:
     """Template globals and filters."""
-    from techpulse import templating
+    from techpulse import seo, templating
 
     templating.register(app)
+    seo.register(app)
 
 
 def register_cli(app: Flask) -> None:
