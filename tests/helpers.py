@@ -44,3 +44,18 @@ def text_of(html: str | bytes) -> str:
 
     source = html.decode() if isinstance(html, bytes) else html
     return html_to_text(source)
+
+
+def json_ld(html: str | bytes) -> list[dict]:
+    """Every schema.org thing in a page's JSON-LD scripts (``@graph`` members flattened)."""
+    import json
+    import re
+
+    source = html.decode() if isinstance(html, bytes) else html
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', source, re.S)
+    things: list[dict] = []
+    for block in blocks:
+        data = json.loads(block)
+        assert data["@context"] == "https://schema.org"
+        things.extend(data.get("@graph", [data]))
+    return things
