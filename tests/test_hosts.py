@@ -6,7 +6,27 @@ import pytest
 
 from techpulse import create_app
 from techpulse.config import trusted_hosts
+from techpulse.extensions import db
 from tests.helpers import elements
+
+
+@pytest.fixture
+def serve(app_config, _postgres_schema):
+    """Build a second app from ``app_config`` (after the test changed it); closes it after."""
+    built = []
+
+    def build():
+        other = create_app(app_config)
+        with other.app_context():
+            db.create_all()
+        built.append(other)
+        return other.test_client()
+
+    yield build
+    for other in built:
+        with other.app_context():
+            db.engine.dispose()
+
 
 PUBLIC = ["/", "/feed.xml", "/sitemap.xml", "/robots.txt", "/login", "/no-such-page"]
 
@@ -28,15 +48,11 @@ def test_local_hosts_are_trusted_by_default(client, make, host):
     assert link.get("href") == f"http://{host}/articles/{article.slug}"
 
 
-def test_site_url_host_is_trusted_and_wins_over_the_request_host(app_config, tmp_path):
+def test_site_url_host_is_trusted_and_wins_over_the_request_host(app_config, serve):
     app_config["SITE_URL"] = "https://news.codedote.example"
-    app = create_app(app_config)
-    assert app.config["TRUSTED_HOSTS"] == ["localhost", "127.0.0.1", "news.codedote.example"]
-    from techpulse.extensions import db
-
-    with app.app_context():
-        db.create_all()
-    client = app.test_client()
+    client = serve()
+    hosts = client.application.config["TRUSTED_HOSTS"]
+    assert hosts == ["localhost", "127.0.0.1", "news.codedote.example"]
     html = client.get("/", headers={"Host": "news.codedote.example"}).get_data(as_text=True)
     assert 'rel="canonical" href="https://news.codedote.example/"' in html
     assert client.get("/", headers={"Host": "other.example"}).status_code == 400
@@ -57,12 +73,7 @@ def test_trusted_hosts_setting_forms():
     assert trusted_hosts("*", "https://a.example") is None  # a proxy in front checks the host
 
 
-def test_wildcard_answers_any_host(app_config, monkeypatch):
+def test_wildcard_answers_any_host(monkeypatch, serve):
     monkeypatch.setenv("TECHPULSE_TRUSTED_HOSTS", "*")
-    app = create_app(app_config)
-    from techpulse.extensions import db
-
-    with app.app_context():
-        db.create_all()
-    response = app.test_client().get("/robots.txt", headers={"Host": "anything.example"})
+    response = serve().get("/robots.txt", headers={"Host": "anything.example"})
     assert response.status_code == 200
