@@ -144,11 +144,7 @@ def test_public_pages_use_a_bounded_number_of_queries(client, make, count_querie
     urls += ["/feed.xml", "/rss.xml", "/category/ai-tech/feed.xml", "/tag/a/rss.xml"]
     urls += ["/author/asha-patel/feed.xml", "/sitemap.xml", "/robots.txt"]
     make.settings()
-    from techpulse.extensions import db
-    from techpulse.services.editorial import save_page
-
-    save_page("about", "About", "Hello")
-    db.session.commit()
+    make.page("about", "About", "Hello")
     before = {url: queries_for(url) for url in urls}
     for i in range(12):
         make.article(f"Second batch {i}", category=ai, tags=("A", f"U{i}"), banner=True)
