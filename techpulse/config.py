@@ -135,11 +135,9 @@ def trusted_hosts(setting: object, site_url: object) -> list[str] | None:
     if setting == "*" or setting == ["*"]:
         return None
     if isinstance(setting, str):
-        hosts = [host.strip() for host in setting.split(",") if host.strip()]
-    elif setting:
-        hosts = [str(host).strip() for host in setting]  # type: ignore[union-attr]
-    else:
-        hosts = list(LOCAL_HOSTS)
+        setting = setting.split(",")
+    hosts = [str(host).strip() for host in setting or () if str(host).strip()]  # type: ignore[attr-defined]
+    hosts = hosts or list(LOCAL_HOSTS)
     site_host = urlsplit(str(site_url or "")).hostname
     if site_host and site_host not in hosts:
         hosts.append(site_host)

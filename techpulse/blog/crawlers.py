@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, current_app, render_template
 from werkzeug.wrappers import Response
 
 from techpulse.blog.responses import conditional
+from techpulse.lookup import or_404
 from techpulse.services.sitemap import sitemap, sitemap_file
 from techpulse.urls import external_url
 
@@ -35,9 +36,7 @@ def sitemap_xml() -> Response:
 @bp.get("/sitemap-<int:number>.xml")
 def sitemap_part(number: int) -> Response:
     """One file of a sitemap too large for a single one."""
-    urls = sitemap_file(number, _limit())
-    if urls is None:
-        abort(404)
+    urls = or_404(sitemap_file(number, _limit()))
     return conditional(render_template("crawlers/urlset.xml", urls=urls), SITEMAP_TYPE)
 
 

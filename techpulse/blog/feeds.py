@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from werkzeug.wrappers import Response
 
 from techpulse.blog.responses import conditional
+from techpulse.lookup import or_404
 from techpulse.services.feeds import build_feed
 from techpulse.urls import absolute_url
 
@@ -33,7 +34,7 @@ def rss(scope: str | None, slug: str) -> Response:
 
 
 def _feed(kind: str, scope: str | None, slug: str) -> Response:
-    feed = build_feed(scope, slug) or abort(404)
+    feed = or_404(build_feed(scope, slug))
     template, mimetype = FORMATS[kind]
     body = render_template(template, feed=feed, self_url=absolute_url(request.path))
     return conditional(body, mimetype, feed.updated)
