@@ -163,7 +163,10 @@ def test_empty_site_has_valid_empty_feeds(client):
 
 
 def test_control_characters_cannot_break_the_feed(client, make):
-    make.article("Bell\x07 and form\x0cfeed", body="Text with a \x0b vertical tab.")
+    story = make.article("Clean title")
+    # Rows written before the editor cleaned input (or by an import) may still hold them.
+    story.title, story.body_html = "Bell\x07 and form\x0cfeed", "<p>A \x0b vertical tab.</p>"
+    db.session.commit()
     for url in FEEDS:
         (entry,) = parse(client, url).entries
         assert entry.title == "Bell and formfeed"
