@@ -84,6 +84,8 @@ def register_blueprints(app: Flask) -> None:
     from techpulse.admin import bp as admin_bp
     from techpulse.auth import sessions
     from techpulse.auth.routes import bp as auth_bp
+    from techpulse.blog.crawlers import bp as crawlers_bp
+    from techpulse.blog.feeds import bp as feeds_bp
     from techpulse.blog.routes import bp as blog_bp
     from techpulse.blog.search import bp as search_bp
     from techpulse.blog.uploads import bp as media_bp
@@ -101,6 +103,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(media_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(feeds_bp)
+    app.register_blueprint(crawlers_bp)
     errors.register(app)
     security.register(app)
     sessions.register(app)
@@ -108,9 +112,10 @@ def register_blueprints(app: Flask) -> None:
 
 def register_templating(app: Flask) -> None:
     """Template globals and filters."""
-    from techpulse import templating
+    from techpulse import seo, templating
 
     templating.register(app)
+    seo.register(app)
 
 
 def register_cli(app: Flask) -> None:

@@ -8,6 +8,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ENV_PREFIX = "TECHPULSE_"
 
@@ -56,6 +57,10 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "CONTACT_AUTOREPLY": False,
         "CONTACT_CLAIM_STALE_MINUTES": 15,
         "CONTACT_MAX_ATTEMPTS": 10,
+        # Host headers answered (others get 400); None means the defaults of trusted_hosts().
+        "TRUSTED_HOSTS": None,
+        # URLs per sitemap file before /sitemap.xml becomes an index of several (the protocol's).
+        "SITEMAP_MAX_URLS": 50_000,
     }
 
 
@@ -116,4 +121,25 @@ def derived(config: dict[str, Any]) -> dict[str, Any]:
     for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
         if https and not config.get(key):
             extra[key] = True
+    extra["TRUSTED_HOSTS"] = trusted_hosts(config.get("TRUSTED_HOSTS"), config.get("SITE_URL"))
     return extra
+
+
+LOCAL_HOSTS = ["localhost", "127.0.0.1"]
+
+
+def trusted_hosts(setting: object, site_url: object) -> list[str] | None:
+    """The Host names to answer: the setting (list or comma-separated), else the local names.
+
+    SITE_URL's host is always added; ``"*"`` turns the check off (a proxy already checks).
+    """
+    if setting == "*" or setting == ["*"]:
+        return None
+    if isinstance(setting, str):
+        setting = setting.split(",")
+    hosts = [str(host).strip() for host in setting or () if str(host).strip()]  # type: ignore[attr-defined]
+    hosts = hosts or list(LOCAL_HOSTS)
+    site_host = urlsplit(str(site_url or "")).hostname
+    if site_host and site_host not in hosts:
+        hosts.append(site_host)
+    return hosts

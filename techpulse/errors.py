@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, render_template
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import Conflict, HTTPException, InternalServerError
+from werkzeug.exceptions import Conflict, HTTPException, InternalServerError, SecurityError
 
 from techpulse.extensions import db
 
@@ -27,6 +27,7 @@ MESSAGES = {
 def register(app: Flask) -> None:
     """Render HTTP errors and unexpected exceptions with templates/errors/error.html."""
     app.register_error_handler(HTTPException, render_error)
+    app.register_error_handler(SecurityError, refuse_host)
     app.register_error_handler(IntegrityError, render_conflict)
     app.register_error_handler(Exception, render_unexpected)
 
@@ -39,6 +40,12 @@ def render_error(error: HTTPException) -> tuple[str, int, dict[str, str]]:
     headers.pop("Content-Type", None)
     html = render_template("errors/error.html", code=code, title=title, message=message)
     return html, code, headers
+
+
+def refuse_host(error: SecurityError) -> tuple[str, int, dict[str, str]]:
+    """400 in plain text for an untrusted Host: the layout would need that host for its URLs."""
+    text = "Bad request: this site does not answer to that host name.\n"
+    return text, 400, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def render_conflict(error: IntegrityError) -> tuple[str, int, dict[str, str]]:

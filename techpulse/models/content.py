@@ -129,6 +129,11 @@ class Article(db.Model):
     def meta_description(self) -> str:
         return self.seo_description or self.excerpt
 
+    @property
+    def modified_at(self) -> datetime:
+        """When readers last saw a change: the last edit, or going live if that came later."""
+        return max(self.updated_at, self.published_at or self.updated_at)
+
     def __repr__(self) -> str:
         return f"<Article {self.slug}>"
 
