@@ -13,6 +13,7 @@ from techpulse.models.content import (
     article_tags,
 )
 from techpulse.models.media import Image
+from techpulse.models.security import RecoveryCode, StaffSession, ThrottleHit, TwoFactor
 from techpulse.models.site import AuditEvent, SiteSettings
 
 __all__ = [
@@ -24,12 +25,16 @@ __all__ = [
     "MessageStatus",
     "NotificationStatus",
     "Page",
+    "RecoveryCode",
     "Revision",
     "Role",
     "SiteSettings",
     "SlugRedirect",
+    "StaffSession",
     "Status",
     "Tag",
+    "ThrottleHit",
+    "TwoFactor",
     "User",
     "article_tags",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from techpulse.clock import utcnow
@@ -34,6 +34,8 @@ class SiteSettings(db.Model):
     instagram_url: Mapped[str] = mapped_column(String(300), default="")
     github_url: Mapped[str] = mapped_column(String(300), default="")
     youtube_url: Mapped[str] = mapped_column(String(300), default="")
+    # Staff must set up two-factor login before using the staff area.
+    require_two_factor: Mapped[bool] = mapped_column(Boolean, default=False)
 
     def social_links(self) -> list[tuple[str, str]]:
         """(network, url) pairs for the networks that have a URL, in a fixed order."""
