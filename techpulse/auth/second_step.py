@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import time
-
 from flask import redirect, session, url_for
 from werkzeug.wrappers import Response
 
 from techpulse.auth import sessions
+from techpulse.clock import utcnow
 from techpulse.extensions import db
 from techpulse.models import User
 from techpulse.services import two_factor
@@ -27,7 +26,7 @@ def after_password(user: User, remember: bool, next_url: str) -> Response:
         "version": user.session_version,
         "remember": bool(remember),
         "next": next_url,
-        "at": int(time.time()),
+        "at": int(utcnow().timestamp()),
     }
     return redirect(url_for("two_factor.login"))
 
@@ -35,7 +34,10 @@ def after_password(user: User, remember: bool, next_url: str) -> Response:
 def pending_user() -> User | None:
     """The user who gave the right password and still owes a code, if still in time."""
     pending = session.get(PENDING)
-    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+    if (
+        not isinstance(pending, dict)
+        or utcnow().timestamp() - pending.get("at", 0) > PENDING_SECONDS
+    ):
         return None
     user = db.session.get(User, pending.get("user"))
     if user is None or not user.active or user.session_version != pending.get("version"):
