@@ -31,13 +31,16 @@ def test_every_response_has_its_own_id_and_outsiders_cannot_choose_it(client):
 
 def test_a_trusted_proxy_may_pass_its_id_along(app_config, app):
     from techpulse import create_app
+    from techpulse.extensions import db
 
-    app_config["PROXY_FIX_X_FOR"] = 1
-    proxied = create_app(app_config).test_client()
+    proxied_app = create_app({**app_config, "PROXY_FIX_X_FOR": 1})
+    proxied = proxied_app.test_client()
     response = proxied.get("/", headers={"X-Request-ID": "edge-abc-12345"})
     assert response.headers["X-Request-ID"] == "edge-abc-12345"
     odd = proxied.get("/", headers={"X-Request-ID": "<script>"})
     assert odd.headers["X-Request-ID"] != "<script>"
+    with proxied_app.app_context():
+        db.engine.dispose()
 
 
 def test_current_is_none_outside_a_request(app):

@@ -51,23 +51,35 @@ def test_hsts_is_sent_over_https_for_two_years(client):
     assert response.headers["Strict-Transport-Security"] == "max-age=63072000"
 
 
-def plain_http_app(app_config, **extra):
-    app_config.update(SITE_URL="", **extra)
-    application = create_app(app_config)
-    with application.app_context():
-        db.create_all()
-    return application
+@pytest.fixture
+def another_app(app, app_config):
+    """Builds a second app on the same database with changed settings; disposed afterwards."""
+    made = []
+
+    def build(**settings):
+        application = create_app({**app_config, **settings})
+        made.append(application)
+        return application
+
+    yield build
+    for application in made:
+        with application.app_context():
+            db.engine.dispose()
 
 
-def test_no_hsts_over_plain_http_and_a_forged_proto_header_is_ignored(app, app_config):
-    direct = plain_http_app(app_config)
+def plain_http_app(another_app, **extra):
+    return another_app(SITE_URL="", **extra)
+
+
+def test_no_hsts_over_plain_http_and_a_forged_proto_header_is_ignored(another_app):
+    direct = plain_http_app(another_app)
     response = direct.test_client().get("/", headers={"X-Forwarded-Proto": "https"})
     assert "Strict-Transport-Security" not in response.headers
     assert response.headers.get_all("Set-Cookie") == []
 
 
-def test_hsts_behind_a_trusted_proxy_that_terminates_tls(app, app_config):
-    proxied = plain_http_app(app_config, PROXY_FIX_X_FOR=1)
+def test_hsts_behind_a_trusted_proxy_that_terminates_tls(another_app):
+    proxied = plain_http_app(another_app, PROXY_FIX_X_FOR=1)
     client = proxied.test_client()
     over_tls = client.get(
         "/login", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "1.2.3.4"}
@@ -79,9 +91,8 @@ def test_hsts_behind_a_trusted_proxy_that_terminates_tls(app, app_config):
     assert "Strict-Transport-Security" not in plain.headers
 
 
-def test_hsts_options_follow_the_settings(app, app_config):
-    app_config.update(HSTS_INCLUDE_SUBDOMAINS=True, HSTS_PRELOAD=True)
-    application = create_app(app_config)
+def test_hsts_options_follow_the_settings(another_app):
+    application = another_app(HSTS_INCLUDE_SUBDOMAINS=True, HSTS_PRELOAD=True)
     response = application.test_client().get("/no-such-page", base_url=HTTPS)
     assert response.headers["Strict-Transport-Security"] == (
         "max-age=63072000; includeSubDomains; preload"

@@ -122,7 +122,7 @@ def test_remembered_logins_have_idle_and_absolute_limits_too(app, client, staff,
     assert sent_to_login(browser.get("/admin/"))
 
 
-def test_cookies_are_secure_and_host_only_over_https(app_config, tmp_path):
+def test_cookies_are_secure_and_host_only_over_https(app, app_config):
     from techpulse import create_app
     from techpulse.extensions import db
 
