@@ -172,28 +172,3 @@ def test_turning_it_off_needs_the_password_and_is_audited(client, staff, enrolle
     assert len(audited("two_factor.disabled")) == 1
     log_out(client)
     assert password_step(client, user).headers["Location"] == "/admin/"
-
-
-def test_admins_can_require_it_for_everyone_and_reset_a_lost_phone(app, client, staff, make, now):
-    admin = staff.login(Role.ADMIN)
-    staff.post("/admin/security", {"require": "y"})
-    assert len(audited("two_factor.required")) == 1
-    page = client.get("/admin/articles")
-    assert page.headers["Location"] == "/account/two-factor"  # the admin too must enrol
-    enrol(client, staff, now)
-    assert client.get("/admin/articles").status_code == 200
-
-    editor = make.staff(Role.EDITOR)
-    other = app.test_client()
-    token = csrf_from(other.get("/login").data)
-    other.post("/login", data={"csrf_token": token, "email": editor.email, "password": PASSWORD})
-    assert other.get("/admin/").headers["Location"] == "/account/two-factor"
-    assert other.get("/account/two-factor").status_code == 200
-    assert "Admins require two-factor login" in other.get("/account/two-factor").get_data(
-        as_text=True
-    )
-    listing = client.get("/admin/security").get_data(as_text=True)
-    assert admin.email in listing and editor.email in listing
-    staff.post(f"/admin/security/{admin.id}/remove-two-factor")
-    [event] = audited("two_factor.disabled")
-    assert event.target == admin.email and event.detail == f"by {admin.email}"

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from techpulse.admin.blueprint import bp
-from techpulse.auth.forms import RequireTwoFactorForm
-from techpulse.auth.policy import requires
+from techpulse.admin.forms.security import RequireTwoFactorForm
+from techpulse.lookup import or_404
 from techpulse.models import Role
+from techpulse.policy import requires
 from techpulse.services import accounts, two_factor
 
 
@@ -23,14 +24,14 @@ def security() -> str | Response:
         flash("Security settings saved.", "success")
         return redirect(url_for("admin.security"))
     people = [(user, two_factor.enabled(user)) for user in accounts.all_users()]
-    return render_template("admin/security.html", form=form, people=people)
+    return render_template("admin/security/form.html", form=form, people=people)
 
 
 @bp.post("/security/<int:user_id>/remove-two-factor")
 @requires(Role.ADMIN)
 def remove_two_factor(user_id: int) -> Response:
     """Remove someone's two-factor login (lost phone); they set it up again at next login."""
-    user = accounts.get_user(user_id) or abort(404)
+    user = or_404(accounts.get_user(user_id))
     if two_factor.enabled(user):
         two_factor.disable(user, by=current_user._get_current_object())  # noqa: SLF001
         flash(f"Two-factor login removed for {user.name}.", "success")

@@ -53,10 +53,3 @@ class ConfirmPasswordForm(FlaskForm):
 class ForgotPasswordForm(FlaskForm):
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
     submit = SubmitField("Send me a link")
-
-
-class RequireTwoFactorForm(FlaskForm):
-    require = BooleanField(
-        "Require two-factor login for every staff member",
-        description="Anyone without it is sent to set it up before they can use the staff area.",
-    )

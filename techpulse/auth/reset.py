@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from techpulse.auth import sessions
 from techpulse.auth.forms import ForgotPasswordForm, NewPasswordForm
 from techpulse.errors import too_many_requests
+from techpulse.field_errors import errors_on
 from techpulse.services import accounts, password_reset, site
 
 bp = Blueprint("password_reset", __name__)
@@ -41,11 +42,8 @@ def reset(token: str) -> ResponseReturnValue:
         return redirect(url_for("password_reset.forgot"))
     form = NewPasswordForm()
     if form.validate_on_submit():
-        try:
+        with errors_on(form, fallback="password"):
             accounts.set_password(user, form.password.data)
-        except accounts.AccountError as error:
-            form.password.errors.append(str(error))
-        else:
             flash(
                 "Password saved; every other session was logged out. You can log in now.", "success"
             )

@@ -13,7 +13,8 @@ from techpulse.auth import second_step, sessions
 from techpulse.auth.forms import ChangePasswordForm, LoginForm, NewPasswordForm
 from techpulse.errors import too_many_requests
 from techpulse.extensions import db
-from techpulse.services import accounts, audit, throttle
+from techpulse.field_errors import errors_on
+from techpulse.services import accounts, throttle
 
 bp = Blueprint("auth", __name__)
 bp.after_request(sessions.no_store)
@@ -46,8 +47,7 @@ def _throttled(email: str) -> ResponseReturnValue | None:
     """A 429 page when this address or account has failed too often lately (audited)."""
     for key, limit in _login_throttle_keys(email):
         if throttle.exceeded(key, limit):
-            audit.record("login.rate_limited", accounts.normalise_email(email)[:200], limit)
-            db.session.commit()
+            accounts.record_rate_limited_login(accounts.normalise_email(email), limit)
             return too_many_requests(limit)
     return None
 
@@ -90,11 +90,8 @@ def change_password() -> str | Response:
         if not accounts.verify_password(user, form.current.data):
             form.current.errors.append("That is not your current password.")
         else:
-            try:
+            with errors_on(form, fallback="password"):
                 accounts.set_password(user, form.password.data)
-            except accounts.AccountError as error:
-                form.password.errors.append(str(error))
-            else:
                 sessions.start_session(user, remember=False)
                 flash("Password changed. Your other sessions have been logged out.", "success")
                 return redirect(url_for("admin.dashboard"))
@@ -110,11 +107,8 @@ def set_password(token: str) -> str | Response:
         return redirect(url_for("auth.login"))
     form = NewPasswordForm()
     if form.validate_on_submit():
-        try:
+        with errors_on(form, fallback="password"):
             accounts.set_password(user, form.password.data)
-        except accounts.AccountError as error:
-            form.password.errors.append(str(error))
-        else:
             flash("Password saved. You can log in now.", "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/password.html", form=form, title=f"Choose a password, {user.name}")
