@@ -1,7 +1,7 @@
 """server-side staff sessions, login throttling, two-factor login
 
 Revision ID: 0008
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-30 02:41:51.616263
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
