@@ -40,6 +40,18 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_NAME": "remember_token",
+        # A remembered login still ends after this many days unused (and after
+        # REMEMBER_COOKIE_DURATION in all), at logout, and on a password or role change.
+        "REMEMBER_IDLE_DAYS": 7,
+        # Strict-Transport-Security over https (two years; includeSubDomains only if asked).
+        "HSTS_MAX_AGE": 63072000,
+        "HSTS_INCLUDE_SUBDOMAINS": False,
+        "HSTS_PRELOAD": False,
+        # Forgotten passwords: link lifetime and how often one may be asked for.
+        "PASSWORD_RESET_MINUTES": 30,
+        "PASSWORD_RESET_LIMIT": "3 per hour",
+        "PASSWORD_RESET_LIMIT_PER_IP": "10 per hour",
         # Outgoing e-mail (contact notifications); no MAIL_SERVER means no e-mail is sent.
         "MAIL_SERVER": "",
         "MAIL_PORT": 587,

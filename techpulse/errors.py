@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from flask import Flask, current_app, render_template
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import Conflict, HTTPException, InternalServerError, SecurityError
+from werkzeug.exceptions import (
+    Conflict,
+    HTTPException,
+    InternalServerError,
+    SecurityError,
+    TooManyRequests,
+)
 
+from techpulse import request_id
 from techpulse.extensions import db
 
 MESSAGES = {
@@ -38,7 +45,19 @@ def render_error(error: HTTPException) -> tuple[str, int, dict[str, str]]:
     title, message = MESSAGES.get(code, (error.name, error.description or ""))
     headers = dict(error.get_headers()) if code in (405, 429) else {}
     headers.pop("Content-Type", None)
-    html = render_template("errors/error.html", code=code, title=title, message=message)
+    reference = request_id.current() if code >= 500 else None
+    html = render_template(
+        "errors/error.html", code=code, title=title, message=message, reference=reference
+    )
+    return html, code, headers
+
+
+def too_many_requests(limit: str) -> tuple[str, int, dict[str, str]]:
+    """The 429 page for a throttle counted by the application, with a Retry-After hint."""
+    from limits import parse
+
+    html, code, headers = render_error(TooManyRequests())
+    headers["Retry-After"] = str(parse(limit).get_expiry())
     return html, code, headers
 
 
@@ -60,5 +79,7 @@ def render_unexpected(error: Exception) -> tuple[str, int, dict[str, str]]:
     if isinstance(error, HTTPException):
         return render_error(error)
     db.session.rollback()
-    current_app.logger.exception("Unhandled exception", exc_info=error)
+    current_app.logger.exception(
+        "Unhandled exception (request %s)", request_id.current(), exc_info=error
+    )
     return render_error(InternalServerError())

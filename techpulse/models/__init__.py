@@ -15,6 +15,7 @@ from techpulse.models.content import (
 )
 from techpulse.models.media import Image, MediaBlob
 from techpulse.models.search import SearchDocument
+from techpulse.models.security import RecoveryCode, StaffSession, ThrottleHit, TwoFactor
 from techpulse.models.site import AuditEvent, SiteSettings
 
 __all__ = [
@@ -28,13 +29,17 @@ __all__ = [
     "MessageStatus",
     "NotificationStatus",
     "Page",
+    "RecoveryCode",
     "Revision",
     "Role",
     "SearchDocument",
     "SiteSettings",
     "SlugRedirect",
+    "StaffSession",
     "Status",
     "Tag",
+    "ThrottleHit",
+    "TwoFactor",
     "User",
     "article_tags",
 ]
