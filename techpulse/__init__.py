@@ -78,7 +78,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount each feature's routes and the site-wide error and header handlers."""
-    from techpulse import errors, security
+    from techpulse import errors, legacy_urls, security
     from techpulse.admin import bp as admin_bp
     from techpulse.auth import sessions
     from techpulse.auth.routes import bp as auth_bp
@@ -98,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     errors.register(app)
+    legacy_urls.register(app)  # after errors: a 404 first looks for an old address
     security.register(app)
     sessions.register(app)
 

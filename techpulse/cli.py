@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from techpulse.contact.cli import contact
 from techpulse.models import Role
 from techpulse.services import accounts
+from techpulse.wordpress_cli import import_wordpress_command
 
 users = AppGroup("users", help="Staff accounts.")
 
@@ -20,6 +21,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(users)
     app.cli.add_command(contact)
+    app.cli.add_command(import_wordpress_command)
 
 
 @click.command("seed-demo")

@@ -12,6 +12,7 @@ from techpulse.models.content import (
     Tag,
     article_tags,
 )
+from techpulse.models.imports import ImportRun, LegacyRedirect
 from techpulse.models.media import Image
 from techpulse.models.site import AuditEvent, SiteSettings
 
@@ -21,6 +22,8 @@ __all__ = [
     "Category",
     "ContactMessage",
     "Image",
+    "ImportRun",
+    "LegacyRedirect",
     "MessageStatus",
     "NotificationStatus",
     "Page",

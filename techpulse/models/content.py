@@ -82,6 +82,8 @@ class Article(db.Model):
     featured: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     seo_title: Mapped[str] = mapped_column(String(120), default="")
     seo_description: Mapped[str] = mapped_column(String(300), default="")
+    # The post id in the WordPress export it came from: a re-import updates, never duplicates.
+    wordpress_id: Mapped[int | None] = mapped_column(unique=True)
 
     category_id: Mapped[int] = mapped_column(
         ForeignKey("categories.id", ondelete="RESTRICT"), index=True
@@ -150,6 +152,7 @@ class Page(db.Model):
     body_html: Mapped[str] = mapped_column(Text, default="")
     seo_description: Mapped[str] = mapped_column(String(300), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    wordpress_id: Mapped[int | None] = mapped_column(unique=True)  # see Article.wordpress_id
 
     def __repr__(self) -> str:
         return f"<Page {self.slug}>"

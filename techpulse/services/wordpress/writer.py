@@ -1,0 +1,118 @@
+"""The importer's only door to the article and page write path.
+
+Everything the import changes in articles and pages goes through these functions, so when
+the write path moves (one ``services/article_editor.py``), only this module changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from techpulse.extensions import db
+from techpulse.models import Article, Page
+from techpulse.services import audit
+from techpulse.services.article_editor import (
+    Content,
+    current_content,
+    move_slug,
+    set_content,
+    snapshot,
+)
+from techpulse.services.editorial import apply_body, save_page
+from techpulse.slugs import unique_slug
+
+NOTE = "Imported from WordPress"
+
+
+@dataclass(frozen=True)
+class ArticleFields:
+    """An article as the export describes it, ready for the write path."""
+
+    wordpress_id: int
+    content: Content
+    author_id: int
+    status: str
+    published_at: datetime | None
+    created_at: datetime
+
+
+def article_for(wordpress_id: int) -> Article | None:
+    """The article imported from this WordPress post, if any."""
+    query = select(Article).options(selectinload(Article.tags))
+    return db.session.scalar(query.where(Article.wordpress_id == wordpress_id))
+
+
+def free_article_slug(wanted: str, own: Article | None) -> str:
+    """``wanted`` (a valid slug) or the first free ``wanted-2``, ``wanted-3``…"""
+    return unique_slug(Article.slug, wanted, exclude_id=own.id if own else None)
+
+
+def article_unchanged(article: Article, fields: ArticleFields) -> bool:
+    """Whether saving ``fields`` would change nothing."""
+    # Without a WordPress excerpt the write path derives one from the body (compared there).
+    wanted_excerpt = fields.content.excerpt or article.excerpt
+    content = replace(fields.content, featured=article.featured, excerpt=wanted_excerpt)
+    return current_content(article) == content and (
+        article.status,
+        article.published_at,
+        article.author_id,
+    ) == (fields.status, fields.published_at, fields.author_id)
+
+
+def save_article(article: Article | None, fields: ArticleFields) -> Article:
+    """Create or update the article through the write path (flushed, not committed)."""
+    if article is None:
+        article = Article(
+            wordpress_id=fields.wordpress_id,
+            author_id=fields.author_id,
+            category_id=fields.content.category_id,
+            status=fields.status,
+            tags=[],
+            created_at=fields.created_at,
+        )
+    old_slug, was_live = article.slug, article.is_live()
+    with db.session.no_autoflush:  # the row is complete only after set_content
+        set_content(article, replace(fields.content, featured=bool(article.featured)))
+    article.author_id = fields.author_id
+    article.status, article.published_at = fields.status, fields.published_at
+    db.session.add(article)
+    db.session.flush()
+    move_slug(article, old_slug, was_live)
+    audit.record("article.imported", article.slug, f"WordPress post {fields.wordpress_id}")
+    snapshot(article, None, NOTE)
+    db.session.flush()
+    return article
+
+
+def page_for(wordpress_id: int) -> Page | None:
+    """The static page imported from this WordPress page, if any."""
+    return db.session.scalar(select(Page).where(Page.wordpress_id == wordpress_id))
+
+
+def free_page_slug(wanted: str, own: Page | None) -> str:
+    """``wanted`` or the first free ``wanted-2``… among static pages."""
+    return unique_slug(Page.slug, wanted, exclude_id=own.id if own else None)
+
+
+def page_unchanged(page: Page, slug: str, title: str, body: str) -> bool:
+    """Whether saving these would change nothing."""
+    return (page.slug, page.title, page.body_md) == (slug, title, body)
+
+
+def save_imported_page(
+    page: Page | None, wordpress_id: int, slug: str, title: str, body: str
+) -> Page:
+    """Create or update a static page through the page write path (flushed, not committed)."""
+    if page is None:
+        page = save_page(slug, title, body)
+        page.wordpress_id = wordpress_id
+    else:
+        page.slug, page.title = slug, title
+        apply_body(page, body)
+    audit.record("page.imported", page.slug, f"WordPress page {wordpress_id}")
+    db.session.flush()
+    return page
