@@ -146,6 +146,9 @@ def test_imported_images_lose_their_exif(imported: str, app) -> None:  # noqa: A
 
 def test_classic_html_is_sanitized_and_gets_its_paragraphs(imported: str, client) -> None:  # noqa: ANN001
     html = client.get("/articles/classic-post").get_data(as_text=True)
+    # Titles and term names are stored HTML-escaped by WordPress: shown escaped once.
+    assert "<h1" in html and "A classic post &amp; its “quotes”</h1>" in html
+    assert "Company &amp; News" in html and "&amp;amp;" not in html
     body = story_body(html)
     assert "<p>First paragraph of the classic editor,<br>\nwith a line break.</p>" in body
     for hostile in ("<script", 'alert("xss")', "onerror", "onclick", "javascript:"):
@@ -285,7 +288,7 @@ def test_a_failing_item_is_skipped_and_the_rest_imported(
 
     monkeypatch.setattr(items, "_post", broken)
     output = run_import(runner, "--uploads", str(uploads))
-    assert "post 102 “A classic post”: failed: RuntimeError: disk on fire" in output
+    assert "post 102 “A classic post & its “quotes””: failed: RuntimeError: disk on fire" in output
     assert db.session.scalar(select(Article).where(Article.wordpress_id == 102)) is None
     assert db.session.get(LegacyRedirect, "/2024/06/classic-post") is None
     assert article(101).status == Status.PUBLISHED and article(103)

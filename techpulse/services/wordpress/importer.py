@@ -73,8 +73,8 @@ class WordPressImport:
             db.session.rollback()
             self.summary.skip(label, f"failed: {type(exc).__name__}: {str(exc)[:200]}")
             return
-        if self.dry_run:
-            db.session.rollback()
+        if self.dry_run or outcome not in ("imported", "updated", "unchanged"):
+            db.session.rollback()  # a dry run, or a skipped item: nothing to keep
         else:
             db.session.commit()
         self.summary.count(label, outcome)
@@ -90,7 +90,7 @@ class WordPressImport:
                 imported=summary.imported,
                 updated=summary.updated,
                 unchanged=summary.unchanged,
-                skipped=len(summary.skipped),
+                skipped=summary.skipped_total,
                 details=summary.details(),
             )
         )

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 KEEP_IN_HISTORY = 200  # lines of each list kept in the import history
+KEEP_IN_MEMORY = 1000  # items listed one by one; a huge export only adds to the counts
 
 
 @dataclass
@@ -20,6 +21,7 @@ class Summary:
     unchanged: int = 0
     comments: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    skipped_total: int = 0
     warnings: list[str] = field(default_factory=list)
     shortcodes: Counter[str] = field(default_factory=Counter)
     external_images: list[str] = field(default_factory=list)
@@ -33,14 +35,16 @@ class Summary:
 
     def skip(self, label: str, reason: str) -> None:
         """Note an item that was not imported, and why."""
-        self.skipped.append((label, reason))
+        self.skipped_total += 1
+        if len(self.skipped) < KEEP_IN_MEMORY:
+            self.skipped.append((label, reason))
 
     def lines(self) -> list[str]:
         """The summary as printed at the end of the command."""
         verb = "Would import" if self.dry_run else "Imported"
         lines = [
             f"{verb} {self.imported}, updated {self.updated}, unchanged {self.unchanged}, "
-            f"skipped {len(self.skipped)}."
+            f"skipped {self.skipped_total}."
         ]
         if self.comments:
             lines.append(f"Comments not imported (the site has no comments): {self.comments}.")
@@ -54,6 +58,8 @@ class Summary:
         if self.skipped:
             lines.append("Skipped:")
             lines += [f"  {label}: {reason}" for label, reason in self.skipped]
+            if self.skipped_total > len(self.skipped):
+                lines.append(f"  … and {self.skipped_total - len(self.skipped)} more")
         if self.warnings:
             lines.append("Warnings:")
             lines += [f"  {warning}" for warning in dict.fromkeys(self.warnings)]
@@ -68,7 +74,7 @@ class Summary:
             "shortcodes": dict(self.shortcodes),
             "external_images": list(dict.fromkeys(self.external_images))[:KEEP_IN_HISTORY],
             "skipped": [list(pair) for pair in self.skipped[:KEEP_IN_HISTORY]],
-            "skipped_total": len(self.skipped),
+            "skipped_total": self.skipped_total,
             "warnings": list(dict.fromkeys(self.warnings))[:KEEP_IN_HISTORY],
             "lines": self.lines()[:KEEP_IN_HISTORY],
         }

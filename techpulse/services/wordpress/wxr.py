@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
 
@@ -81,25 +82,27 @@ def read_wxr(path: Path) -> Iterator[Record]:
     """Yield the export's authors, terms, site info and items, in file order."""
     channel: Element | None = None
     site: dict[str, str] = {}
+    depth = 0  # <rss> is 1, <channel> 2, its children (items, authors, terms…) 3
     try:
         for event, element in iterparse(str(path), events=("start", "end")):
-            tag = element.tag
             if event == "start":
-                if tag == "channel":
+                depth += 1
+                if depth == 2 and element.tag == "channel":
                     channel = element
                 continue
-            if channel is None or tag == "channel":
+            depth -= 1
+            if depth != 2 or channel is None:
                 continue
-            if tag in ("title", "link") and element in channel:
+            tag = element.tag
+            if tag == "item":
+                yield parse_item(element)
+            elif tag in ("title", "link"):
                 site[tag] = text(element)
-            elif tag.startswith(WP) and element in channel:
+            elif tag.startswith(WP):
                 record = _channel_record(element, site)
                 if record is not None:
                     yield record
-                channel.remove(element)
-            elif tag == "item":
-                yield parse_item(element)
-                channel.remove(element)
+            channel.remove(element)  # read: never kept, whatever the file's size
     except ParseError as exc:
         line, column = exc.position
         raise WxrError(f"The file is not well-formed XML (line {line}, column {column}).") from exc
@@ -120,6 +123,11 @@ def text(element: Element | None) -> str:
     return "" if element is None or element.text is None else element.text
 
 
+def name_text(element: Element) -> str:
+    """A title or term name: WordPress stores these HTML-escaped ("Tips &amp; tricks")."""
+    return " ".join(unescape(text(element)).split())
+
+
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
@@ -127,8 +135,11 @@ def _local(tag: str) -> str:
 def _child(element: Element, name: str) -> str:
     for child in element:
         if _local(child.tag) == name:
-            return text(child).strip()
+            return name_text(child) if name in _ESCAPED_NAMES else text(child).strip()
     return ""
+
+
+_ESCAPED_NAMES = frozenset({"cat_name", "tag_name", "author_display_name"})
 
 
 def _channel_record(element: Element, site: dict[str, str]) -> Record | None:
@@ -154,7 +165,6 @@ def _channel_record(element: Element, site: dict[str, str]) -> Record | None:
 
 
 _ITEM_FIELDS = {
-    "title": "title",
     "link": "link",
     "guid": "guid",
     "post_type": "post_type",
@@ -178,12 +188,14 @@ def parse_item(element: Element) -> Item:
         elif tag == DC_CREATOR:
             item.creator = text(child).strip()
         elif name == "category" and not tag.startswith("{"):
-            terms = (child.get("domain", ""), child.get("nicename", ""), text(child).strip())
+            terms = (child.get("domain", ""), child.get("nicename", ""), name_text(child))
             item.terms.append(terms)
         elif name == "postmeta":
             item.meta[_child(child, "meta_key")] = _child(child, "meta_value")
         elif name == "comment":
             item.comments += 1
+        elif name == "title" and not tag.startswith("{"):
+            item.title = name_text(child)
         elif name in _ITEM_FIELDS and (tag.startswith(WP) or not tag.startswith("{")):
             setattr(item, _ITEM_FIELDS[name], text(child).strip())
     return item
