@@ -307,3 +307,18 @@ def test_admins_see_the_import_history(imported: str, client, staff) -> None:  #
     assert "<dt>Imported</dt><dd>9</dd>" in html and "<dt>Skipped</dt><dd>4</dd>" in html
     assert "Comments not imported (the site has no comments): 2." in html
     assert 'href="/admin/imports"' in html  # in the staff navigation
+
+
+def test_the_home_page_only_looks_up_old_addresses_for_p_or_page_id(
+    imported: str,
+    client,
+    count_queries,  # noqa: ANN001
+) -> None:
+    client.get("/")
+    plain = list(count_queries.statements)
+    assert not any("legacy_redirects" in sql for sql in plain)
+    count_queries.statements.clear()
+    assert client.get("/?utm_source=whatsapp").status_code == 200
+    assert len(count_queries.statements) == len(plain)
+    for query in ("p=abc", "p=", "page_id=-1", "p=99999999999999999999"):
+        assert client.get(f"/?{query}").status_code == 200, query

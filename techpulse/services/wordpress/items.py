@@ -8,9 +8,8 @@ from urllib.parse import unquote, urlsplit
 
 from techpulse.clock import utcnow
 from techpulse.markup import excerpt, html_to_text
-from techpulse.models import Image, Status
+from techpulse.models import Article, Image, Status, Tag
 from techpulse.services import legacy_urls
-from techpulse.services.article_editor import Content
 from techpulse.services.wordpress import writer
 from techpulse.services.wordpress.content import ImageResolver, convert_body
 from techpulse.services.wordpress.images import inline_image_markup
@@ -55,53 +54,50 @@ def _post(job: WordPressImport, item: Item) -> str:
     if isinstance(status, str):
         return status
     existing = writer.article_for(item.post_id)
-    converted = convert_body(item.content, _resolver(job))
-    title = _title(item)
-    used = [(slug, name) for domain, slug, name in item.terms if domain == "category"]
-    term, other_categories = job.taxonomy.primary(used)
-    tags = [name for domain, _, name in item.terms if domain == "post_tag"] + other_categories
-    banner = _featured_image(job, item)
-    content = Content(
-        title=title,
-        slug=writer.free_article_slug(wp_slug(item.post_name) or slugify(title), existing),
-        excerpt=excerpt(html_to_text(item.excerpt), 300),
-        body_md=converted.html,
-        seo_title="",
-        seo_description="",
-        featured=False,
-        category_id=job.taxonomy.category(term).id,
-        banner_id=banner.id if banner else None,
-        tag_names=tuple(sorted({" ".join(name.split())[:60] for name in tags if name.strip()})),
-    )
-    fields = writer.ArticleFields(
-        wordpress_id=item.post_id,
-        content=content,
-        author_id=job.taxonomy.author(item.creator).id,
-        status=status[0],
-        published_at=status[1],
-        created_at=job.clock.to_utc(item.post_date, item.post_date_gmt) or utcnow(),
-    )
-    _note_conversion(job, item, converted.shortcodes, converted.external_images)
+    fields = _article_fields(job, item, existing, status)
     if existing is not None and writer.article_unchanged(existing, fields):
         outcome, article = "unchanged", existing
     else:
         outcome = "updated" if existing else "imported"
         article = writer.save_article(existing, fields)
     _remember_addresses(item, "article", article.id)
-    for tag_slug, tag in zip(*_tags_by_old_slug(item, article.tags), strict=True):
-        legacy_urls.remember(legacy_urls.path_key(f"/tag/{tag_slug}/"), "tag", tag.id)
+    _remember_tags(item, article.tags)
     return outcome
 
 
-def _tags_by_old_slug(item: Item, tags: list) -> tuple[list[str], list]:  # noqa: ANN001
+def _article_fields(
+    job: WordPressImport, item: Item, existing: Article | None, status: tuple[str, datetime | None]
+) -> writer.ArticleFields:
+    converted = convert_body(item.content, _resolver(job))
+    _note_conversion(job, item, converted.shortcodes, converted.external_images)
+    title = _title(item)
+    used = [(slug, name) for domain, slug, name in item.terms if domain == "category"]
+    term, other_categories = job.taxonomy.primary(used)
+    tags = [name for domain, _, name in item.terms if domain == "post_tag"] + other_categories
+    banner = _featured_image(job, item)
+    return writer.ArticleFields(
+        wordpress_id=item.post_id,
+        title=title,
+        slug=writer.free_article_slug(wp_slug(item.post_name) or slugify(title), existing),
+        excerpt=excerpt(html_to_text(item.excerpt), 300),
+        body=converted.html,
+        category_id=job.taxonomy.category(term).id,
+        banner_id=banner.id if banner else None,
+        tag_names=tuple(sorted({" ".join(name.split())[:60] for name in tags if name.strip()})),
+        author_id=job.taxonomy.author(item.creator).id,
+        status=status[0],
+        published_at=status[1],
+        created_at=job.clock.to_utc(item.post_date, item.post_date_gmt) or utcnow(),
+    )
+
+
+def _remember_tags(item: Item, tags: list[Tag]) -> None:
+    """/tag/<old slug>/ of each of the post's tags, to the tag it became."""
     by_name = {tag.name.lower(): tag for tag in tags}
-    pairs = [
-        (unquote(slug), by_name.get(" ".join(name.split())[:60].lower()))
-        for domain, slug, name in item.terms
-        if domain == "post_tag" and slug
-    ]
-    pairs = [(slug, tag) for slug, tag in pairs if tag is not None]
-    return [slug for slug, _ in pairs], [tag for _, tag in pairs]
+    for domain, slug, name in item.terms:
+        tag = by_name.get(" ".join(name.split())[:60].lower())
+        if domain == "post_tag" and slug and tag is not None:
+            legacy_urls.remember(legacy_urls.path_key(f"/tag/{unquote(slug)}/"), "tag", tag.id)
 
 
 def _page(job: WordPressImport, item: Item) -> str:

@@ -33,11 +33,32 @@ class ArticleFields:
     """An article as the export describes it, ready for the write path."""
 
     wordpress_id: int
-    content: Content
+    title: str
+    slug: str
+    excerpt: str  # "" lets the write path derive it from the body
+    body: str
+    category_id: int
+    banner_id: int | None
+    tag_names: tuple[str, ...]
     author_id: int
     status: str
     published_at: datetime | None
     created_at: datetime
+
+    def content(self, article: Article) -> Content:
+        """The write path's content for ``article`` (staff's "featured" choice is kept)."""
+        return Content(
+            title=self.title,
+            slug=self.slug,
+            excerpt=self.excerpt,
+            body_md=self.body,
+            seo_title=article.seo_title or "",
+            seo_description=article.seo_description or "",
+            featured=bool(article.featured),
+            category_id=self.category_id,
+            banner_id=self.banner_id,
+            tag_names=self.tag_names,
+        )
 
 
 def article_for(wordpress_id: int) -> Article | None:
@@ -54,13 +75,13 @@ def free_article_slug(wanted: str, own: Article | None) -> str:
 def article_unchanged(article: Article, fields: ArticleFields) -> bool:
     """Whether saving ``fields`` would change nothing."""
     # Without a WordPress excerpt the write path derives one from the body (compared there).
-    wanted_excerpt = fields.content.excerpt or article.excerpt
-    content = replace(fields.content, featured=article.featured, excerpt=wanted_excerpt)
-    return current_content(article) == content and (
-        article.status,
-        article.published_at,
-        article.author_id,
-    ) == (fields.status, fields.published_at, fields.author_id)
+    content = replace(fields.content(article), excerpt=fields.excerpt or article.excerpt)
+    state = (article.status, article.published_at, article.author_id)
+    return current_content(article) == content and state == (
+        fields.status,
+        fields.published_at,
+        fields.author_id,
+    )
 
 
 def save_article(article: Article | None, fields: ArticleFields) -> Article:
@@ -69,14 +90,14 @@ def save_article(article: Article | None, fields: ArticleFields) -> Article:
         article = Article(
             wordpress_id=fields.wordpress_id,
             author_id=fields.author_id,
-            category_id=fields.content.category_id,
+            category_id=fields.category_id,
             status=fields.status,
             tags=[],
             created_at=fields.created_at,
         )
     old_slug, was_live = article.slug, article.is_live()
     with db.session.no_autoflush:  # the row is complete only after set_content
-        set_content(article, replace(fields.content, featured=bool(article.featured)))
+        set_content(article, fields.content(article))
     article.author_id = fields.author_id
     article.status, article.published_at = fields.status, fields.published_at
     db.session.add(article)
