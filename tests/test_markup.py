@@ -60,7 +60,8 @@ def test_picture_srcset_may_only_name_this_sites_own_files():
     assert own in render_markdown(own).html
     hostile = render_markdown(
         '<picture><source srcset="https://tracker.example/x.webp 1w">'
-        '<img src="/media/a.jpg" srcset="//evil.example/y.jpg 2x, /media/a.jpg 1x" alt="A"></picture>'
+        '<img src="/media/a.jpg" srcset="//evil.example/y.jpg 2x, /media/a.jpg 1x" alt="A">'
+        "</picture>"
     ).html
     assert "tracker.example" not in hostile and "evil.example" not in hostile
     assert '<img src="/media/a.jpg" alt="A">' in hostile
