@@ -322,3 +322,23 @@ def test_the_home_page_only_looks_up_old_addresses_for_p_or_page_id(
     assert len(count_queries.statements) == len(plain)
     for query in ("p=abc", "p=", "page_id=-1", "p=99999999999999999999"):
         assert client.get(f"/?{query}").status_code == 200, query
+
+
+def test_an_attachment_that_is_not_an_image_is_skipped_with_the_reason(
+    runner,
+    uploads: Path,
+    tmp_path: Path,  # noqa: ANN001
+) -> None:
+    (uploads / "2024" / "05" / "price-list.pdf").write_bytes(b"%PDF-1.4 not an image")
+    pdf = (
+        "<item><title>price-list</title><wp:post_id>203</wp:post_id>"
+        "<wp:status>inherit</wp:status><wp:post_type>attachment</wp:post_type>"
+        "<wp:attachment_url>https://old.codedote.example/wp-content/uploads/2024/05/"
+        "price-list.pdf</wp:attachment_url></item>\n</channel>"
+    )
+    export = tmp_path / "with-pdf.xml"
+    export.write_text(SITE_XML.read_text(encoding="utf-8").replace("</channel>", pdf), "utf-8")
+    output = run_import(runner, "--uploads", str(uploads), export=export)
+    assert "attachment 203 “price-list”: file missing or refused" in output
+    assert "Image 2024/05/price-list.pdf refused: This file is not a JPEG" in output
+    assert db.session.scalar(select(Image).where(Image.wordpress_id == 203)) is None

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import render_template
 
 from techpulse.admin.blueprint import bp
-from techpulse.auth.policy import requires
 from techpulse.models import Role
 from techpulse.pagination import ensure_page_exists, requested_page
+from techpulse.policy import requires
 from techpulse.services import import_history
 
 PER_PAGE = 20
@@ -17,6 +17,5 @@ PER_PAGE = 20
 @requires(Role.ADMIN)
 def imports() -> str:
     """Import runs, newest first, each with the summary the command printed."""
-    runs = import_history.recent_runs(requested_page(), PER_PAGE)
-    ensure_page_exists(runs)
-    return render_template("admin/imports.html", runs=runs)
+    runs = ensure_page_exists(import_history.recent_runs(requested_page(), PER_PAGE))
+    return render_template("admin/imports/list.html", runs=runs)

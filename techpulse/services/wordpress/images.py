@@ -11,7 +11,7 @@ from flask import get_template_attribute
 from sqlalchemy import select
 
 from techpulse.extensions import db
-from techpulse.imaging import ImageRejected
+from techpulse.field_errors import FieldError
 from techpulse.models import Image
 from techpulse.services.media import create_image
 from techpulse.services.wordpress.wxr import Item
@@ -106,8 +106,8 @@ class ImageImporter:
         description = attachment.alt or alt or attachment.title or source.stem
         try:
             image = create_image(source.read_bytes(), description, original_name=source.name)
-        except ImageRejected as exc:
-            self.warnings.append(f"Image {attachment.file} refused: {exc}")
+        except FieldError as exc:  # not an image we accept (e.g. a PDF, or damaged)
+            self.warnings.append(f"Image {attachment.file} refused: {exc.message}")
             return None
         image.wordpress_id = attachment.post_id
         return image

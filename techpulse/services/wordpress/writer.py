@@ -1,7 +1,8 @@
-"""The importer's only door to the article and page write path.
+"""The importer's only door to the article write path and the page service.
 
-Everything the import changes in articles and pages goes through these functions, so when
-the write path moves (one ``services/article_editor.py``), only this module changes.
+Everything the import changes in articles and pages goes through these functions (built
+from ``services/article_editor.py``'s own steps: set_content, move_slug, a revision), so
+when the write path changes, only this module follows.
 """
 
 from __future__ import annotations
@@ -15,14 +16,9 @@ from sqlalchemy.orm import selectinload
 from techpulse.extensions import db
 from techpulse.models import Article, Page
 from techpulse.services import audit
-from techpulse.services.article_editor import (
-    Content,
-    current_content,
-    move_slug,
-    set_content,
-    snapshot,
-)
-from techpulse.services.editorial import apply_body, save_page
+from techpulse.services.article_editor import move_slug, set_content
+from techpulse.services.pages import preview_html
+from techpulse.services.revisions import Content, current_content, snapshot
 from techpulse.slugs import unique_slug
 
 NOTE = "Imported from WordPress"
@@ -127,13 +123,12 @@ def page_unchanged(page: Page, slug: str, title: str, body: str) -> bool:
 def save_imported_page(
     page: Page | None, wordpress_id: int, slug: str, title: str, body: str
 ) -> Page:
-    """Create or update a static page through the page write path (flushed, not committed)."""
+    """Create or update a static page as the page editor stores it (flushed, not committed)."""
     if page is None:
-        page = save_page(slug, title, body)
-        page.wordpress_id = wordpress_id
-    else:
-        page.slug, page.title = slug, title
-        apply_body(page, body)
+        page = Page(wordpress_id=wordpress_id, seo_description="")
+        db.session.add(page)
+    page.slug, page.title = slug, title
+    page.body_md, page.body_html = body, preview_html(body)  # the page editor's rendering
     audit.record("page.imported", page.slug, f"WordPress page {wordpress_id}")
     db.session.flush()
     return page
