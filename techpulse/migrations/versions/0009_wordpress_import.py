@@ -1,7 +1,7 @@
 """wordpress import: post ids, legacy redirects, import history
 
 Revision ID: 0009
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-30 02:45:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0009'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
