@@ -84,7 +84,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount each feature's routes and the site-wide error and header handlers."""
-    from techpulse import errors, request_id, security
+    from techpulse import errors, legacy_urls, request_id, security
     from techpulse.admin import bp as admin_bp
     from techpulse.auth import sessions
     from techpulse.auth.reset import bp as password_reset_bp
@@ -114,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(feeds_bp)
     app.register_blueprint(crawlers_bp)
     errors.register(app)
+    legacy_urls.register(app)  # after errors: a 404 first looks for an old address
     security.register(app)
     sessions.register(app)
     request_id.register(app)

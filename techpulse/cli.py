@@ -13,6 +13,7 @@ from techpulse.contact.cli import contact
 from techpulse.field_errors import FieldError
 from techpulse.models import Role
 from techpulse.services import accounts
+from techpulse.wordpress_cli import import_wordpress_command
 
 users = AppGroup("users", help="Staff accounts.")
 
@@ -23,6 +24,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(contact)
     app.cli.add_command(search)
+    app.cli.add_command(import_wordpress_command)
 
 
 @click.command("seed-demo")

@@ -13,6 +13,7 @@ from techpulse.models.content import (
     Tag,
     article_tags,
 )
+from techpulse.models.imports import ImportRun, LegacyRedirect
 from techpulse.models.media import Image, MediaBlob
 from techpulse.models.search import SearchDocument
 from techpulse.models.security import RecoveryCode, StaffSession, ThrottleHit, TwoFactor
@@ -25,6 +26,8 @@ __all__ = [
     "ContactMessage",
     "Image",
     "ListingCount",
+    "ImportRun",
+    "LegacyRedirect",
     "MediaBlob",
     "MessageStatus",
     "NotificationStatus",

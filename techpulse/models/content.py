@@ -90,6 +90,8 @@ class Article(db.Model):
     featured: Mapped[bool] = mapped_column(Boolean, default=False)
     seo_title: Mapped[str] = mapped_column(String(120), default="")
     seo_description: Mapped[str] = mapped_column(String(300), default="")
+    # The post id in the WordPress export it came from: a re-import updates, never duplicates.
+    wordpress_id: Mapped[int | None] = mapped_column(unique=True)
 
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="RESTRICT"))
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
@@ -161,6 +163,7 @@ class Page(db.Model):
     body_html: Mapped[str] = mapped_column(Text, default="")
     seo_description: Mapped[str] = mapped_column(String(300), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    wordpress_id: Mapped[int | None] = mapped_column(unique=True)  # see Article.wordpress_id
     in_footer: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     def __repr__(self) -> str:

@@ -32,6 +32,8 @@ class Image(db.Model):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # The attachment id in the WordPress export it came from (re-imports reuse the image).
+    wordpress_id: Mapped[int | None] = mapped_column(unique=True)
 
     uploaded_by: Mapped[User | None] = relationship()
 
