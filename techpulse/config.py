@@ -55,6 +55,11 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "CONTACT_AUTOREPLY": False,
         "CONTACT_CLAIM_STALE_MINUTES": 15,
         "CONTACT_MAX_ATTEMPTS": 10,
+        # The page cache (techpulse/serving/): per worker, invalidated everywhere on writes.
+        "PAGE_CACHE": True,
+        "PAGE_CACHE_MAX_BYTES": 64 * 1024 * 1024,
+        "PAGE_CACHE_MAX_AGE": 3600,
+        "PAGE_CACHE_BLUEPRINTS": ["blog", "company"],
     }
 
 

@@ -13,6 +13,7 @@ from techpulse.models.content import (
     article_tags,
 )
 from techpulse.models.media import Image
+from techpulse.models.serving import PageCacheGeneration
 from techpulse.models.site import AuditEvent, SiteSettings
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "MessageStatus",
     "NotificationStatus",
     "Page",
+    "PageCacheGeneration",
     "Revision",
     "Role",
     "SiteSettings",
