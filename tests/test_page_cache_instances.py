@@ -78,3 +78,29 @@ def test_publish_and_edit_through_one_host_show_on_the_other(client, staff, make
     staff.post(f"/admin/articles/{old.id}/edit", unpublish)
     assert visitor.get(f"/articles/{old.slug}").status_code == 404
     assert db.session.get(Article, old.id).published_at is None
+
+
+def test_a_staff_session_is_valid_on_every_host(client, staff, other_host):
+    staff.login(Role.EDITOR)
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    browser_on_other_host = other_host.test_client()
+    browser_on_other_host.set_cookie("session", cookie.value)
+    assert browser_on_other_host.get("/admin/").status_code == 200
+    assert other_host.test_client().get("/admin/").status_code == 302  # no cookie: log in
+
+
+def test_login_limits_are_counted_across_hosts_with_redis(client, make, other_host, app_config):
+    if not app_config.get("REDIS_URL"):
+        pytest.skip("without Redis each host counts for itself (documented)")
+    from techpulse.extensions import limiter
+    from tests.test_auth import login_form
+
+    with other_host.app_context():
+        limiter.reset()  # the shared Redis may hold counts from earlier tests
+    user = make.staff()
+    hosts = [client, other_host.test_client()]
+    for attempt in range(5):
+        response = login_form(hosts[attempt % 2], user.email, "wrong password here")
+        assert response.status_code == 200
+    assert login_form(hosts[1], user.email, "wrong password here").status_code == 429
