@@ -203,3 +203,23 @@ def _minutes(n: int):  # noqa: ANN202
     from datetime import timedelta
 
     return timedelta(minutes=n)
+
+
+def test_pages_are_served_fresh_when_redis_is_down(app_config, tmp_path):
+    import socket
+
+    from techpulse import create_app
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead = f"redis://127.0.0.1:{probe.getsockname()[1]}/0"  # nothing listens there
+    site = create_app({**app_config, "REDIS_URL": dead, "INSTANCE_PATH": tmp_path / "down"})
+    with site.app_context():
+        db.create_all()
+        visitor = site.test_client()
+        for _ in range(2):
+            home = visitor.get("/", headers=GZIP)
+            assert home.status_code == 200 and "X-Cache" not in home.headers
+            assert home.headers["Content-Encoding"] == "gzip"  # still compressed
+        db.session.remove()
+        db.engine.dispose()
