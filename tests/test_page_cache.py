@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import text, update
 
 from techpulse.extensions import db
 from techpulse.models import Article, Category, Role
@@ -98,6 +98,10 @@ def test_every_kind_of_public_write_is_visible_on_the_next_visit(client, make, s
     db.session.execute(update(Article).values(title="Bulk renamed"))  # no flush, no ORM object
     db.session.commit()
     assert "Bulk renamed" in client.get(f"/articles/{story.slug}").get_data(as_text=True)
+    warm()
+    db.session.execute(text("UPDATE articles SET title = 'Raw SQL title'"))
+    db.session.commit()
+    assert "Raw SQL title" in client.get(f"/articles/{story.slug}").get_data(as_text=True)
     warm()
     db.session.delete(story)
     db.session.commit()

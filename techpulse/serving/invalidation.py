@@ -10,7 +10,7 @@ import logging
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, inspect
+from sqlalchemy import TextClause, event, inspect
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from techpulse.extensions import db
@@ -50,8 +50,13 @@ def _after_flush(session: Session, _context: Any) -> None:
 
 
 def _on_orm_execute(state: ORMExecuteState) -> None:
-    # Bulk UPDATE/DELETE statements skip the flush; catch them here.
-    if not (state.is_update or state.is_delete):
+    # Bulk INSERT/UPDATE/DELETE statements skip the flush; catch them here, and any raw SQL
+    # that is not a plain SELECT (we cannot tell which table it touches).
+    if isinstance(state.statement, TextClause):
+        if not str(state.statement).lstrip().upper().startswith(("SELECT", "PRAGMA")):
+            state.session.info[DIRTY] = True
+        return
+    if not (state.is_insert or state.is_update or state.is_delete):
         return
     mapper = state.bind_mapper
     table = getattr(getattr(mapper, "local_table", None), "name", None)
