@@ -20,7 +20,8 @@ from sqlalchemy import event
 from techpulse import clock, create_app
 from techpulse.extensions import db
 from techpulse.models import Category, Role, Status, User
-from techpulse.services.editorial import create_article, save_page
+from techpulse.services.article_editor import create_article
+from techpulse.services.pages import PageFields, create_page
 from techpulse.slugs import slugify
 
 BODY = "\n\n".join(["A paragraph of a typical story, long enough to read. " * 8] * 6)
@@ -43,7 +44,7 @@ def build_site(articles: int) -> None:
             status=Status.PUBLISHED,
             published_at=now - timedelta(hours=i),
         )
-    save_page("about", "About", "About the company.")
+    create_page(PageFields(title="About", slug="about", body_md="About the company."))
     db.session.commit()
 
 

@@ -17,10 +17,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
-
-class ImageRejected(ValueError):
-    """An upload that cannot be accepted; ``str(exc)`` is safe to show on a form."""
-
+from techpulse.field_errors import FieldError
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -90,9 +87,9 @@ class _Job:
 def process_image(data: bytes, dest_dir: Path) -> ProcessedImage:
     """Validate an upload, strip all metadata and write its web variants into dest_dir."""
     if not data:
-        raise ImageRejected(_EMPTY)
+        raise FieldError("image", _EMPTY)
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ImageRejected(_TOO_BIG)
+        raise FieldError("image", _TOO_BIG)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=UserWarning)
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -118,19 +115,19 @@ def _decode(data: bytes) -> tuple[Image.Image, str]:
         with Image.open(io.BytesIO(data), formats=_OPEN_FORMATS) as opened:
             source_format = _SOURCE_FORMATS[str(opened.format)]
             if opened.width * opened.height > MAX_PIXELS:
-                raise ImageRejected(_TOO_MANY_PIXELS)
+                raise FieldError("image", _TOO_MANY_PIXELS)
             _check_structure(data, source_format)
             opened.load()
             ImageOps.exif_transpose(opened, in_place=True)
             return _pixels_only(opened), source_format
-    except ImageRejected:
+    except FieldError:
         raise
     except Image.UnidentifiedImageError as exc:
-        raise ImageRejected(_NOT_IMAGE) from exc
+        raise FieldError("image", _NOT_IMAGE) from exc
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageRejected(_TOO_MANY_PIXELS) from exc
+        raise FieldError("image", _TOO_MANY_PIXELS) from exc
     except _DECODE_ERRORS as exc:
-        raise ImageRejected(_DAMAGED) from exc
+        raise FieldError("image", _DAMAGED) from exc
 
 
 def _pixels_only(image: Image.Image) -> Image.Image:
@@ -151,12 +148,12 @@ def _pixels_only(image: Image.Image) -> Image.Image:
 def _check_structure(data: bytes, source_format: str) -> None:
     """Refuse files whose bytes go on past the image or smuggle in archives or markup."""
     if _SMUGGLED.search(data):
-        raise ImageRejected(_HIDDEN)
+        raise FieldError("image", _HIDDEN)
     end = _STREAM_END[source_format](data)
     if end < 0:
-        raise ImageRejected(_DAMAGED)
+        raise FieldError("image", _DAMAGED)
     if len(data) - end > (2 if source_format in ("jpeg", "gif") else 0):
-        raise ImageRejected(_HIDDEN)
+        raise FieldError("image", _HIDDEN)
 
 
 def _png_end(data: bytes) -> int:

@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, request, url_for
+from flask_wtf import FlaskForm
 
+from techpulse import policy
 from techpulse.clock import site_time, utcnow
-from techpulse.models import Article, Image
+from techpulse.models import Image
 from techpulse.services.articles import navigation_categories
 from techpulse.services.media import variant_url
 from techpulse.services.site import site_settings
@@ -59,6 +61,11 @@ def image_size(image: Image, max_width: int = 1600) -> tuple[int, int]:
     return width, round(image.height * width / image.width)
 
 
+def csrf_form() -> FlaskForm:
+    """A form holding only its CSRF token, for buttons that POST (logout, publish, delete)."""
+    return FlaskForm()
+
+
 @lru_cache(maxsize=64)
 def _asset_version(path: str, mtime: float) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
@@ -76,12 +83,14 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         absolute_url=absolute_url,
         asset_url=asset_url,
+        csrf_form=csrf_form,
         image_srcset=image_srcset,
         image_src=image_src,
         image_size=image_size,
         share_links=share_links,
         now_year=lambda: localtime(utcnow()).year,
     )
+    app.jinja_env.globals.update(policy.template_globals())
     app.jinja_env.filters.update(date=format_date)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -89,28 +98,6 @@ def register(app: Flask) -> None:
     @app.context_processor
     def site_context() -> dict[str, Any]:
         return {"site": site_settings(), "nav_categories": navigation_categories}
-
-    @app.template_global()
-    def can_visit(endpoint: str) -> bool:
-        """Whether the current user may open a staff endpoint (for showing its link)."""
-        from flask_login import current_user
-
-        from techpulse.auth.policy import required_role
-
-        return (
-            endpoint in current_app.view_functions
-            and current_user.is_authenticated
-            and current_user.has_role(required_role(endpoint))
-        )
-
-    @app.template_global()
-    def may_edit(article: Article) -> bool:
-        """Whether the current user may open this article in the editor."""
-        from flask_login import current_user
-
-        from techpulse.auth.policy import can_edit
-
-        return current_user.is_authenticated and can_edit(current_user, article)
 
     @app.template_global()
     def page_url(page: int) -> str:

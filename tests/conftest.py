@@ -22,9 +22,10 @@ from sqlalchemy import event, text
 
 from techpulse import clock, create_app
 from techpulse.extensions import db
-from techpulse.models import Article, Category, Image, Role, SiteSettings, Status, User
-from techpulse.services.editorial import create_article
+from techpulse.models import Article, Category, Image, Page, Role, SiteSettings, Status, User
+from techpulse.services.article_editor import create_article
 from techpulse.services.media import create_image
+from techpulse.services.pages import PageFields, create_page
 from techpulse.slugs import slugify
 
 # The suite must not depend on the developer's own TECHPULSE_* settings.
@@ -220,6 +221,12 @@ class Factory:
 
         n = next(self._n)
         return create_user(f"staff{n}@example.com", name or f"Staff {n}", role, PASSWORD)
+
+    def page(self, slug: str, title: str, body: str, seo_description: str = "") -> Page:
+        """A static page, created the way staff create one."""
+        return create_page(
+            PageFields(title=title, slug=slug, body_md=body, seo_description=seo_description)
+        )
 
     def image(self, alt: str = "A blue test picture", width: int = 1800) -> Image:
         image = create_image(image_bytes(width, width * 9 // 16), alt)

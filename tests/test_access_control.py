@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 from werkzeug.routing import FloatConverter, IntegerConverter, Rule
 
-from techpulse.auth.policy import required_role
 from techpulse.extensions import db
 from techpulse.models import Role
+from techpulse.policy import required_role
 from tests.conftest import PASSWORD, csrf_from
 
 MISSING_ID = 999_999  # ids that exist nowhere: allowed users get a 404, never a side effect

@@ -141,11 +141,7 @@ def test_public_pages_use_a_bounded_number_of_queries(client, make, count_querie
     story = make.article("The story", category=ai, tags=("A",), banner=True)
     urls = ["/", f"/articles/{story.slug}", "/category/ai-tech", "/tag/a", "/about"]
     make.settings()
-    from techpulse.extensions import db
-    from techpulse.services.editorial import save_page
-
-    save_page("about", "About", "Hello")
-    db.session.commit()
+    make.page("about", "About", "Hello")
     before = {url: queries_for(url) for url in urls}
     for i in range(12):
         make.article(f"Second batch {i}", category=ai, tags=("A", f"U{i}"), banner=True)

@@ -16,12 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageChops, ImageCms, ImageDraw, PngImagePlugin
 
-from techpulse import banners, imaging
+from techpulse import imaging
+from techpulse.demo import banners
+from techpulse.field_errors import FieldError
 from techpulse.imaging import (
     MAX_UPLOAD_BYTES,
     RESPONSIVE_WIDTHS,
     SOCIAL_SIZE,
-    ImageRejected,
     ProcessedImage,
     delete_files,
     process_image,
@@ -153,13 +154,13 @@ def test_bad_uploads_are_rejected_and_leave_nothing_behind(name: str, tmp_path: 
     data, message = REJECTED[name]
     dest = tmp_path / "uploads"
     dest.mkdir()
-    with pytest.raises(ImageRejected, match=message):
+    with pytest.raises(FieldError, match=message):
         process_image(data, dest)
     assert list(dest.iterdir()) == []
 
 
 def test_rejection_message_is_a_complete_sentence(tmp_path: Path) -> None:
-    with pytest.raises(ImageRejected) as caught:
+    with pytest.raises(FieldError) as caught:
         process_image(b"GIF89a nonsense", tmp_path)
     assert str(caught.value) == "This file is not a JPEG, PNG, WebP or GIF image."
     assert isinstance(caught.value, ValueError)
@@ -203,7 +204,7 @@ def test_mangled_files_either_work_or_raise_image_rejected(
     with tempfile.TemporaryDirectory() as directory:
         try:
             result = process_image(bytes(data), Path(directory))
-        except ImageRejected:
+        except FieldError:
             assert list(Path(directory).iterdir()) == []
         else:
             assert sorted(p.name for p in Path(directory).iterdir()) == sorted(result.files())

@@ -9,7 +9,7 @@ from sqlalchemy import text, update
 
 from techpulse.extensions import db
 from techpulse.models import Article, Category, Role
-from techpulse.services.editorial import save_page
+from techpulse.services.pages import PageFields, update_page
 
 GZIP = {"Accept-Encoding": "gzip, deflate, br"}
 
@@ -195,11 +195,10 @@ def test_vary_cookie_only_where_the_page_depends_on_the_visitor(client, story, m
 
 def test_about_page_change_is_visible_at_once(client, make):
     make.settings()
-    save_page("about", "About", "First words")
-    db.session.commit()
+    about = make.page("about", "About", "First words")
     client.get("/about")
-    save_page("about", "About", "Second words")
-    db.session.commit()
+    assert client.get("/about").headers["X-Cache"] == "hit"
+    update_page(about, PageFields(title="About", slug="about", body_md="Second words"))
     assert "Second words" in client.get("/about").get_data(as_text=True)
 
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+from typing import Any
+
 import pytest
 from sqlalchemy import func, select
 
+from techpulse import create_app
 from techpulse.extensions import db
 from techpulse.models import Article, Category, Image, Page, SiteSettings, Tag, User
+from tests.conftest import POSTGRES_URL
 from tests.helpers import elements, text_of
 
 pytestmark = pytest.mark.slow
@@ -21,12 +27,46 @@ def counts() -> dict[str, int]:
     }
 
 
-@pytest.fixture
-def seeded(runner):
+def _seed(runner) -> None:
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     assert "Created:" in result.output
-    return result
+
+
+@pytest.fixture(scope="module")
+def seeded_site(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+    """A SQLite database and uploads seeded once for the module (None with PostgreSQL)."""
+    if POSTGRES_URL:
+        return None
+    folder = tmp_path_factory.mktemp("seeded")
+    app = create_app({
+        "TESTING": True, "SECRET_KEY": "test-secret-key", "SITE_URL": "",
+        "INSTANCE_PATH": folder / "instance",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'test.sqlite'}",
+    })  # fmt: skip
+    with app.app_context():
+        db.create_all()
+        _seed(app.test_cli_runner())
+        db.session.remove()
+        db.engine.dispose()
+    return folder
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any], seeded_site: Path | None) -> dict[str, Any]:
+    """Each test starts from a copy of the module's seeded database and uploads."""
+    if seeded_site is not None:
+        database = Path(app_config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
+        shutil.copyfile(seeded_site / "test.sqlite", database)
+        shutil.copytree(seeded_site / "instance", app_config["INSTANCE_PATH"], dirs_exist_ok=True)
+    return app_config
+
+
+@pytest.fixture
+def seeded(runner, seeded_site: Path | None) -> None:
+    """The demo site: copied in by ``app_config``, or seeded now on PostgreSQL."""
+    if seeded_site is None:
+        _seed(runner)
 
 
 def test_seed_is_idempotent_and_if_empty_respects_a_used_site(runner, seeded):

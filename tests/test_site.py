@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from techpulse.extensions import db
-from techpulse.services.editorial import save_page
 from tests.conftest import csrf_from
 from tests.helpers import elements
 
@@ -13,7 +12,7 @@ from tests.helpers import elements
 @pytest.fixture
 def about(make):
     make.settings(contact_email="hello@codedote.example")
-    page = save_page(
+    page = make.page(
         "about",
         "About CodeDote Technologies",
         "We are a team of **young IT professionals** in Vadodara, India.\n\n"
@@ -156,9 +155,8 @@ def test_a_uniqueness_race_is_a_409_page_and_nothing_half_saved(app, client, mak
     assert client.get("/").status_code == 200
 
 
-def test_other_static_pages_have_a_public_address(client, about):
-    save_page("privacy", "Privacy", "We keep **only** what we need.")
-    db.session.commit()
+def test_other_static_pages_have_a_public_address(client, about, make):
+    make.page("privacy", "Privacy", "We keep **only** what we need.")
     page = client.get("/pages/privacy")
     assert page.status_code == 200
     assert "<strong>only</strong>" in page.get_data(as_text=True)

@@ -6,13 +6,17 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from techpulse.admin.article_forms import ArticleFilterForm, ArticleForm, article_values
 from techpulse.admin.blueprint import bp
-from techpulse.auth.policy import can_delete, can_edit, can_publish, requires
+from techpulse.admin.forms import ConfirmDeleteForm
+from techpulse.admin.forms.articles import ArticleFilterForm, ArticleForm, article_values
+from techpulse.field_errors import FieldError, show_on_form
+from techpulse.lookup import or_404
 from techpulse.models import Article, Role
 from techpulse.pagination import ensure_page_exists, requested_page
+from techpulse.policy import can_delete, can_edit, requires
 from techpulse.services import article_editor, revisions, staff_articles
-from techpulse.services.article_editor import Action, EditorialError, NotPermitted
+from techpulse.services.article_editor import NotPermitted
+from techpulse.services.article_input import Action
 from techpulse.services.articles import all_categories
 
 SAVED = {
@@ -31,7 +35,7 @@ def articles() -> str:
     form.set_choices(all_categories(), staff_articles.authors())
     listing = staff_articles.staff_articles(current_user, form.to_filters(), requested_page())
     ensure_page_exists(listing)
-    return render_template("admin/articles/list.html", form=form, listing=listing, **_policy())
+    return render_template("admin/articles/list.html", form=form, listing=listing)
 
 
 @bp.route("/articles/new", methods=["GET", "POST"])
@@ -61,7 +65,6 @@ def _editor(article: Article | None, form: ArticleForm) -> str | Response:
         form=form,
         article=article,
         preview=preview,
-        **_policy(),
     )
 
 
@@ -71,9 +74,8 @@ def _save(article: Article | None, form: ArticleForm) -> Article | None:
         return article_editor.save_article(article, form.to_input(), current_user, form.action())
     except NotPermitted:
         abort(403)
-    except EditorialError as error:
-        field = form[error.field] if error.field in form else form.title
-        field.errors = [*field.errors, str(error)]
+    except FieldError as error:
+        show_on_form(form, error, fallback="title")
     return None
 
 
@@ -92,7 +94,7 @@ def articles_revisions(article_id: int) -> str:
 def articles_revision(article_id: int, revision_id: int) -> str:
     """One saved version, with what changed since, and a restore button for editors."""
     article = _editable(article_id)
-    revision = revisions.revision_of(article, revision_id) or abort(404)
+    revision = or_404(revisions.revision_of(article, revision_id))
     diff = revisions.diff_lines(revision, article)
     content = revisions.described(revisions.content_of(revision))
     return render_template(
@@ -101,7 +103,6 @@ def articles_revision(article_id: int, revision_id: int) -> str:
         revision=revision,
         content=content,
         diff=diff,
-        **_policy(),
     )
 
 
@@ -110,11 +111,11 @@ def articles_revision(article_id: int, revision_id: int) -> str:
 def articles_restore(article_id: int, revision_id: int) -> Response:
     """Set an article back to one of its revisions."""
     article = _editable(article_id)
-    revision = revisions.revision_of(article, revision_id) or abort(404)
+    revision = or_404(revisions.revision_of(article, revision_id))
     try:
-        revisions.restore_revision(article, revision, current_user)
-    except EditorialError as error:
-        flash(str(error), "error")
+        article_editor.restore_revision(article, revision, current_user)
+    except FieldError as error:
+        flash(error.message, "error")
         return redirect(
             url_for("admin.articles_revision", article_id=article_id, revision_id=revision_id)
         )
@@ -125,29 +126,21 @@ def articles_restore(article_id: int, revision_id: int) -> Response:
 @bp.route("/articles/<int:article_id>/delete", methods=["GET", "POST"])
 def articles_delete(article_id: int) -> str | Response:
     """Ask, then delete an article for good."""
-    article = staff_articles.article_for_editing(article_id) or abort(404)
+    article = or_404(staff_articles.article_for_editing(article_id))
     if not can_delete(current_user, article):
         abort(403)
-    if request.method == "POST":
+    form = ConfirmDeleteForm()
+    if form.validate_on_submit():
         title = article.title
         article_editor.delete_article(article)
         flash(f"Deleted “{title}”.", "success")
         return redirect(url_for("admin.articles"))
-    return render_template("admin/articles/delete.html", article=article, **_policy())
-
-
-def _policy() -> dict[str, object]:
-    """What templates need to show only the buttons the user may use."""
-    return {
-        "can_edit": can_edit,
-        "can_delete": can_delete,
-        "may_publish": can_publish(current_user),
-    }
+    return render_template("admin/articles/delete.html", article=article, form=form)
 
 
 def _editable(article_id: int) -> Article:
     """The article, or 404 when missing, 403 when the user may not edit it."""
-    article = staff_articles.article_for_editing(article_id) or abort(404)
+    article = or_404(staff_articles.article_for_editing(article_id))
     if not can_edit(current_user, article):
         abort(403)
     return article

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from techpulse.auth import policy, sessions
+from techpulse import policy
+from techpulse.auth import sessions
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(policy.enforce)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from techpulse.admin.blueprint import bp
-from techpulse.admin.library_forms import AltTextForm, UploadForm
-from techpulse.extensions import db
+from techpulse.admin.forms import ConfirmDeleteForm
+from techpulse.admin.forms.media import AltTextForm, UploadForm
+from techpulse.field_errors import errors_on
+from techpulse.lookup import or_404
 from techpulse.models import Image
 from techpulse.pagination import ensure_page_exists, requested_page
+from techpulse.policy import can_manage_image
 from techpulse.services import media
 
 
@@ -22,15 +25,14 @@ def _render_library(form: UploadForm, status: int = 200) -> tuple[str, int]:
         listing=listing,
         usage=usage,
         form=form,
-        can_manage=media.can_manage_image,
     )
     return html, status
 
 
 def _manageable_image(image_id: int) -> Image:
     """The image, or 404; 403 when the current user may not change it."""
-    image = db.get_or_404(Image, image_id)
-    if not media.can_manage_image(current_user, image):
+    image = or_404(media.image_by_id(image_id))
+    if not can_manage_image(current_user, image):
         abort(403)
     return image
 
@@ -48,11 +50,8 @@ def media_upload() -> Response | tuple[str, int]:
     if form.validate_on_submit():
         upload = form.image.data
         name = upload.filename or ""
-        try:
+        with errors_on(form, fallback="image"):
             media.upload_image(upload.read(), form.alt_text.data, name, current_user)
-        except media.ImageRejected as exc:
-            form.image.errors.append(str(exc))
-        else:
             flash("Image uploaded.", "success")
             return redirect(url_for("admin.media"))
     return _render_library(form, 422)
@@ -64,11 +63,8 @@ def media_edit(image_id: int) -> Response | tuple[str, int]:
     image = _manageable_image(image_id)
     form = AltTextForm(obj=image)
     if form.validate_on_submit():
-        try:
+        with errors_on(form, fallback="alt_text"):
             media.update_alt_text(image, form.alt_text.data)
-        except media.ImageRejected as exc:
-            form.alt_text.errors.append(str(exc))
-        else:
             flash("Alt text saved.", "success")
             return redirect(url_for("admin.media"))
     usage = media.image_usage([image.id])[image.id]
@@ -80,9 +76,10 @@ def media_edit(image_id: int) -> Response | tuple[str, int]:
 def media_delete(image_id: int) -> Response | str:
     """Confirm (GET), then delete (POST) an image no article uses, with its files."""
     image = _manageable_image(image_id)
-    if request.method == "GET":
+    form = ConfirmDeleteForm()
+    if not form.validate_on_submit():
         usage = media.image_usage([image.id])[image.id]
-        return render_template("admin/media/delete.html", image=image, usage=usage)
+        return render_template("admin/media/delete.html", image=image, usage=usage, form=form)
     try:
         media.delete_image(image)
     except media.ImageInUse as exc:

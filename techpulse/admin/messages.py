@@ -4,37 +4,16 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import SelectField, TextAreaField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
 
 from techpulse.admin.blueprint import bp
-from techpulse.auth.policy import requires
+from techpulse.admin.forms import ConfirmDeleteForm
+from techpulse.admin.forms.messages import MessageFilterForm, NoteForm, StatusForm
 from techpulse.clock import site_time, utcnow
-from techpulse.contact.forms import no_control_characters
-from techpulse.extensions import db
+from techpulse.lookup import or_404
 from techpulse.models import ContactMessage, MessageStatus, Role
 from techpulse.pagination import ensure_page_exists, requested_page
+from techpulse.policy import requires
 from techpulse.services import inbox
-
-
-class StatusForm(FlaskForm):
-    status = SelectField(
-        "Status", choices=[SelectChoice(s.value, s.value.title()) for s in MessageStatus]
-    )
-
-
-class NoteForm(FlaskForm):
-    note = TextAreaField(
-        "Internal note",
-        description="Only staff see notes. Your name and the time are added.",
-        validators=[
-            DataRequired("Write the note first."),
-            Length(max=2000, message="Keep a note under 2,000 characters."),
-            no_control_characters(multiline=True),
-        ],
-    )
 
 
 @bp.app_template_global("unread_messages")
@@ -43,32 +22,28 @@ def unread_messages() -> int:
     return inbox.unread_count()
 
 
-def _filters() -> tuple[str, str]:
-    status = request.args.get("status", "")
-    return (status if status in inbox.FILTERS else ""), request.args.get("q", "")[:200]
-
-
-def _message(message_id: int) -> ContactMessage:
-    return db.session.get(ContactMessage, message_id) or abort(404)
+def _filters() -> tuple[MessageFilterForm, str, str]:
+    form = MessageFilterForm(formdata=request.args)
+    values = form.values()
+    return form, values["status"], values["q"]
 
 
 @bp.get("/messages")
 @requires(Role.EDITOR)
 def messages() -> str:
     """The inbox: filter by status, search, page through."""
-    status, search = _filters()
+    form, status, search = _filters()
     listing = ensure_page_exists(inbox.list_messages(status, search, requested_page()))
     return render_template(
-        "admin/messages/list.html", listing=listing, status=status, search=search,
-        filters=inbox.FILTERS,
-    )  # fmt: skip
+        "admin/messages/list.html", listing=listing, form=form, status=status, search=search
+    )
 
 
 @bp.get("/messages/export")
 @requires(Role.EDITOR)
 def messages_export() -> Response:
     """The filtered list as a CSV file, safe to open in a spreadsheet."""
-    status, search = _filters()
+    _, status, search = _filters()
     filename = f"messages-{site_time(utcnow()):%Y%m%d-%H%M}.csv"
     return Response(
         inbox.export_csv(status, search),
@@ -77,23 +52,25 @@ def messages_export() -> Response:
     )
 
 
+def _render_message(message: ContactMessage, note_form: NoteForm) -> str:
+    return render_template(
+        "admin/messages/view.html", message=message, status_form=StatusForm(status=message.status),
+        note_form=note_form, mailto=inbox.mailto_link(message),
+    )  # fmt: skip
+
+
 @bp.get("/messages/<int:message_id>")
 @requires(Role.EDITOR)
 def messages_view(message_id: int) -> str:
     """One message, shown as plain text; opening a new one marks it read."""
-    message = inbox.open_message(message_id) or abort(404)
-    status_form = StatusForm(status=message.status)
-    return render_template(
-        "admin/messages/view.html", message=message, status_form=status_form,
-        note_form=NoteForm(), mailto=inbox.mailto_link(message),
-    )  # fmt: skip
+    return _render_message(or_404(inbox.open_message(message_id)), NoteForm())
 
 
 @bp.post("/messages/<int:message_id>/status")
 @requires(Role.EDITOR)
 def messages_status(message_id: int) -> Response:
     """Move a message to another status."""
-    message = _message(message_id)
+    message = or_404(inbox.message_by_id(message_id))
     form = StatusForm()
     if not form.validate_on_submit():
         abort(400)
@@ -106,27 +83,24 @@ def messages_status(message_id: int) -> Response:
 @requires(Role.EDITOR)
 def messages_note(message_id: int) -> str | Response | tuple[str, int]:
     """Add an internal note to a message."""
-    message = _message(message_id)
+    message = or_404(inbox.message_by_id(message_id))
     form = NoteForm()
     if form.validate_on_submit():
         inbox.add_note(message, current_user, form.note.data)
         flash("Note added.", "success")
         return redirect(url_for("admin.messages_view", message_id=message_id))
-    page = render_template(
-        "admin/messages/view.html", message=message, status_form=StatusForm(status=message.status),
-        note_form=form, mailto=inbox.mailto_link(message),
-    )  # fmt: skip
-    return page, 400
+    return _render_message(message, form), 400
 
 
 @bp.route("/messages/<int:message_id>/delete", methods=["GET", "POST"])
 @requires(Role.ADMIN)
 def messages_delete(message_id: int) -> str | Response:
     """Confirm, then delete a message for good (admins only)."""
-    message = _message(message_id)
-    if request.method == "POST" and FlaskForm().validate_on_submit():
+    message = or_404(inbox.message_by_id(message_id))
+    form = ConfirmDeleteForm()
+    if form.validate_on_submit():
         reference = message.reference
         inbox.delete_message(message)
         flash(f"Message {reference} deleted.", "success")
         return redirect(url_for("admin.messages"))
-    return render_template("admin/messages/delete.html", message=message)
+    return render_template("admin/messages/delete.html", message=message, form=form)

@@ -6,10 +6,11 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from techpulse.admin.blueprint import bp
-from techpulse.admin.library_forms import PageForm
-from techpulse.auth.policy import requires
-from techpulse.extensions import db
+from techpulse.admin.forms.pages import PageForm
+from techpulse.field_errors import errors_on
+from techpulse.lookup import or_404
 from techpulse.models import Page, Role
+from techpulse.policy import requires
 from techpulse.services import pages
 
 
@@ -46,14 +47,11 @@ def pages_list() -> str:
 @requires(Role.EDITOR)
 def pages_edit(page_id: int) -> Response | tuple[str, int]:
     """Edit a page's title, slug, description and Markdown body; "Preview" saves nothing."""
-    page = db.get_or_404(Page, page_id)
+    page = or_404(pages.page_by_id(page_id))
     form = PageForm(obj=page)
     if form.validate_on_submit() and not form.preview.data:
-        try:
+        with errors_on(form):
             pages.update_page(page, _page_fields(form))
-        except pages.PageError as error:
-            form[error.field].errors.append(str(error))
-        else:
             flash(f"Page “{page.title}” saved.", "success")
             return redirect(url_for("admin.pages"))
     return _render_form(form, page)
@@ -65,11 +63,8 @@ def pages_new() -> Response | tuple[str, int]:
     """Create a static page (e.g. About, when the site has none yet)."""
     form = PageForm(slug=request.args.get("slug", ""), title=request.args.get("title", ""))
     if form.validate_on_submit() and not form.preview.data:
-        try:
+        with errors_on(form):
             page = pages.create_page(_page_fields(form))
-        except pages.PageError as error:
-            form[error.field].errors.append(str(error))
-        else:
             flash(f"Page “{page.title}” created.", "success")
             return redirect(url_for("admin.pages"))
     return _render_form(form, None)

@@ -6,9 +6,9 @@ from flask import flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from techpulse.admin.blueprint import bp
-from techpulse.admin.people_forms import SETTINGS_FIELDS, SettingsForm
-from techpulse.auth.policy import requires
+from techpulse.admin.forms.settings import SETTINGS_FIELDS, SettingsForm
 from techpulse.models import Role
+from techpulse.policy import requires
 from techpulse.services import site
 
 
@@ -21,4 +21,4 @@ def settings() -> str | Response:
         changed = site.save_settings({name: form[name].data or "" for name in SETTINGS_FIELDS})
         flash("Settings saved." if changed else "Nothing changed.", "success")
         return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", form=form, fields=SETTINGS_FIELDS)
+    return render_template("admin/settings/form.html", form=form, fields=SETTINGS_FIELDS)

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from techpulse.admin.blueprint import bp
-from techpulse.admin.library_forms import CategoryForm, DeleteCategoryForm, TagForm
-from techpulse.auth.policy import requires
-from techpulse.extensions import db
-from techpulse.models import Category, Role, Tag
+from techpulse.admin.forms import ConfirmDeleteForm
+from techpulse.admin.forms.taxonomy import CategoryForm, DeleteCategoryForm, TagForm
+from techpulse.field_errors import errors_on
+from techpulse.lookup import or_404
+from techpulse.models import Role
 from techpulse.pagination import ensure_page_exists, requested_page
+from techpulse.policy import requires
 from techpulse.services import taxonomy
-
-
-def _show_error(form: FlaskForm, error: taxonomy.TaxonomyError) -> None:
-    """Attach a service error to its form field."""
-    form[error.field].errors.append(str(error))
 
 
 def _category_fields(form: CategoryForm) -> taxonomy.CategoryFields:
@@ -43,11 +39,8 @@ def categories_new() -> Response | tuple[str, int]:
     """Create a category."""
     form = CategoryForm()
     if form.validate_on_submit():
-        try:
+        with errors_on(form):
             category = taxonomy.save_category(None, _category_fields(form))
-        except taxonomy.TaxonomyError as error:
-            _show_error(form, error)
-        else:
             flash(f"Category “{category.name}” created.", "success")
             return redirect(url_for("admin.categories"))
     status = 422 if form.errors else 200
@@ -58,14 +51,11 @@ def categories_new() -> Response | tuple[str, int]:
 @requires(Role.EDITOR)
 def categories_edit(category_id: int) -> Response | tuple[str, int]:
     """Rename, re-slug, reorder or describe a category."""
-    category = db.get_or_404(Category, category_id)
+    category = or_404(taxonomy.category_by_id(category_id))
     form = CategoryForm(obj=category)
     if form.validate_on_submit():
-        try:
+        with errors_on(form):
             taxonomy.save_category(category, _category_fields(form))
-        except taxonomy.TaxonomyError as error:
-            _show_error(form, error)
-        else:
             flash(f"Category “{category.name}” saved.", "success")
             return redirect(url_for("admin.categories"))
     status = 422 if form.errors else 200
@@ -77,7 +67,7 @@ def categories_edit(category_id: int) -> Response | tuple[str, int]:
 @requires(Role.EDITOR)
 def categories_delete(category_id: int) -> Response | tuple[str, int]:
     """Confirm, then delete a category, optionally moving its articles elsewhere first."""
-    category = db.get_or_404(Category, category_id)
+    category = or_404(taxonomy.category_by_id(category_id))
     others = taxonomy.other_categories(category)
     form = DeleteCategoryForm()
     form.move_to.choices = [SelectChoice(0, "— Do not move them —")] + [
@@ -86,11 +76,8 @@ def categories_delete(category_id: int) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         target = next((c for c in others if c.id == form.move_to.data), None)
         name = category.name
-        try:
+        with errors_on(form):
             moved = taxonomy.delete_category(category, target)
-        except taxonomy.TaxonomyError as error:
-            _show_error(form, error)
-        else:
             note = f" {moved} article(s) moved to “{target.name}”." if moved and target else ""
             flash(f"Category “{name}” deleted.{note}", "success")
             return redirect(url_for("admin.categories"))
@@ -115,14 +102,11 @@ def tags() -> str:
 @requires(Role.EDITOR)
 def tags_edit(tag_id: int) -> Response | tuple[str, int]:
     """Rename or re-slug a tag."""
-    tag = db.get_or_404(Tag, tag_id)
+    tag = or_404(taxonomy.tag_by_id(tag_id))
     form = TagForm(obj=tag)
     if form.validate_on_submit():
-        try:
+        with errors_on(form):
             taxonomy.save_tag(tag, form.name.data, form.slug.data.strip())
-        except taxonomy.TaxonomyError as error:
-            _show_error(form, error)
-        else:
             flash(f"Tag “{tag.name}” saved.", "success")
             return redirect(url_for("admin.tags"))
     status = 422 if form.errors else 200
@@ -133,11 +117,12 @@ def tags_edit(tag_id: int) -> Response | tuple[str, int]:
 @requires(Role.EDITOR)
 def tags_delete(tag_id: int) -> Response | str:
     """Confirm, then delete a tag (it is removed from every article carrying it)."""
-    tag = db.get_or_404(Tag, tag_id)
-    if request.method == "POST":
+    tag = or_404(taxonomy.tag_by_id(tag_id))
+    form = ConfirmDeleteForm()
+    if form.validate_on_submit():
         name = tag.name
         used = taxonomy.delete_tag(tag)
         flash(f"Tag “{name}” deleted and removed from {used} article(s).", "success")
         return redirect(url_for("admin.tags"))
     count = taxonomy.tag_article_count(tag)
-    return render_template("admin/taxonomy/tag_delete.html", tag=tag, count=count)
+    return render_template("admin/taxonomy/tag_delete.html", tag=tag, count=count, form=form)

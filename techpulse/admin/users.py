@@ -6,17 +6,15 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from werkzeug.wrappers import Response
 
 from techpulse.admin.blueprint import bp
-from techpulse.admin.people_forms import NewUserForm, ProfileForm, RoleForm
-from techpulse.auth.policy import requires
+from techpulse.admin.forms.users import ActiveForm, NewUserForm, ProfileForm, RoleForm
+from techpulse.field_errors import FieldError, errors_on
+from techpulse.lookup import or_404
 from techpulse.models import Role, User
+from techpulse.policy import requires
 from techpulse.services import accounts
 
 # Where a freshly made set-password link waits to be shown exactly once.
 LINK_KEY = "set_password_link"
-
-
-def _user_or_404(user_id: int) -> User:
-    return accounts.get_user(user_id) or abort(404)
 
 
 def _remember_link(user: User, token: str) -> Response:
@@ -41,11 +39,8 @@ def users_new() -> str | Response:
     if form.validate_on_submit():
         password = form.password.data if form.how.data == "password" else None
         role = Role(form.role.data)
-        try:
+        with errors_on(form, fallback="email"):
             user = accounts.create_user(form.email.data, form.name.data, role, password)
-        except accounts.AccountError as error:
-            form.email.errors.append(str(error))
-        else:
             flash(f"Account created for {user.name}.", "success")
             if password is None:
                 return _remember_link(user, accounts.issue_set_password_token(user))
@@ -57,14 +52,11 @@ def users_new() -> str | Response:
 @requires(Role.ADMIN)
 def users_edit(user_id: int) -> str | Response:
     """Edit a person's public profile; the page also holds role, activation and link actions."""
-    user = _user_or_404(user_id)
+    user = or_404(accounts.get_user(user_id))
     form = ProfileForm(obj=user)
     if form.validate_on_submit():
-        try:
+        with errors_on(form, fallback="slug"):
             changed = accounts.update_profile(user, form.name.data, form.slug.data, form.bio.data)
-        except accounts.AccountError as error:
-            form.slug.errors.append(str(error))
-        else:
             flash("Profile saved." if changed else "Nothing changed.", "success")
             return redirect(url_for("admin.users_edit", user_id=user.id))
     role_form = RoleForm(role=user.role)
@@ -75,14 +67,14 @@ def users_edit(user_id: int) -> str | Response:
 @requires(Role.ADMIN)
 def users_role(user_id: int) -> Response:
     """Change a person's role; their sessions end so the new role applies at once."""
-    user = _user_or_404(user_id)
+    user = or_404(accounts.get_user(user_id))
     form = RoleForm()
     if not form.validate_on_submit():
         abort(400)
     try:
         accounts.set_role(user, Role(form.role.data))
-    except accounts.AccountError as error:
-        flash(str(error), "error")
+    except FieldError as error:
+        flash(error.message, "error")
     else:
         flash(f"{user.name} is now {user.role}; they must log in again.", "success")
     return redirect(url_for("admin.users_edit", user_id=user.id))
@@ -92,14 +84,15 @@ def users_role(user_id: int) -> Response:
 @requires(Role.ADMIN)
 def users_active(user_id: int) -> Response:
     """Deactivate (ending their sessions) or reactivate an account."""
-    user = _user_or_404(user_id)
-    active = {"1": True, "0": False}.get(request.form.get("active", ""))
-    if active is None:
+    user = or_404(accounts.get_user(user_id))
+    form = ActiveForm()
+    if not form.validate_on_submit():
         abort(400)
+    active = form.active.data == "1"
     try:
         accounts.set_active(user, active)
-    except accounts.AccountError as error:
-        flash(str(error), "error")
+    except FieldError as error:
+        flash(error.message, "error")
     else:
         flash(f"{user.name} is {'active' if active else 'deactivated'}.", "success")
     return redirect(url_for("admin.users_edit", user_id=user.id))
@@ -109,7 +102,7 @@ def users_active(user_id: int) -> Response:
 @requires(Role.ADMIN)
 def users_link(user_id: int) -> str | Response:
     """POST makes a new set-password link; GET shows the latest one, once."""
-    user = _user_or_404(user_id)
+    user = or_404(accounts.get_user(user_id))
     if request.method == "POST":
         return _remember_link(user, accounts.issue_set_password_token(user))
     pending = session.pop(LINK_KEY, None)

@@ -10,8 +10,9 @@ from werkzeug.wrappers import Response
 
 from techpulse.auth import sessions
 from techpulse.auth.forms import ChangePasswordForm, LoginForm, NewPasswordForm
-from techpulse.extensions import db, limiter
-from techpulse.services import accounts, audit
+from techpulse.extensions import limiter
+from techpulse.field_errors import errors_on
+from techpulse.services import accounts
 
 bp = Blueprint("auth", __name__)
 bp.after_request(sessions.no_store)
@@ -37,8 +38,7 @@ def _failed(response: Response) -> bool:
 
 
 def _record_breach(limit: object) -> None:
-    audit.record("login.rate_limited", request.form.get("email", "")[:200], str(limit.limit))
-    db.session.commit()
+    accounts.record_rate_limited_login(request.form.get("email", ""), str(limit.limit))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -87,11 +87,8 @@ def change_password() -> str | Response:
         if not accounts.verify_password(user, form.current.data):
             form.current.errors.append("That is not your current password.")
         else:
-            try:
+            with errors_on(form, fallback="password"):
                 accounts.set_password(user, form.password.data)
-            except accounts.AccountError as error:
-                form.password.errors.append(str(error))
-            else:
                 sessions.start_session(user, remember=False)
                 flash("Password changed. Your other sessions have been logged out.", "success")
                 return redirect(url_for("admin.dashboard"))
@@ -107,11 +104,8 @@ def set_password(token: str) -> str | Response:
         return redirect(url_for("auth.login"))
     form = NewPasswordForm()
     if form.validate_on_submit():
-        try:
+        with errors_on(form, fallback="password"):
             accounts.set_password(user, form.password.data)
-        except accounts.AccountError as error:
-            form.password.errors.append(str(error))
-        else:
             flash("Password saved. You can log in now.", "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/password.html", form=form, title=f"Choose a password, {user.name}")

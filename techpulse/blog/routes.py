@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
+from techpulse.lookup import or_404
 from techpulse.pagination import ensure_page_exists, requested_page
 from techpulse.services import articles
 
@@ -49,7 +50,7 @@ def article(slug: str) -> str | Response:
 @bp.get("/category/<slug:slug>")
 def category(slug: str) -> str:
     """Stories in one category."""
-    found = articles.category_by_slug(slug) or abort(404)
+    found = or_404(articles.category_by_slug(slug))
     listing = articles.published_articles(requested_page(), _per_page(), category=found)
     return _archive(listing, kind="Category", name=found.name, description=found.description)
 
@@ -57,7 +58,7 @@ def category(slug: str) -> str:
 @bp.get("/tag/<slug:slug>")
 def tag(slug: str) -> str:
     """Stories with one tag."""
-    found = articles.tag_by_slug(slug) or abort(404)
+    found = or_404(articles.tag_by_slug(slug))
     listing = articles.published_articles(requested_page(), _per_page(), tag=found)
     return _archive(listing, kind="Tag", name=found.name)
 
@@ -65,7 +66,7 @@ def tag(slug: str) -> str:
 @bp.get("/author/<slug:slug>")
 def author(slug: str) -> str:
     """Stories by one author, with their bio."""
-    found = articles.author_by_slug(slug) or abort(404)
+    found = or_404(articles.author_by_slug(slug))
     listing = articles.published_articles(requested_page(), _per_page(), author=found)
     return _archive(listing, kind="Author", name=found.name, description=found.bio)
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from techpulse.services.site import page_by_slug
+from techpulse.lookup import or_404
+from techpulse.services.pages import page_by_slug
 
 bp = Blueprint("company", __name__)
 
@@ -13,7 +14,7 @@ bp = Blueprint("company", __name__)
 @bp.get("/about")
 def about() -> str:
     """Who CodeDote Technologies are and how to reach them."""
-    page = page_by_slug("about") or abort(404)
+    page = or_404(page_by_slug("about"))
     return render_template("company/page.html", page=page)
 
 
@@ -22,5 +23,5 @@ def page(slug: str) -> str | Response:
     """Any other static page staff wrote (About keeps its own short address)."""
     if slug == "about":
         return redirect(url_for("company.about"), 301)
-    found = page_by_slug(slug) or abort(404)
+    found = or_404(page_by_slug(slug))
     return render_template("company/page.html", page=found)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
 from techpulse.contact.forms import ContactForm
 from techpulse.extensions import limiter
+from techpulse.lookup import or_404
 from techpulse.services import contact, spam
 
 bp = Blueprint("contact", __name__, url_prefix="/contact")
@@ -50,5 +51,5 @@ def expired_form(_error: CSRFError) -> tuple[str, int]:
 @bp.get("/thanks/<reference>")
 def thanks(reference: str) -> str:
     """The thank-you page with the message's reference (safe to reload)."""
-    message = contact.message_by_reference(reference[:16]) or abort(404)
+    message = or_404(contact.message_by_reference(reference[:16]))
     return render_template("contact/thanks.html", reference=message.reference)

@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from techpulse.clock import utcnow
 from techpulse.extensions import db
+from techpulse.field_errors import FieldError
 from techpulse.models import Role, User
 from techpulse.services import audit
 from techpulse.slugs import unique_slug
@@ -22,10 +23,6 @@ SET_PASSWORD_MAX_AGE = 7 * 24 * 3600
 COMMON_PASSWORDS = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt"
 # Checked when the e-mail is unknown, so a miss costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password-just-for-timing")
-
-
-class AccountError(ValueError):
-    """A rule about accounts was broken; the message is shown to the user."""
 
 
 @lru_cache(maxsize=1)
@@ -83,7 +80,7 @@ def create_user(email: str, name: str, role: Role, password: str | None = None) 
     """Create a staff account (committed); without a password it cannot log in yet."""
     email = normalise_email(email)
     if user_by_email(email) is not None:
-        raise AccountError("An account with this e-mail address already exists.")
+        raise FieldError("email", "An account with this e-mail address already exists.")
     user = User(email=email, name=name.strip(), role=role.value, slug=unique_slug(User.slug, name))
     if password is not None:
         _set_hash(user, password)
@@ -96,7 +93,7 @@ def create_user(email: str, name: str, role: Role, password: str | None = None) 
 def _set_hash(user: User, password: str) -> None:
     problem = password_problem(password, user.email)
     if problem:
-        raise AccountError(problem)
+        raise FieldError("password", problem)
     user.password_hash = generate_password_hash(password)
 
 
@@ -136,7 +133,7 @@ def _guard_last_admin(user: User, *, leaving: bool) -> None:
         return
     admins = select(func.count()).where(User.role == Role.ADMIN.value, User.active.is_(True))
     if db.session.scalar(admins) <= 1:
-        raise AccountError("This is the last active admin; make someone else admin first.")
+        raise FieldError("role", "This is the last active admin; make someone else admin first.")
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -200,7 +197,7 @@ def update_profile(user: User, name: str, slug: str, bio: str) -> list[str]:
     """Change the public profile (name, author-page slug, bio); returns the changed fields."""
     taken = select(User.id).where(User.slug == slug, User.id != user.id)
     if db.session.scalar(taken.limit(1)) is not None:
-        raise AccountError("Another person already has this author page address.")
+        raise FieldError("slug", "Another person already has this author page address.")
     new = {"name": name.strip(), "slug": slug, "bio": bio.strip()}
     changed = [field for field, value in new.items() if getattr(user, field) != value]
     if changed:
@@ -209,3 +206,9 @@ def update_profile(user: User, name: str, slug: str, bio: str) -> list[str]:
         audit.record("user.profile_changed", user.email, ", ".join(changed))
         db.session.commit()
     return changed
+
+
+def record_rate_limited_login(email: str, limit: str) -> None:
+    """Log (and commit) that logins for ``email`` or from this address were throttled."""
+    audit.record("login.rate_limited", email[:200], limit)
+    db.session.commit()

@@ -1,51 +1,33 @@
-"""The article editor's rules: who may do what, checked input, publishing, revisions, delete.
+"""The only way articles are written: create, save, publish, schedule, unpublish, restore, delete.
 
-Every check runs before anything changes, so a refused save leaves the article as it was.
+The editor's form, the demo seeder, importers and the test factories all come through here,
+so every write derives HTML, excerpt and reading time once and leaves a revision and an
+audit event behind.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
-from enum import StrEnum
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import datetime
 
-from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, or_, select
 
-from techpulse.auth.policy import can_edit, can_publish
-from techpulse.clock import site_zone, utcnow
+from techpulse.clock import utcnow
 from techpulse.extensions import db
-from techpulse.markup import excerpt
-from techpulse.models import Article, Category, Image, Revision, SlugRedirect, Status, User
+from techpulse.markup import excerpt, render_markdown
+from techpulse.models import Article, Category, Image, Revision, SlugRedirect, Status, Tag, User
+from techpulse.policy import can_edit, can_publish
 from techpulse.services import audit
-from techpulse.services.editorial import apply_body, tags_from_names
-from techpulse.services.media import ImageRejected, create_image
-from techpulse.slugs import is_valid_slug, unique_slug
-
-SLUG_RULE = "Use lower-case letters, digits and single hyphens, e.g. “my-first-story”."
-
-
-class EditorialError(ValueError):
-    """A rejected save; ``field`` names the form field (or ""), ``str(exc)`` is safe to show."""
-
-    def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class NotPermitted(Exception):
-    """The editor may not do this to this article (answered with 403)."""
-
-
-class Action(StrEnum):
-    """What the editor asked for with the button they pressed."""
-
-    SAVE = "save"
-    SUBMIT = "submit"
-    PUBLISH = "publish"
-    SCHEDULE = "schedule"
-    UNPUBLISH = "unpublish"
-
+from techpulse.services.article_input import (
+    Action,
+    ArticleInput,
+    checked_content,
+    checked_publish_time,
+    checked_slug,
+)
+from techpulse.services.revisions import Content, content_of, snapshot
+from techpulse.slugs import slugify, unique_slug
 
 PUBLISHING = frozenset({Action.PUBLISH, Action.SCHEDULE, Action.UNPUBLISH})
 NOTES = {
@@ -55,55 +37,15 @@ NOTES = {
     Action.SCHEDULE: "Scheduled",
     Action.UNPUBLISH: "Unpublished",
 }
+AUDITED = {
+    Action.PUBLISH: "article.published",
+    Action.SCHEDULE: "article.scheduled",
+    Action.UNPUBLISH: "article.unpublished",
+}
 
 
-@dataclass(frozen=True)
-class BannerUpload:
-    """A banner file sent with the article form."""
-
-    data: bytes
-    filename: str
-    alt_text: str
-
-
-@dataclass(frozen=True)
-class ArticleInput:
-    """Everything the article form edits, as typed (``publish_at`` is naive, in site time)."""
-
-    title: str
-    body_md: str
-    category_id: int
-    slug: str = ""
-    excerpt: str = ""
-    tag_names: tuple[str, ...] = ()
-    seo_title: str = ""
-    seo_description: str = ""
-    featured: bool = False
-    banner_id: int | None = None
-    upload: BannerUpload | None = None
-    publish_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class Content:
-    """An article's editable content, as saved and as kept in a revision."""
-
-    title: str
-    slug: str
-    excerpt: str
-    body_md: str
-    seo_title: str
-    seo_description: str
-    featured: bool
-    category_id: int | None
-    banner_id: int | None
-    tag_names: tuple[str, ...]
-
-
-def site_time_to_utc(local: datetime) -> datetime:
-    """A wall-clock time typed in the site's time zone, as aware UTC."""
-    aware = local if local.tzinfo else local.replace(tzinfo=site_zone())
-    return aware.astimezone(UTC)
+class NotPermitted(Exception):
+    """The editor may not do this to this article (answered with 403)."""
 
 
 def save_article(
@@ -111,11 +53,14 @@ def save_article(
 ) -> Article:
     """Check, apply and commit one save from the editor, with its revision and audit events.
 
-    Raises NotPermitted (403) or EditorialError (a form error; nothing is changed).
+    Raises NotPermitted (403) or FieldError (a form error; nothing is changed).
     """
-    _check_permission(article, editor, action)
-    publish_at = _check_publishing(data, action)
-    content = _checked_content(article, data, editor)
+    if article is not None and not can_edit(editor, article):
+        raise NotPermitted
+    if action in PUBLISHING and not can_publish(editor):
+        raise NotPermitted
+    publish_at = checked_publish_time(data, action)
+    content = checked_content(article, data, editor)
     if article is None:
         article = Article(author_id=editor.id, status=Status.DRAFT.value, tags=[])
         db.session.add(article)
@@ -126,86 +71,82 @@ def save_article(
     move_slug(article, old_slug, was_live)
     if action in PUBLISHING:
         detail = publish_at.isoformat() if publish_at else article.title
-        audit.record(f"article.{action.value}ed".replace("ee", "e"), article.slug, detail)
+        audit.record(AUDITED[action], article.slug, detail)
     snapshot(article, editor, NOTES[action] if old_slug else "Created")
     db.session.commit()
     return article
 
 
-def _check_permission(article: Article | None, editor: User, action: Action) -> None:
-    if article is not None and not can_edit(editor, article):
-        raise NotPermitted
-    if action in PUBLISHING and not can_publish(editor):
-        raise NotPermitted
+def create_article(
+    *,
+    title: str,
+    body_md: str,
+    category: Category,
+    author: User,
+    excerpt_text: str = "",
+    tags: Iterable[str] = (),
+    banner: Image | None = None,
+    status: Status | str = Status.DRAFT,
+    published_at: datetime | None = None,
+    featured: bool = False,
+) -> Article:
+    """Create a finished article as the editor would, revision and audit event included.
 
-
-def _check_publishing(data: ArticleInput, action: Action) -> datetime | None:
-    """The UTC time to schedule at (for SCHEDULE), after checking the story can go out."""
-    if action in (Action.PUBLISH, Action.SCHEDULE) and not data.body_md.strip():
-        raise EditorialError("Write the story before publishing it.", "body")
-    if action != Action.SCHEDULE:
-        return None
-    if data.publish_at is None:
-        raise EditorialError("Choose the date and time to publish at.", "publish_at")
-    try:
-        when = site_time_to_utc(data.publish_at)
-    except OverflowError:  # e.g. year 1, which has no UTC equivalent east of Greenwich
-        raise EditorialError("Choose a date in the future.", "publish_at") from None
-    if when <= utcnow():
-        zone = current_app.config["TIMEZONE"]
-        raise EditorialError(f"Choose a time in the future ({zone} time).", "publish_at")
-    return when
-
-
-def _checked_content(article: Article | None, data: ArticleInput, editor: User) -> Content:
-    """Validate the input (slug, category, banner) into the content to store."""
-    own_id = article.id if article is not None else None
-    slug = checked_slug(data.slug, data.title, own_id)
-    if db.session.get(Category, data.category_id) is None:
-        raise EditorialError("Choose a category.", "category")
-    if data.upload is not None and not data.upload.alt_text.strip():
-        message = "Describe the new banner in the alt text; screen readers read it aloud."
-        raise EditorialError(message, "banner_alt")
-    if data.banner_id and data.upload is None and db.session.get(Image, data.banner_id) is None:
-        raise EditorialError("That image is no longer in the library.", "banner_id")
-    banner_id = _uploaded_banner(data.upload, editor) if data.upload else data.banner_id
-    return Content(
-        title=" ".join(data.title.split()),
-        slug=slug,
-        excerpt=data.excerpt.strip(),
-        body_md=data.body_md,
-        seo_title=data.seo_title.strip(),
-        seo_description=data.seo_description.strip(),
-        featured=data.featured,
-        category_id=data.category_id,
-        banner_id=banner_id or None,
-        tag_names=tuple(name for name in data.tag_names if name.strip()),
+    For the demo seeder, importers and tests: flushed, not committed (the caller commits).
+    """
+    if category.id is None or (banner is not None and banner.id is None):
+        db.session.flush()
+    content = Content(
+        title=" ".join(title.split()),
+        slug=unique_slug(Article.slug, title),
+        excerpt=excerpt_text.strip(),
+        body_md=body_md,
+        seo_title="",
+        seo_description="",
+        featured=featured,
+        category_id=category.id,
+        banner_id=banner.id if banner else None,
+        tag_names=tuple(tags),
     )
+    article = Article(author=author, status=Status(status).value, published_at=published_at)
+    article.tags = []
+    db.session.add(article)
+    set_content(article, content)
+    db.session.flush()
+    if article.status in (Status.PUBLISHED, Status.SCHEDULED):
+        action = Action.PUBLISH if article.status == Status.PUBLISHED else Action.SCHEDULE
+        when = article.published_at.isoformat() if article.published_at else ""
+        audit.record(AUDITED[action], article.slug, when or article.title, actor=author)
+    snapshot(article, author, "Created")
+    return article
 
 
-def _uploaded_banner(upload: BannerUpload, editor: User) -> int:
-    try:
-        image = create_image(
-            upload.data, upload.alt_text, original_name=upload.filename, uploaded_by=editor
-        )
-    except ImageRejected as exc:
-        raise EditorialError(str(exc), "banner_file") from exc
-    return image.id
+def restore_revision(article: Article, revision: Revision, editor: User) -> Article:
+    """Set the article's content back exactly to ``revision`` and keep that as a new revision.
+
+    Raises FieldError when the revision's slug is now used by another article.
+    """
+    content = content_of(revision)
+    if content.category_id is None:  # its category was deleted since: keep the current one
+        content = replace(content, category_id=article.category_id)
+    checked_slug(content.slug, content.title, article.id)
+    old_slug, was_live = article.slug, article.is_live()
+    set_content(article, content)
+    db.session.flush()
+    move_slug(article, old_slug, was_live)
+    audit.record("article.restored", article.slug, f"revision {revision.id}")
+    snapshot(article, editor, f"Restored revision {revision.id}")
+    db.session.commit()
+    return article
 
 
-def checked_slug(requested: str, title: str, own_id: int | None) -> str:
-    """The requested slug if valid and free, or one made from the title when empty."""
-    requested = requested.strip()
-    if not requested:
-        return unique_slug(Article.slug, title, exclude_id=own_id)
-    if not is_valid_slug(requested):
-        raise EditorialError(SLUG_RULE, "slug")
-    taken = select(Article.id).where(Article.slug == requested)
-    if own_id is not None:
-        taken = taken.where(Article.id != own_id)
-    if db.session.scalar(taken.limit(1)) is not None:
-        raise EditorialError("Another article already uses this slug; choose another.", "slug")
-    return requested
+def delete_article(article: Article) -> None:
+    """Delete an article with its revisions and old slugs, and commit."""
+    audit.record("article.deleted", article.slug, article.title)
+    for model in (Revision, SlugRedirect):
+        db.session.execute(delete(model).where(model.article_id == article.id))
+    db.session.delete(article)
+    db.session.commit()
 
 
 def set_content(article: Article, content: Content) -> None:
@@ -215,11 +156,33 @@ def set_content(article: Article, content: Content) -> None:
     article.seo_title = content.seo_title
     article.seo_description = content.seo_description
     article.featured = content.featured
-    article.category_id = content.category_id  # type: ignore[assignment]
+    if content.category_id is not None:
+        article.category_id = content.category_id
     article.banner_id = content.banner_id
     article.tags = tags_from_names(content.tag_names)
-    text = apply_body(article, content.body_md)
-    article.excerpt = content.excerpt or excerpt(text)
+    rendered = render_markdown(content.body_md)
+    article.body_md = content.body_md
+    article.body_html = rendered.html
+    article.reading_minutes = rendered.reading_minutes
+    article.excerpt = content.excerpt or excerpt(rendered.text)
+
+
+def tags_from_names(names: Iterable[str]) -> list[Tag]:
+    """The tags with these names, creating the missing ones (matched by slug or name)."""
+    tags: dict[str, Tag] = {}
+    for name in names:
+        name = " ".join(name.split())[:60]
+        slug = slugify(name)
+        if not name or slug in tags:
+            continue
+        # A renamed tag keeps its name or its slug; either one means "this tag".
+        same = or_(Tag.slug == slug, func.lower(Tag.name) == name.lower())
+        tag = db.session.scalars(select(Tag).where(same).order_by(Tag.id)).first()
+        if tag is None:
+            tag = Tag(name=name, slug=slug)
+            db.session.add(tag)
+        tags[slug] = tag
+    return list(dict.fromkeys(tags.values()))  # two names may find the same tag
 
 
 def _apply_action(article: Article, action: Action, publish_at: datetime | None) -> None:
@@ -248,39 +211,3 @@ def move_slug(article: Article, old_slug: str | None, was_live: bool) -> None:
         )
     )
     audit.record("article.reslugged", article.slug, f"{old_slug} → {article.slug}")
-
-
-def snapshot(article: Article, editor: User | None, note: str = "") -> Revision:
-    """Keep the article's current content as a new revision (added, not committed)."""
-    content = asdict(current_content(article))
-    content["tag_names"] = list(content["tag_names"])
-    revision = Revision(
-        article_id=article.id, editor_id=editor.id if editor else None, note=note[:120], **content
-    )
-    db.session.add(revision)
-    return revision
-
-
-def current_content(article: Article) -> Content:
-    """The content the article has now (its tags loaded)."""
-    return Content(
-        title=article.title,
-        slug=article.slug,
-        excerpt=article.excerpt,
-        body_md=article.body_md,
-        seo_title=article.seo_title,
-        seo_description=article.seo_description,
-        featured=article.featured,
-        category_id=article.category_id,
-        banner_id=article.banner_id,
-        tag_names=tuple(sorted(tag.name for tag in article.tags)),
-    )
-
-
-def delete_article(article: Article) -> None:
-    """Delete an article with its revisions and old slugs, and commit."""
-    audit.record("article.deleted", article.slug, article.title)
-    for model in (Revision, SlugRedirect):
-        db.session.execute(delete(model).where(model.article_id == article.id))
-    db.session.delete(article)
-    db.session.commit()

@@ -75,6 +75,11 @@ def unread_count() -> int:
     return g.unread_messages
 
 
+def message_by_id(message_id: int) -> ContactMessage | None:
+    """The message with this id."""
+    return db.session.get(ContactMessage, message_id)
+
+
 def open_message(message_id: int) -> ContactMessage | None:
     """The message for staff to read; a new one becomes "read" (best effort)."""
     message = db.session.get(ContactMessage, message_id)

@@ -11,14 +11,13 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session, SessionTransaction, joinedload
 
 from techpulse.extensions import db
-from techpulse.imaging import ImageRejected, delete_files, process_image
-from techpulse.models import Article, Image, Revision, Role, User
+from techpulse.field_errors import FieldError
+from techpulse.imaging import delete_files, process_image
+from techpulse.models import Article, Image, Revision, User
 from techpulse.services import audit
 
 __all__ = [
     "ImageInUse",
-    "ImageRejected",
-    "can_manage_image",
     "create_image",
     "delete_image",
     "image_library",
@@ -28,6 +27,9 @@ __all__ = [
     "upload_folder",
     "variant_url",
 ]
+
+
+ALT_TEXT_MISSING = "Describe the image in the alt text; screen readers read it aloud."
 
 
 def upload_folder() -> Path:
@@ -40,11 +42,11 @@ def create_image(
 ) -> Image:
     """Validate and process uploaded bytes into an Image (flushed, not committed).
 
-    Raises ImageRejected with a user-facing message when the bytes are not an acceptable image.
+    Raises FieldError with a user-facing message when the bytes are not an acceptable image.
     """
     alt_text = " ".join(alt_text.split())
     if not alt_text:
-        raise ImageRejected("Describe the image in the alt text; screen readers read it aloud.")
+        raise FieldError("alt_text", ALT_TEXT_MISSING)
     processed = process_image(data, upload_folder())
     image = Image(
         key=processed.key,
@@ -88,7 +90,7 @@ def variant_url(filename: str, *, external: bool = False) -> str:
 
 
 def upload_image(data: bytes, alt_text: str, original_name: str, uploaded_by: User) -> Image:
-    """Store an upload from the media library and commit; raises ImageRejected."""
+    """Store an upload from the media library and commit; raises FieldError."""
     image = create_image(data, alt_text, original_name=original_name, uploaded_by=uploaded_by)
     db.session.commit()
     return image
@@ -96,6 +98,11 @@ def upload_image(data: bytes, alt_text: str, original_name: str, uploaded_by: Us
 
 class ImageInUse(Exception):
     """The image is still a banner; ``str(exc)`` is safe to show."""
+
+
+def image_by_id(image_id: int) -> Image | None:
+    """The image with this id."""
+    return db.session.get(Image, image_id)
 
 
 def image_library(page: int = 1, per_page: int = 24) -> Pagination:
@@ -116,20 +123,16 @@ def image_usage(image_ids: Iterable[int]) -> dict[int, list[Article]]:
         return usage
     query = select(Article).where(Article.banner_id.in_(ids)).order_by(Article.title)
     for article in db.session.scalars(query):
-        usage[article.banner_id].append(article)  # type: ignore[index]
+        if article.banner_id is not None:  # always, by the query; typed as optional
+            usage[article.banner_id].append(article)
     return usage
-
-
-def can_manage_image(user: User, image: Image) -> bool:
-    """Editors manage any image; authors only the ones they uploaded."""
-    return user.has_role(Role.EDITOR) or image.uploaded_by_id == user.id
 
 
 def update_alt_text(image: Image, alt_text: str) -> None:
     """Change an image's alt text and commit."""
     alt_text = " ".join(alt_text.split())
     if not alt_text:
-        raise ImageRejected("Describe the image in the alt text; screen readers read it aloud.")
+        raise FieldError("alt_text", ALT_TEXT_MISSING)
     image.alt_text = alt_text[:300]
     db.session.commit()
 

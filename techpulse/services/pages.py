@@ -1,4 +1,4 @@
-"""Static pages as staff edit them: list, preview and save (About keeps its slug)."""
+"""Static pages (About and others): every read and write, in one place (About keeps its slug)."""
 
 from __future__ import annotations
 
@@ -7,22 +7,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from techpulse.extensions import db
+from techpulse.field_errors import FieldError
 from techpulse.markup import render_markdown
 from techpulse.models import Page
 from techpulse.services import audit
-from techpulse.services.editorial import apply_body, save_page
 from techpulse.slugs import is_valid_slug
 
 # Pages the public site links to by a fixed address; their slug cannot change.
 FIXED_SLUGS = frozenset({"about"})
-
-
-class PageError(ValueError):
-    """A rejected page edit; ``field`` names the form field, ``str(exc)`` is safe to show."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -33,6 +25,16 @@ class PageFields:
     slug: str
     body_md: str
     seo_description: str = ""
+
+
+def page_by_slug(slug: str) -> Page | None:
+    """The static page at ``slug``."""
+    return db.session.scalar(select(Page).where(Page.slug == slug))
+
+
+def page_by_id(page_id: int) -> Page | None:
+    """The static page with this id."""
+    return db.session.get(Page, page_id)
 
 
 def all_pages() -> list[Page]:
@@ -50,14 +52,19 @@ def preview_html(body_md: str) -> str:
     return render_markdown(body_md).html
 
 
+def _set_body(page: Page, body_md: str) -> None:
+    page.body_md = body_md
+    page.body_html = render_markdown(body_md).html
+
+
 def _check_slug(page: Page | None, slug: str) -> None:
     if not is_valid_slug(slug):
-        raise PageError("slug", "Use lower-case letters, digits and single hyphens.")
+        raise FieldError("slug", "Use lower-case letters, digits and single hyphens.")
     taken = select(Page.id).where(Page.slug == slug)
     if page is not None:
         taken = taken.where(Page.id != page.id)
     if db.session.scalar(taken.limit(1)) is not None:
-        raise PageError("slug", "Another page already uses this slug.")
+        raise FieldError("slug", "Another page already uses this slug.")
 
 
 def update_page(page: Page, fields: PageFields) -> Page:
@@ -68,7 +75,7 @@ def update_page(page: Page, fields: PageFields) -> Page:
     page.title = " ".join(fields.title.split())
     page.slug = slug
     page.seo_description = " ".join(fields.seo_description.split())
-    apply_body(page, fields.body_md)
+    _set_body(page, fields.body_md)
     after = {"title": page.title, "slug": page.slug, "body": page.body_md}
     changed = [name for name in before if before[name] != after[name]]
     audit.record("page.updated", page.slug, ", ".join(changed) or "no content change")
@@ -81,7 +88,9 @@ def create_page(fields: PageFields) -> Page:
     _check_slug(None, fields.slug)
     title = " ".join(fields.title.split())
     seo = " ".join(fields.seo_description.split())
-    page = save_page(fields.slug, title, fields.body_md, seo)
+    page = Page(slug=fields.slug, title=title, seo_description=seo)
+    _set_body(page, fields.body_md)
+    db.session.add(page)
     audit.record("page.created", page.slug, title)
     db.session.commit()
     return page

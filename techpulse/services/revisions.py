@@ -1,24 +1,58 @@
-"""An article's history: the revisions kept at every save, their diffs, and restoring one."""
+"""An article's history: its content snapshot, the revisions kept at every save, their diffs."""
 
 from __future__ import annotations
 
 import difflib
-from dataclasses import replace
+from dataclasses import asdict, dataclass, fields
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from techpulse.extensions import db
 from techpulse.models import Article, Category, Image, Revision, User
-from techpulse.services import audit
-from techpulse.services.article_editor import (
-    Content,
-    checked_slug,
-    current_content,
-    move_slug,
-    set_content,
-    snapshot,
-)
+
+
+@dataclass(frozen=True)
+class Content:
+    """An article's editable content, as saved and as kept in a revision."""
+
+    title: str
+    slug: str
+    excerpt: str
+    body_md: str
+    seo_title: str
+    seo_description: str
+    featured: bool
+    category_id: int | None
+    banner_id: int | None
+    tag_names: tuple[str, ...]
+
+
+def current_content(article: Article) -> Content:
+    """The content the article has now (its tags loaded)."""
+    return _content(article, tuple(sorted(tag.name for tag in article.tags)))
+
+
+def content_of(revision: Revision) -> Content:
+    """The content a revision kept."""
+    return _content(revision, tuple(revision.tag_names))
+
+
+def _content(source: Article | Revision, tag_names: tuple[str, ...]) -> Content:
+    """The editable fields of an article or a revision (the two share their names)."""
+    names = [field.name for field in fields(Content) if field.name != "tag_names"]
+    return Content(**{name: getattr(source, name) for name in names}, tag_names=tag_names)
+
+
+def snapshot(article: Article, editor: User | None, note: str = "") -> Revision:
+    """Keep the article's current content as a new revision (added, not committed)."""
+    content = asdict(current_content(article))
+    content["tag_names"] = list(content["tag_names"])
+    revision = Revision(
+        article_id=article.id, editor_id=editor.id if editor else None, note=note[:120], **content
+    )
+    db.session.add(revision)
+    return revision
 
 
 def article_revisions(article: Article) -> list[Revision]:
@@ -36,22 +70,6 @@ def revision_of(article: Article, revision_id: int) -> Revision | None:
     """One revision of ``article`` (None when it belongs to another article)."""
     query = select(Revision).where(Revision.id == revision_id, Revision.article_id == article.id)
     return db.session.scalar(query.options(joinedload(Revision.editor)))
-
-
-def content_of(revision: Revision) -> Content:
-    """The content a revision kept."""
-    return Content(
-        title=revision.title,
-        slug=revision.slug,
-        excerpt=revision.excerpt,
-        body_md=revision.body_md,
-        seo_title=revision.seo_title,
-        seo_description=revision.seo_description,
-        featured=revision.featured,
-        category_id=revision.category_id,
-        banner_id=revision.banner_id,
-        tag_names=tuple(revision.tag_names),
-    )
 
 
 def described(content: Content) -> list[tuple[str, str]]:
@@ -94,22 +112,3 @@ def diff_lines(revision: Revision, article: Article) -> list[tuple[str, str]]:
         kind = "@" if line.startswith(("---", "+++", "@@")) else line[:1]
         lines.append((kind, line))
     return lines
-
-
-def restore_revision(article: Article, revision: Revision, editor: User) -> Article:
-    """Set the article's content back exactly to ``revision`` and keep that as a new revision.
-
-    Raises EditorialError when the revision's slug is now used by another article.
-    """
-    content = content_of(revision)
-    if content.category_id is None:  # its category was deleted since: keep the current one
-        content = replace(content, category_id=article.category_id)
-    checked_slug(content.slug, content.title, article.id)
-    old_slug, was_live = article.slug, article.is_live()
-    set_content(article, content)
-    db.session.flush()
-    move_slug(article, old_slug, was_live)
-    audit.record("article.restored", article.slug, f"revision {revision.id}")
-    snapshot(article, editor, f"Restored revision {revision.id}")
-    db.session.commit()
-    return article

@@ -1,14 +1,13 @@
-"""Site settings and static pages."""
+"""Site settings: the one row of names, blurb and links every page shows."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 from flask import g
-from sqlalchemy import select
 
 from techpulse.extensions import db
-from techpulse.models import Page, SiteSettings
+from techpulse.models import SiteSettings
 from techpulse.services import audit
 
 
@@ -26,11 +25,6 @@ def default_settings() -> SiteSettings:
         if column.default is not None and getattr(settings, column.key) is None:
             setattr(settings, column.key, column.default.arg)
     return settings
-
-
-def page_by_slug(slug: str) -> Page | None:
-    """The static page at ``slug``."""
-    return db.session.scalar(select(Page).where(Page.slug == slug))
 
 
 def save_settings(values: Mapping[str, str]) -> list[str]:

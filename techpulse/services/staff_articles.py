@@ -1,4 +1,4 @@
-"""What the staff article pages read: the filtered list, form choices and previews."""
+"""What staff read about articles: the dashboard, the filtered list, form choices, previews."""
 
 from __future__ import annotations
 
@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from techpulse.clock import utcnow
 from techpulse.extensions import db
 from techpulse.markup import excerpt, render_markdown
 from techpulse.models import Article, Category, Image, Role, Status, Tag, User
-from techpulse.services.article_editor import ArticleInput
+from techpulse.services.article_input import ArticleInput
 from techpulse.slugs import slugify
 
 EDITOR_LOADS = (
@@ -22,6 +22,42 @@ EDITOR_LOADS = (
     joinedload(Article.banner),
     selectinload(Article.tags),
 )
+
+
+def status_counts() -> dict[str, int]:
+    """Articles per status; a scheduled article whose time has come counts as published."""
+    counts = {status.value: 0 for status in Status}
+    rows = db.session.execute(select(Article.status, func.count()).group_by(Article.status))
+    counts.update({status: number for status, number in rows})
+    due = select(func.count()).where(
+        Article.status == Status.SCHEDULED.value, Article.published_at <= utcnow()
+    )
+    moved = db.session.scalar(due) or 0
+    counts[Status.SCHEDULED.value] -= moved
+    counts[Status.PUBLISHED.value] += moved
+    return counts
+
+
+def awaiting_review(limit: int = 10) -> list[Article]:
+    """Articles their authors submitted for review, oldest first."""
+    query = (
+        select(Article)
+        .where(Article.status == Status.REVIEW.value)
+        .options(joinedload(Article.author))
+        .order_by(Article.updated_at)
+    )
+    return list(db.session.scalars(query.limit(limit)))
+
+
+def upcoming(limit: int = 10) -> list[Article]:
+    """Scheduled articles not yet live, soonest first."""
+    query = (
+        select(Article)
+        .where(Article.status == Status.SCHEDULED.value, Article.published_at > utcnow())
+        .options(joinedload(Article.author))
+        .order_by(Article.published_at)
+    )
+    return list(db.session.scalars(query.limit(limit)))
 
 
 @dataclass(frozen=True)

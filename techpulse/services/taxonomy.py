@@ -8,20 +8,13 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import delete, func, select, update
 
 from techpulse.extensions import db
+from techpulse.field_errors import FieldError
 from techpulse.models import Article, Category, Tag, article_tags
 from techpulse.services import audit
 from techpulse.services.articles import all_categories
 from techpulse.slugs import is_valid_slug
 
 SLUG_RULE = "Use lower-case letters, digits and single hyphens, e.g. “cloud-computing”."
-
-
-class TaxonomyError(ValueError):
-    """A rejected change; ``field`` names the form field, ``str(exc)`` is safe to show."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -32,6 +25,16 @@ class CategoryFields:
     slug: str
     description: str = ""
     position: int = 0
+
+
+def category_by_id(category_id: int) -> Category | None:
+    """The category with this id."""
+    return db.session.get(Category, category_id)
+
+
+def tag_by_id(tag_id: int) -> Tag | None:
+    """The tag with this id."""
+    return db.session.get(Tag, tag_id)
 
 
 def categories_with_counts() -> list[tuple[Category, int]]:
@@ -53,23 +56,23 @@ def other_categories(category: Category) -> list[Category]:
 
 
 def _check_unique(model: type[Category] | type[Tag], fields: dict[str, str], own_id: int | None):
-    """Raise TaxonomyError when another row already has one of these values."""
+    """Raise FieldError when another row already has one of these values."""
     for field, value in fields.items():
         query = select(model.id).where(func.lower(getattr(model, field)) == value.lower())
         if own_id is not None:
             query = query.where(model.id != own_id)
         if db.session.scalar(query.limit(1)) is not None:
             kind = model.__name__.lower()
-            raise TaxonomyError(field, f"Another {kind} already uses this {field}.")
+            raise FieldError(field, f"Another {kind} already uses this {field}.")
 
 
 def _check_slug(slug: str) -> None:
     if not is_valid_slug(slug):
-        raise TaxonomyError("slug", SLUG_RULE)
+        raise FieldError("slug", SLUG_RULE)
 
 
 def save_category(category: Category | None, fields: CategoryFields) -> Category:
-    """Create (``category`` None) or update a category; commit. Raises TaxonomyError."""
+    """Create (``category`` None) or update a category; commit. Raises FieldError."""
     name = " ".join(fields.name.split())
     _check_slug(fields.slug)
     _check_unique(Category, {"name": name, "slug": fields.slug}, category and category.id)
@@ -98,13 +101,13 @@ def _audit_identity(kind: str, row: Category | Tag, name: str, slug: str) -> Non
 def delete_category(category: Category, move_to: Category | None = None) -> int:
     """Delete a category, first moving its articles to ``move_to``; return how many moved.
 
-    Raises TaxonomyError when articles use it and there is nowhere (valid) to move them.
+    Raises FieldError when articles use it and there is nowhere (valid) to move them.
     """
     in_use = category_article_count(category)
     if move_to is not None and move_to.id == category.id:
-        raise TaxonomyError("move_to", "Choose a different category to move the articles to.")
+        raise FieldError("move_to", "Choose a different category to move the articles to.")
     if in_use and move_to is None:
-        raise TaxonomyError(
+        raise FieldError(
             "move_to",
             f"{in_use} article(s) are filed under “{category.name}”. "
             "Move them to another category first.",
@@ -142,7 +145,7 @@ def tag_article_count(tag: Tag) -> int:
 
 
 def save_tag(tag: Tag, name: str, slug: str) -> Tag:
-    """Rename and/or re-slug a tag; commit. Raises TaxonomyError."""
+    """Rename and/or re-slug a tag; commit. Raises FieldError."""
     name = " ".join(name.split())
     _check_slug(slug)
     _check_unique(Tag, {"name": name, "slug": slug}, tag.id)

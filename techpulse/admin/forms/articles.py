@@ -18,9 +18,10 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from techpulse.admin.forms import FilterForm
 from techpulse.clock import site_zone
 from techpulse.models import Article, Category, Image, Status, User
-from techpulse.services.article_editor import Action, ArticleInput, BannerUpload
+from techpulse.services.article_input import Action, ArticleInput, BannerUpload
 from techpulse.services.staff_articles import ArticleFilters
 from techpulse.slugs import row_id
 
@@ -142,11 +143,8 @@ def article_values(article: Article) -> dict[str, Any]:
     }
 
 
-class ArticleFilterForm(FlaskForm):
-    class Meta:
-        csrf = False  # a GET search form changes nothing
-
-    q = SearchField("Title contains", validators=[Length(max=200)])
+class ArticleFilterForm(FilterForm):
+    q = SearchField("Title contains", validators=[Length(max=200)], default="")
     status = SelectField(
         "Status",
         choices=[SelectChoice("", "Any status")]
@@ -167,13 +165,12 @@ class ArticleFilterForm(FlaskForm):
 
     def to_filters(self) -> ArticleFilters:
         """The filters to apply; invalid ones are ignored."""
-        self.validate()
-        valid = {name: not field.errors for name, field in self._fields.items()}
+        values = self.values()
         return ArticleFilters(
-            q=(self.q.data or "") if valid["q"] else "",
-            status=(self.status.data or "") if valid["status"] else "",
-            category_id=_int_or_none(self.category.data) if valid["category"] else None,
-            author_id=_int_or_none(self.author.data) if valid["author"] else None,
+            q=values["q"] or "",
+            status=values["status"] or "",
+            category_id=_int_or_none(values["category"]),
+            author_id=_int_or_none(values["author"]),
         )
 
 

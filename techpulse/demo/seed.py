@@ -7,14 +7,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from techpulse import demo_content as content
-from techpulse.banners import draw_banner
 from techpulse.clock import utcnow
+from techpulse.demo import content
+from techpulse.demo.banners import draw_banner
 from techpulse.extensions import db
 from techpulse.models import Article, Category, Role, SiteSettings, Status, User
-from techpulse.services.editorial import create_article, save_page
+from techpulse.services.article_editor import create_article
 from techpulse.services.media import create_image
-from techpulse.services.site import page_by_slug
+from techpulse.services.pages import PageFields, create_page, page_by_slug
 from techpulse.slugs import slugify
 
 
@@ -45,12 +45,14 @@ def seed_demo() -> list[str]:
 def _ensure_about_page() -> bool:
     if page_by_slug("about") is not None:
         return False
-    save_page(
-        "about",
-        content.ABOUT_TITLE,
-        content.ABOUT_BODY,
-        "CodeDote Technologies: young IT professionals in Vadodara, India, building "
-        "software for small and medium clients worldwide.",
+    create_page(
+        PageFields(
+            title=content.ABOUT_TITLE,
+            slug="about",
+            body_md=content.ABOUT_BODY,
+            seo_description="CodeDote Technologies: young IT professionals in Vadodara, "
+            "India, building software for small and medium clients worldwide.",
+        )
     )
     return True
 

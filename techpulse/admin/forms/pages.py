@@ -1,0 +1,22 @@
+"""The form of static pages."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from techpulse.admin.forms import SLUG_HINT
+
+
+class PageForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    slug = StringField("Slug", validators=[DataRequired(), Length(max=100)], description=SLUG_HINT)
+    seo_description = TextAreaField(
+        "SEO description",
+        validators=[Length(max=300)],
+        description="Shown by search engines and in link previews; about 150 characters.",
+    )
+    body_md = TextAreaField("Body (Markdown)", validators=[Length(max=200_000)])
+    preview = SubmitField("Preview")
+    submit = SubmitField("Save page")

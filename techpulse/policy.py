@@ -1,0 +1,94 @@
+"""The role policy: every rule about who may do what, for views, services and templates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import abort, current_app, request
+from flask_login import current_user
+
+from techpulse.models import Article, Image, Role, Status, User
+
+View = TypeVar("View", bound=Callable[..., object])
+REQUIRED_ROLE = "required_role"
+
+
+def requires(role: Role) -> Callable[[View], View]:
+    """Mark a staff view as needing ``role`` or above (checked by :func:`enforce`)."""
+
+    def mark(view: View) -> View:
+        setattr(view, REQUIRED_ROLE, role)
+        return view
+
+    return mark
+
+
+def required_role(endpoint: str) -> Role:
+    """The role a staff endpoint needs: its mark, else author (the least staff role)."""
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, REQUIRED_ROLE, Role.AUTHOR)
+
+
+def enforce() -> object | None:
+    """Staff blueprint guard: anonymous users go to login, lesser roles get 403."""
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    if request.endpoint and not can_visit(current_user, request.endpoint):
+        abort(403)
+    return None
+
+
+def can_visit(user: User, endpoint: str) -> bool:
+    """Whether ``user`` may open a staff endpoint."""
+    return endpoint in current_app.view_functions and user.has_role(required_role(endpoint))
+
+
+def can_edit(user: User, article: Article) -> bool:
+    """Editors edit any article; authors only their own, and not once it is live."""
+    if user.has_role(Role.EDITOR):
+        return True
+    return article.author_id == user.id and article.status in (Status.DRAFT, Status.REVIEW)
+
+
+def can_delete(user: User, article: Article) -> bool:
+    """Editors delete any article; authors only their own drafts."""
+    if user.has_role(Role.EDITOR):
+        return True
+    return article.author_id == user.id and article.status == Status.DRAFT
+
+
+def can_publish(user: User) -> bool:
+    """Publishing, scheduling and unpublishing are for editors and admins."""
+    return user.has_role(Role.EDITOR)
+
+
+def can_manage_image(user: User, image: Image) -> bool:
+    """Editors manage any image; authors only the ones they uploaded."""
+    return user.has_role(Role.EDITOR) or image.uploaded_by_id == user.id
+
+
+def _staff() -> User | None:
+    """The logged-in user as a User row, or None for visitors."""
+    if not current_user.is_authenticated:
+        return None
+    return current_user._get_current_object()  # noqa: SLF001 - the real User row
+
+
+def template_globals() -> dict[str, Callable[..., Any]]:
+    """The rules as templates ask them, about the current user."""
+
+    def asks(rule: Callable[..., bool]) -> Callable[..., bool]:
+        def ask(*args: Any) -> bool:
+            user = _staff()
+            return user is not None and rule(user, *args)
+
+        return ask
+
+    return {
+        "can_visit": asks(can_visit),
+        "may_edit": asks(can_edit),
+        "may_delete": asks(can_delete),
+        "may_publish": asks(can_publish),
+        "may_manage_image": asks(can_manage_image),
+    }

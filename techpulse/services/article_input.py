@@ -1,0 +1,135 @@
+"""What the article editor sends, and the checks that turn it into content to store.
+
+Every check runs before anything changes, so a refused save leaves the article as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from flask import current_app
+from sqlalchemy import select
+
+from techpulse.clock import site_zone, utcnow
+from techpulse.extensions import db
+from techpulse.field_errors import FieldError
+from techpulse.models import Article, Category, Image, User
+from techpulse.services.media import create_image
+from techpulse.services.revisions import Content
+from techpulse.slugs import is_valid_slug, unique_slug
+
+SLUG_RULE = "Use lower-case letters, digits and single hyphens, e.g. “my-first-story”."
+
+
+class Action(StrEnum):
+    """What the editor asked for with the button they pressed."""
+
+    SAVE = "save"
+    SUBMIT = "submit"
+    PUBLISH = "publish"
+    SCHEDULE = "schedule"
+    UNPUBLISH = "unpublish"
+
+
+@dataclass(frozen=True)
+class BannerUpload:
+    """A banner file sent with the article form."""
+
+    data: bytes
+    filename: str
+    alt_text: str
+
+
+@dataclass(frozen=True)
+class ArticleInput:
+    """Everything the article form edits, as typed (``publish_at`` is naive, in site time)."""
+
+    title: str
+    body_md: str
+    category_id: int
+    slug: str = ""
+    excerpt: str = ""
+    tag_names: tuple[str, ...] = ()
+    seo_title: str = ""
+    seo_description: str = ""
+    featured: bool = False
+    banner_id: int | None = None
+    upload: BannerUpload | None = None
+    publish_at: datetime | None = None
+
+
+def site_time_to_utc(local: datetime) -> datetime:
+    """A wall-clock time typed in the site's time zone, as aware UTC."""
+    aware = local if local.tzinfo else local.replace(tzinfo=site_zone())
+    return aware.astimezone(UTC)
+
+
+def checked_publish_time(data: ArticleInput, action: Action) -> datetime | None:
+    """The UTC time to schedule at (for SCHEDULE), after checking the story can go out."""
+    if action in (Action.PUBLISH, Action.SCHEDULE) and not data.body_md.strip():
+        raise FieldError("body", "Write the story before publishing it.")
+    if action != Action.SCHEDULE:
+        return None
+    if data.publish_at is None:
+        raise FieldError("publish_at", "Choose the date and time to publish at.")
+    try:
+        when = site_time_to_utc(data.publish_at)
+    except OverflowError:  # e.g. year 1, which has no UTC equivalent east of Greenwich
+        raise FieldError("publish_at", "Choose a date in the future.") from None
+    if when <= utcnow():
+        zone = current_app.config["TIMEZONE"]
+        raise FieldError("publish_at", f"Choose a time in the future ({zone} time).")
+    return when
+
+
+def checked_content(article: Article | None, data: ArticleInput, editor: User) -> Content:
+    """Validate the input (slug, category, banner) into the content to store."""
+    own_id = article.id if article is not None else None
+    slug = checked_slug(data.slug, data.title, own_id)
+    if db.session.get(Category, data.category_id) is None:
+        raise FieldError("category", "Choose a category.")
+    if data.upload is not None and not data.upload.alt_text.strip():
+        message = "Describe the new banner in the alt text; screen readers read it aloud."
+        raise FieldError("banner_alt", message)
+    if data.banner_id and data.upload is None and db.session.get(Image, data.banner_id) is None:
+        raise FieldError("banner_id", "That image is no longer in the library.")
+    banner_id = _uploaded_banner(data.upload, editor) if data.upload else data.banner_id
+    return Content(
+        title=" ".join(data.title.split()),
+        slug=slug,
+        excerpt=data.excerpt.strip(),
+        body_md=data.body_md,
+        seo_title=data.seo_title.strip(),
+        seo_description=data.seo_description.strip(),
+        featured=data.featured,
+        category_id=data.category_id,
+        banner_id=banner_id or None,
+        tag_names=tuple(name for name in data.tag_names if name.strip()),
+    )
+
+
+def _uploaded_banner(upload: BannerUpload, editor: User) -> int:
+    try:
+        image = create_image(
+            upload.data, upload.alt_text, original_name=upload.filename, uploaded_by=editor
+        )
+    except FieldError as exc:
+        raise FieldError("banner_file", exc.message) from exc
+    return image.id
+
+
+def checked_slug(requested: str, title: str, own_id: int | None) -> str:
+    """The requested slug if valid and free, or one made from the title when empty."""
+    requested = requested.strip()
+    if not requested:
+        return unique_slug(Article.slug, title, exclude_id=own_id)
+    if not is_valid_slug(requested):
+        raise FieldError("slug", SLUG_RULE)
+    taken = select(Article.id).where(Article.slug == requested)
+    if own_id is not None:
+        taken = taken.where(Article.id != own_id)
+    if db.session.scalar(taken.limit(1)) is not None:
+        raise FieldError("slug", "Another article already uses this slug; choose another.")
+    return requested

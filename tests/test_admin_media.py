@@ -1,0 +1,155 @@
+"""The staff media library: upload, usage, alt text, delete; image files and transactions."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from techpulse.extensions import db
+from techpulse.models import AuditEvent, Image, Role
+from techpulse.services.media import create_image, upload_folder
+from tests.conftest import image_bytes
+
+
+def upload(staff, data: bytes, name: str, alt: str = "A blue square"):
+    return staff.post(
+        "/admin/media/upload",
+        {"image": (io.BytesIO(data), name), "alt_text": alt},
+        content_type="multipart/form-data",
+    )
+
+
+def image_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Image))
+
+
+def stored_files(app) -> set[str]:
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    return {path.name for path in folder.iterdir()} if folder.exists() else set()
+
+
+def exists(model, row_id: int) -> bool:
+    return db.session.scalar(select(func.count()).where(model.id == row_id)) == 1
+
+
+def audit_actions() -> list[str]:
+    return list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("PNG", "logo.png"), ("JPEG", "photo.jpg")])
+def test_upload_appears_in_the_library_with_its_alt_text(staff, fmt, name):
+    staff.login(Role.AUTHOR)
+    response = upload(staff, image_bytes(800, 450, fmt), name, alt="Team photo at the office")
+    assert response.status_code == 302
+    library = staff.client.get("/admin/media").get_data(as_text=True)
+    assert "Image uploaded." in library
+    assert 'alt="Team photo at the office"' in library
+    assert name in library and "Not used" in library
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"just some text, not a picture", "not a JPEG, PNG, WebP or GIF"),
+        (image_bytes(800, 450, "JPEG")[:1500], "damaged or incomplete"),
+    ],
+)
+def test_bad_uploads_show_a_form_error_and_store_nothing(app, staff, data, message):
+    staff.login(Role.AUTHOR)
+    response = upload(staff, data, "bad.jpg")
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert image_count() == 0
+    assert not [name for name in stored_files(app) if not name.startswith(".")]
+
+
+def test_upload_needs_alt_text_and_a_file(staff):
+    staff.login(Role.AUTHOR)
+    assert upload(staff, image_bytes(600, 400), "a.jpg", alt="  ").status_code == 422
+    response = staff.post("/admin/media/upload", {"alt_text": "Something"})
+    assert "Choose an image to upload." in response.get_data(as_text=True)
+    assert image_count() == 0
+
+
+def test_library_shows_usage_without_a_query_per_image(staff, make, count_queries):
+    staff.login(Role.EDITOR)
+    for n in range(3):
+        make.article(f"Story with banner {n}", banner=True)
+    count_queries.statements.clear()
+    html = staff.client.get("/admin/media").get_data(as_text=True)
+    for n in range(3):
+        assert f"Story with banner {n}" in html
+    queries = count_queries.count
+    for n in range(3, 8):
+        make.article(f"Story with banner {n}", banner=True)
+    count_queries.statements.clear()
+    staff.client.get("/admin/media")
+    assert count_queries.count == queries
+
+
+def test_image_in_use_cannot_be_deleted(app, staff, make):
+    staff.login(Role.EDITOR)
+    article = make.article("Launch day", banner=True)
+    image_id = article.banner_id
+    confirm = staff.client.get(f"/admin/media/{image_id}/delete").get_data(as_text=True)
+    assert "cannot be deleted" in confirm and "Launch day" in confirm
+    assert staff.post(f"/admin/media/{image_id}/delete").status_code == 302
+    assert "banner of “Launch day”" in staff.client.get("/admin/media").get_data(as_text=True)
+    assert exists(Image, image_id)
+
+
+def test_unused_image_is_deleted_with_its_files(app, staff, make):
+    staff.login(Role.EDITOR)
+    image = make.image()
+    files = {variant["file"] for variant in image.variants}
+    assert files <= stored_files(app)
+    assert staff.client.get(f"/admin/media/{image.id}/delete").status_code == 200
+    assert staff.post(f"/admin/media/{image.id}/delete").status_code == 302
+    assert "Image deleted." in staff.client.get("/admin/media").get_data(as_text=True)
+    assert image_count() == 0
+    assert not files & stored_files(app)
+    assert "image.deleted" in audit_actions()
+
+
+def test_authors_delete_only_their_own_images(staff, make):
+    author = staff.login(Role.AUTHOR)
+    someone_elses = make.image()
+    assert staff.client.get(f"/admin/media/{someone_elses.id}/delete").status_code == 403
+    assert staff.post(f"/admin/media/{someone_elses.id}/delete").status_code == 403
+    assert staff.post(f"/admin/media/{someone_elses.id}/edit", {"alt_text": "x"}).status_code == 403
+    upload(staff, image_bytes(600, 400), "mine.jpg")
+    mine = db.session.scalar(select(Image.id).where(Image.uploaded_by_id == author.id))
+    assert staff.post(f"/admin/media/{mine}/delete").status_code == 302
+    assert not exists(Image, mine)
+    assert exists(Image, someone_elses.id)
+
+
+def test_alt_text_can_be_edited(staff, make):
+    staff.login(Role.EDITOR)
+    image = make.image(alt="Old words")
+    assert 'value="Old words"' in staff.client.get(f"/admin/media/{image.id}/edit").get_data(
+        as_text=True
+    )
+    response = staff.post(f"/admin/media/{image.id}/edit", {"alt_text": "  "})
+    assert response.status_code == 422 and "field__error" in response.get_data(as_text=True)
+    staff.post(f"/admin/media/{image.id}/edit", {"alt_text": "A clearer description"})
+    db.session.refresh(image)
+    assert image.alt_text == "A clearer description"
+
+
+def test_image_files_of_a_rolled_back_transaction_are_removed(app):
+    create_image(image_bytes(800, 450), "Never committed")
+    assert any(upload_folder().iterdir())
+    db.session.rollback()
+    assert list(upload_folder().iterdir()) == []
+
+
+def test_image_files_of_a_committed_image_stay(app):
+    image = create_image(image_bytes(800, 450), "Committed")
+    db.session.commit()
+    db.session.rollback()  # a later, unrelated rollback must not touch them
+    stored = {path.name for path in upload_folder().iterdir()}
+    assert {variant["file"] for variant in image.variants} <= stored

@@ -1,0 +1,74 @@
+"""Static pages in the staff area: edit About, preview, sanitizing, slugs."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from techpulse.extensions import db
+from techpulse.models import AuditEvent, Page, Role
+
+
+def audit_actions() -> list[str]:
+    return list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+
+
+@pytest.fixture
+def about(make) -> Page:
+    return make.page("about", "About us", "We are **CodeDote**.", "Who we are")
+
+
+def page_form(**fields):
+    return {"title": "About CodeDote", "slug": "about", "seo_description": "",
+            "body_md": "We build *software* in Vadodara.", **fields}  # fmt: skip
+
+
+def test_editing_about_changes_the_public_page(client, staff, about):
+    staff.login(Role.EDITOR)
+    response = staff.post(f"/admin/pages/{about.id}/edit", page_form(slug="company"))
+    assert response.status_code == 302
+    public = client.get("/about").get_data(as_text=True)
+    assert "About CodeDote" in public and "<em>software</em>" in public
+    db.session.refresh(about)
+    assert about.slug == "about"  # About's slug is fixed
+    assert "page.updated" in audit_actions()
+
+
+def test_preview_renders_without_saving(client, staff, about):
+    staff.login(Role.EDITOR)
+    response = staff.post(
+        f"/admin/pages/{about.id}/edit",
+        page_form(body_md="## Draft heading\n\nNot yet public.", preview="Preview"),
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<div class="article__body prose"><h3>Draft heading</h3>' in html
+    assert "Not yet public." not in client.get("/about").get_data(as_text=True)
+    db.session.refresh(about)
+    assert about.title == "About us"
+
+
+def test_page_markdown_is_sanitized(client, staff, about):
+    staff.login(Role.EDITOR)
+    body = 'Hi <script>alert(1)</script> <img src=x onerror="alert(2)"> [x](javascript:alert(3))'
+    preview = staff.post(
+        f"/admin/pages/{about.id}/edit", page_form(body_md=body, preview="Preview")
+    ).get_data(as_text=True)
+    staff.post(f"/admin/pages/{about.id}/edit", page_form(body_md=body))
+    public = client.get("/about").get_data(as_text=True)
+    for html in (preview, public):
+        assert "<script>alert" not in html
+        assert 'onerror="' not in html
+        assert 'href="javascript:' not in html
+
+
+def test_page_slug_rules_for_other_pages(staff, about):
+    staff.login(Role.EDITOR)
+    created = staff.post("/admin/pages/new", page_form(title="Careers", slug="careers"))
+    assert created.status_code == 302
+    duplicate = staff.post("/admin/pages/new", page_form(title="Other", slug="careers"))
+    assert "Another page already uses this slug." in duplicate.get_data(as_text=True)
+    invalid = staff.post("/admin/pages/new", page_form(title="Other", slug="Bad Slug"))
+    assert invalid.status_code == 422
+    listing = staff.client.get("/admin/pages").get_data(as_text=True)
+    assert "Careers" in listing and "About us" in listing
