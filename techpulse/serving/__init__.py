@@ -9,13 +9,13 @@ from techpulse.extensions import db
 
 def register(app: Flask) -> None:
     """Compress, validate and cache public responses; invalidate on every public write."""
-    from techpulse.serving import invalidation, policy, static_files
+    from techpulse.serving import cacheability, invalidation, static_files
     from techpulse.serving.entries import EntryStore
     from techpulse.serving.generation import store_for
     from techpulse.serving.pagecache import PageCache
 
     static_files.register(app)
-    policy.register(app)
+    cacheability.register(app)
     invalidation.install()
 
     def engine():  # noqa: ANN202 - the engine exists only inside the app context
