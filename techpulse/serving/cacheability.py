@@ -27,6 +27,23 @@ def next_scheduled_publication(now: datetime) -> datetime | None:
     return db.session.scalar(query)
 
 
+# The next scheduled publication, worked out once per generation in each worker: only a
+# write (a new generation) or that moment passing can change it.
+_next_due: dict[str, datetime | None] = {}
+
+
+def next_due(generation: str, now: datetime) -> datetime | None:
+    """:func:`next_scheduled_publication`, remembered for ``generation`` until it passes."""
+    if generation in _next_due:
+        due = _next_due[generation]
+        if due is None or due > now:
+            return due
+    due = next_scheduled_publication(now)
+    _next_due.clear()
+    _next_due[generation] = due
+    return due
+
+
 def _carries_visitor_token() -> bool:
     # Flask-WTF keeps the token it generated for this response's forms in ``g``.
     return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g
@@ -56,10 +73,11 @@ def mark_response(response: Response) -> Response:
     if not _is_public_page(response):
         return response
     response.headers.setdefault("Cache-Control", "no-cache")
-    if request.environ.get(CANDIDATE) and not current_user.is_authenticated:
+    generation = request.environ.get(CANDIDATE)
+    if generation and not current_user.is_authenticated:
         now = utcnow()
         until = now + timedelta(seconds=current_app.config["PAGE_CACHE_MAX_AGE"])
-        scheduled = next_scheduled_publication(now)
+        scheduled = next_due(generation, now)
         request.environ[STORE_UNTIL] = min(until, scheduled) if scheduled else until
         return response
     # Not stored (a visitor with a cookie, or the cache is off): validate here instead.

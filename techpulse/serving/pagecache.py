@@ -25,7 +25,8 @@ from techpulse.serving.generation import GenerationStore, GenerationUnavailable
 
 log = logging.getLogger(__name__)
 
-# Set by the middleware before Flask runs; Flask's after_request answers in STORE_UNTIL.
+# Set by the middleware before Flask runs (the generation read for this request); Flask's
+# after_request answers in STORE_UNTIL.
 CANDIDATE = "techpulse.page_cache.candidate"
 STORE_UNTIL = "techpulse.page_cache.store_until"
 COOKIE_FREE = "techpulse.page_cache.cookie_free"
@@ -115,7 +116,7 @@ class PageCache:
         entry = self.store.get(key)
         if entry is not None and entry.generation == generation and clock.utcnow() < entry.expires:
             return self._send(entry, environ, start_response, "hit")
-        environ[CANDIDATE] = True
+        environ[CANDIDATE] = generation
         status, headers, body = self._run(environ)
         until = environ.get(STORE_UNTIL)
         if method == "GET" and until and status.startswith("200 "):
