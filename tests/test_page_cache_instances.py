@@ -36,6 +36,11 @@ def other_host(app: Flask, app_config: dict[str, Any], tmp_path: Any) -> Iterato
     """A second instance of the site on the same database, as on another server."""
     other = create_app({**app_config, "INSTANCE_PATH": tmp_path / "other-host"})
     other.test_client_class = IsolatedClient
+    if app_config.get("REDIS_URL"):
+        from techpulse.extensions import limiter
+
+        with other.app_context():
+            limiter.reset()  # the shared Redis keeps counts from earlier tests and runs
     yield other
     with other.app_context():
         db.engine.dispose()
@@ -93,11 +98,8 @@ def test_a_staff_session_is_valid_on_every_host(client, staff, other_host):
 def test_login_limits_are_counted_across_hosts_with_redis(client, make, other_host, app_config):
     if not app_config.get("REDIS_URL"):
         pytest.skip("without Redis each host counts for itself (documented)")
-    from techpulse.extensions import limiter
     from tests.test_auth import login_form
 
-    with other_host.app_context():
-        limiter.reset()  # the shared Redis may hold counts from earlier tests
     user = make.staff()
     hosts = [client, other_host.test_client()]
     for attempt in range(5):
