@@ -55,11 +55,11 @@ def readme_server_command(readme: Path = ROOT / "README.md") -> str:
     """The production server command the README gives users (its line naming ``app:app``)."""
     text = readme.read_text(encoding="utf-8")
     start = text.find("## Running in production")
-    section = text[start:] if start >= 0 else text
+    section = (text[start:] if start >= 0 else text).replace("\\\n", " ")
     for line in section.splitlines():
         line = line.strip()
         if "app:app" in line and not line.startswith(("#", "`", "-")):
-            return line.rstrip("\\").strip()
+            return " ".join(line.split())
     raise SystemExit("README.md has no server command with app:app; set BENCH_SERVER")
 
 

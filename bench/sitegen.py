@@ -59,7 +59,9 @@ class Site:
             "TECHPULSE_DATABASE_URL": self.database_url,
             "TECHPULSE_INSTANCE_PATH": self.instance,
             "TECHPULSE_UPLOAD_FOLDER": str(Path(self.instance) / "uploads"),
-            "TECHPULSE_SECRET_KEY": "bench-secret-key",
+            # Production mode, as users run it: a strong key and an https public address.
+            "TECHPULSE_SECRET_KEY": "bench-3f9c1a7e5b2d8046c1e9a7f3b5d2c8e0a4f6b1d9",
+            "TECHPULSE_SITE_URL": "https://bench.techpulse.example",
         }
 
 

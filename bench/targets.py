@@ -20,6 +20,7 @@ TARGETS: list[tuple[str, Callable[[Site], str]]] = [
     ("author", lambda site: f"/author/{site.author}"),
     ("about", lambda site: "/about"),
     ("feed", lambda site: "/feed.xml"),
+    ("rss", lambda site: "/rss.xml"),
     ("sitemap", lambda site: "/sitemap.xml"),
     ("search", lambda site: "/search?q=postgresql"),
 ]

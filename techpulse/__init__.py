@@ -36,6 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_templating(app)
     register_cli(app)
+    register_serving(app)
     return app
 
 
@@ -133,3 +134,10 @@ def register_cli(app: Flask) -> None:
     from techpulse import cli
 
     cli.register(app)
+
+
+def register_serving(app: Flask) -> None:
+    """Page cache, compression and caching headers, outermost around the app."""
+    from techpulse import serving
+
+    serving.register(app)

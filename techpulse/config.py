@@ -73,6 +73,11 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "TRUSTED_HOSTS": None,
         # URLs per sitemap file before /sitemap.xml becomes an index of several (the protocol's).
         "SITEMAP_MAX_URLS": 50_000,
+        # The page cache (techpulse/serving/): per worker, invalidated everywhere on writes.
+        "PAGE_CACHE": True,
+        "PAGE_CACHE_MAX_BYTES": 64 * 1024 * 1024,
+        "PAGE_CACHE_MAX_AGE": 3600,
+        "PAGE_CACHE_BLUEPRINTS": ["blog", "company"],
     }
 
 

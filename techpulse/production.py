@@ -20,14 +20,15 @@ class UnsafeConfiguration(RuntimeError):
 
 
 def is_production(config: Mapping[str, Any]) -> bool:
-    """Production unless told otherwise: under gunicorn (the production server) and not testing.
+    """Production unless told otherwise: under granian or gunicorn, and not testing.
 
     ``TECHPULSE_PRODUCTION=true|false`` decides explicitly; ``flask run`` (make run) is
     development.
     """
     if "PRODUCTION" in config:
         return bool(config["PRODUCTION"])
-    return "gunicorn" in sys.modules and not config.get("TESTING")
+    server = "granian" in sys.modules or "gunicorn" in sys.modules
+    return server and not config.get("TESTING")
 
 
 def secret_problem(key: object) -> str | None:

@@ -59,14 +59,23 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def gunicorn(tmp_path: Path, **env: str) -> subprocess.Popen[str]:
-    """The production server as the README runs it, on a free loopback port."""
+GRANIAN = str(Path(sys.executable).with_name("granian"))
+SERVERS = {
+    # granian is the production server (make serve, deploy/); gunicorn is the other supported.
+    "granian": lambda port: [GRANIAN, "--interface", "wsgi", "--workers", "1",
+                             "--host", "127.0.0.1", "--port", str(port), "app:app"],
+    "gunicorn": lambda port: [sys.executable, "-m", "gunicorn", "--workers", "1",
+                              "--bind", f"127.0.0.1:{port}", "app:app"],
+}  # fmt: skip
+
+
+def server(name: str, tmp_path: Path, **env: str) -> subprocess.Popen[str]:
+    """A production server as the README runs it, on a free loopback port."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("TECHPULSE_", "FLASK_"))}
     environ.update(TECHPULSE_INSTANCE_PATH=str(tmp_path / "instance"),
                    TECHPULSE_DATABASE_URL=f"sqlite:///{tmp_path / 'g.sqlite'}", **env)  # fmt: skip
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}",
-               "app:app"]  # fmt: skip
+    command = SERVERS[name](port)
     process = subprocess.Popen(command, cwd=ROOT, env=environ, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
     process.port = port  # type: ignore[attr-defined]
@@ -74,8 +83,9 @@ def gunicorn(tmp_path: Path, **env: str) -> subprocess.Popen[str]:
 
 
 @pytest.mark.slow
-def test_gunicorn_is_production_by_default_and_refuses_to_start_unsafely(tmp_path):
-    process = gunicorn(tmp_path)
+@pytest.mark.parametrize("name", SERVERS)
+def test_the_server_is_production_by_default_and_refuses_to_start_unsafely(tmp_path, name):
+    process = server(name, tmp_path)
     try:
         _, errors = process.communicate(timeout=60)
     finally:
@@ -85,8 +95,9 @@ def test_gunicorn_is_production_by_default_and_refuses_to_start_unsafely(tmp_pat
 
 
 @pytest.mark.slow
-def test_gunicorn_serves_with_a_safe_configuration(tmp_path):
-    process = gunicorn(tmp_path, TECHPULSE_SECRET_KEY=GOOD_KEY,
+@pytest.mark.parametrize("name", SERVERS)
+def test_the_server_serves_with_a_safe_configuration(tmp_path, name):
+    process = server(name, tmp_path, TECHPULSE_SECRET_KEY=GOOD_KEY,
                        TECHPULSE_SITE_URL="https://news.example")  # fmt: skip
     try:
         url = f"http://127.0.0.1:{process.port}/static/css/site.css"
@@ -98,7 +109,7 @@ def test_gunicorn_serves_with_a_safe_configuration(tmp_path):
             except OSError:
                 time.sleep(0.1)
         else:
-            pytest.fail("gunicorn did not answer")
+            pytest.fail(f"{name} did not answer")
         assert headers["Strict-Transport-Security"] == "max-age=63072000"
     finally:
         process.terminate()

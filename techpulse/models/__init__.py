@@ -17,6 +17,7 @@ from techpulse.models.imports import ImportRun, LegacyRedirect
 from techpulse.models.media import Image, MediaBlob
 from techpulse.models.search import SearchDocument
 from techpulse.models.security import RecoveryCode, StaffSession, ThrottleHit, TwoFactor
+from techpulse.models.serving import PageCacheGeneration
 from techpulse.models.site import AuditEvent, SiteSettings
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "MessageStatus",
     "NotificationStatus",
     "Page",
+    "PageCacheGeneration",
     "RecoveryCode",
     "Revision",
     "Role",
