@@ -77,7 +77,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "PAGE_CACHE": True,
         "PAGE_CACHE_MAX_BYTES": 64 * 1024 * 1024,
         "PAGE_CACHE_MAX_AGE": 3600,
-        "PAGE_CACHE_BLUEPRINTS": ["blog", "company"],
+        "PAGE_CACHE_BLUEPRINTS": ["blog", "company", "feeds", "crawlers", "search"],
     }
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import text, update
 from techpulse.extensions import db
 from techpulse.models import Article, Category, Role
 from techpulse.services.pages import PageFields, update_page
+from tests.conftest import csrf_from
 
 GZIP = {"Accept-Encoding": "gzip, deflate, br"}
 
@@ -117,6 +118,27 @@ def test_writes_nobody_sees_leave_the_cache_warm(client, story, staff):
     audit.record("test.event", "nothing public", "")
     db.session.commit()
     assert client.get(url).headers["X-Cache"] == "hit"
+
+
+def test_failed_logins_do_not_empty_the_cache(app, client, story):
+    url = f"/articles/{story.slug}"
+    client.get(url)
+    stranger = app.test_client()
+    for _ in range(3):
+        token = csrf_from(stranger.get("/login").data)
+        form = {"email": "x@example.com", "password": "wrong-password", "csrf_token": token}
+        assert stranger.post("/login", data=form).status_code in (200, 429)
+    assert client.get(url).headers["X-Cache"] == "hit"
+
+
+@pytest.mark.parametrize("url", ["/feed.xml", "/rss.xml", "/sitemap.xml", "/robots.txt",
+                                 "/search?q=chips"])  # fmt: skip
+def test_feeds_sitemap_and_search_go_through_the_cache(client, story, url):
+    assert client.get(url, headers=GZIP).headers["X-Cache"] == "miss"
+    again = client.get(url, headers=GZIP)
+    assert again.headers["X-Cache"] == "hit"
+    if url != "/robots.txt":  # too small to be worth compressing
+        assert again.headers["Content-Encoding"] == "gzip"
 
 
 def test_staff_are_never_served_from_the_cache(app, client, story, staff):

@@ -22,8 +22,20 @@ EXTENSION = "techpulse.page_cache"
 
 # Tables no public page shows. Anything else (including tables added later) invalidates:
 # a needless bump costs one render; a missed one would show stale pages.
+# Logins, throttling and two-factor rows change on every staff request or failed login: if
+# they invalidated, anyone could empty the cache by failing to log in.
 PRIVATE_TABLES = frozenset(
-    {"revisions", "audit_events", "contact_messages", "page_cache_generation"}
+    {
+        "revisions",
+        "audit_events",
+        "contact_messages",
+        "page_cache_generation",
+        "staff_sessions",
+        "throttle_hits",
+        "two_factor",
+        "recovery_codes",
+        "import_runs",
+    }
 )
 # Columns of users that only concern logging in: changing them alters no public page.
 PRIVATE_USER_COLUMNS = frozenset({"last_login_at", "session_version", "password_hash"})
