@@ -1,6 +1,7 @@
 """The staff area. Each module adds its routes to the one guarded blueprint."""
 
 from techpulse.admin import (
+    article_drafts,  # noqa: F401 - registers routes
     articles,  # noqa: F401 - registers routes
     audit,  # noqa: F401
     dashboard,  # noqa: F401 - registers routes

@@ -12,6 +12,7 @@ from techpulse.models.content import (
     Tag,
     article_tags,
 )
+from techpulse.models.drafts import EditorDraft, article_images
 from techpulse.models.media import Image
 from techpulse.models.site import AuditEvent, SiteSettings
 
@@ -20,6 +21,7 @@ __all__ = [
     "AuditEvent",
     "Category",
     "ContactMessage",
+    "EditorDraft",
     "Image",
     "MessageStatus",
     "NotificationStatus",
@@ -31,5 +33,6 @@ __all__ = [
     "Status",
     "Tag",
     "User",
+    "article_images",
     "article_tags",
 ]
