@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import nh3
-from flask import current_app
+from flask import current_app, has_request_context
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -132,7 +132,11 @@ def picture_html(image: Image, alt: str = "", lazy: bool = True) -> str:
     """A library image as a responsive ``<picture>`` (the banner macro); ``alt`` overrides."""
     macro = current_app.jinja_env.get_template("_macros/images.html").module.responsive_image
     options = {"class": "story-image__picture", "alt": alt or image.alt_text, "priority": not lazy}
-    return " ".join(str(macro(image, INLINE_IMAGE_SIZES, **options)).split())
+    if has_request_context():
+        return " ".join(str(macro(image, INLINE_IMAGE_SIZES, **options)).split())
+    # Saved from the command line (seeder, importers): media URLs are site paths all the same.
+    with current_app.test_request_context():
+        return " ".join(str(macro(image, INLINE_IMAGE_SIZES, **options)).split())
 
 
 def link_card_html(url: str, title: str = "") -> str | None:
@@ -150,7 +154,6 @@ def link_card_html(url: str, title: str = "") -> str | None:
         f'<span class="link-card__title">{escape(label)}</span>'
         f'<span class="link-card__host">{escape(host)}</span></a></p>'
     )
-
 
 
 class _Blocks:

@@ -8,11 +8,11 @@
   var form = document.querySelector("form.editor");
   if (!form || !window.fetch || !window.localStorage) return;
 
-  var AUTOSAVE_MS = 20000;
   var WORDS_PER_MINUTE = 220;
   var FIELDS = ["title", "slug", "excerpt", "body", "category", "tags", "seo_title",
     "seo_description", "banner_id", "featured", "base_revision"];
   var data = form.dataset;
+  var AUTOSAVE_MS = Number(data.autosaveMs) || 20000;
   var storageKey = "techpulse:draft:" + data.draftKey;
   var body = form.elements.body;
   var statusLine = form.querySelector(".editor__status");

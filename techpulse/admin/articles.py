@@ -36,7 +36,6 @@ SAVED = {
 }
 
 
-
 @dataclass(frozen=True)
 class Conflict:
     """Another save landed while this editor was open: who, when, and what they changed."""

@@ -86,9 +86,7 @@ def stash(fields: dict[str, str], article_id: int | None) -> str:
     token = secrets.token_urlsafe(24)
     exists = article_id is not None and db.session.get(Article, article_id) is not None
     db.session.add(
-        EditorDraft(
-            key=f"stash:{token}", article_id=article_id if exists else None, fields=fields
-        )
+        EditorDraft(key=f"stash:{token}", article_id=article_id if exists else None, fields=fields)
     )
     db.session.commit()
     return token
