@@ -1,4 +1,4 @@
-"""Images, link cards, code and tables inside stories, as saved by the editor and read by the public."""
+"""Images, link cards, code and tables inside stories, as the editor saves and readers see them."""
 
 from __future__ import annotations
 
