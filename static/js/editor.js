@@ -128,6 +128,11 @@
     if (!autosaveTimer) autosaveTimer = setTimeout(autosave, AUTOSAVE_MS);
   }
 
+  function resumeAutosave() {
+    if (autosaveTimer === "saving") autosaveTimer = null;
+    scheduleAutosave();
+  }
+
   // --- Word count and the live preview ------------------------------------------------
   function count() {
     var words = body.value.trim() ? body.value.trim().split(/\s+/).length : 0;
@@ -180,14 +185,21 @@
   }
 
   form.addEventListener("submit", function (event) {
+    // A save supersedes the autosave: a late one must not bring the saved draft back.
+    clearTimeout(autosaveTimer);
+    autosaveTimer = "saving";
     if (verified) return;
     event.preventDefault();
     pendingButton = event.submitter || form.elements.save;
     keepLocally();
     checkSession().then(function (alive) {
       if (alive) submitNow();
-      else dialog.showModal();
+      else {
+        resumeAutosave();
+        dialog.showModal();
+      }
     }).catch(function () {
+      resumeAutosave();
       say("You seem to be offline. Your text is kept in this browser; save again when you are back.");
     });
   });
