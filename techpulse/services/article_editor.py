@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, or_, select
 
 from techpulse.clock import utcnow
 from techpulse.extensions import db
-from techpulse.markup import excerpt
+from techpulse.markup import excerpt, lead_text
 from techpulse.models import (
     Article,
     Category,
@@ -181,7 +181,7 @@ def set_content(article: Article, content: Content) -> None:
     article.body_md = content.body_md
     article.body_html = rendered.html
     article.reading_minutes = rendered.reading_minutes
-    article.excerpt = content.excerpt or excerpt(rendered.text)
+    article.excerpt = content.excerpt or excerpt(lead_text(rendered.html))
     record_story_images(article, content.body_md)
 
 
