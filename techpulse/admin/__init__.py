@@ -1,7 +1,6 @@
 """The staff area. Each module adds its routes to the one guarded blueprint."""
 
 from techpulse.admin import (
-    article_drafts,  # noqa: F401 - registers routes
     articles,  # noqa: F401 - registers routes
     audit,  # noqa: F401
     dashboard,  # noqa: F401 - registers routes
@@ -13,5 +12,6 @@ from techpulse.admin import (
     users,  # noqa: F401
 )
 from techpulse.admin.blueprint import bp
+from techpulse.admin.editor import drafts  # noqa: F401 - registers routes
 
 __all__ = ["bp"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from techpulse import policy
-from techpulse.admin import kept_text
+from techpulse.admin.editor import kept_text
 from techpulse.auth import sessions
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

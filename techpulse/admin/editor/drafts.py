@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from techpulse.admin.articles import editor_after_expired_token
 from techpulse.admin.blueprint import bp
-from techpulse.admin.kept_text import EDITOR_PAGES, stash_and_log_in
+from techpulse.admin.editor.kept_text import EDITOR_PAGES, stash_and_log_in
 from techpulse.errors import render_error
 from techpulse.field_errors import FieldError
 from techpulse.lookup import or_404
