@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: browser-deps run setup test test-services test-browser bench lint format clean help
+.PHONY: bench-deps browser-deps run setup test test-services test-browser bench lint format clean help
 
 help:
 	@echo "make run    set up and serve the site with demo content on http://$(HOST):$(PORT)"
@@ -54,7 +54,18 @@ test-services: $(VENV)/.installed-test
 	TEST_REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/15} \
 	$(BIN)/python -m pytest -m "not browser"
 
-bench: $(VENV)/.installed-test
+# wrk drives the load and nginx serves the static limit: Debian packages, installed when root.
+bench-deps:
+	@for tool in wrk nginx; do command -v $$tool >/dev/null 2>&1 || [ -x /usr/sbin/$$tool ] || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's $$tool for the benchmark…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$tool >/dev/null; \
+	  else \
+	    echo "make bench needs $$tool (apt-get install wrk nginx)"; exit 1; \
+	  fi; }; done
+
+# BENCH_SIZES=100 BENCH_DURATION=3s make bench for a quick try; see bench/config.py.
+bench: $(VENV)/.installed bench-deps
 	$(BIN)/python -m bench
 
 lint: $(VENV)/.installed-test

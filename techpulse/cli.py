@@ -8,6 +8,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from techpulse.blog.search_cli import search
 from techpulse.contact.cli import contact
 from techpulse.field_errors import FieldError
 from techpulse.models import Role
@@ -21,6 +22,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(users)
     app.cli.add_command(contact)
+    app.cli.add_command(search)
 
 
 @click.command("seed-demo")

@@ -93,6 +93,12 @@ def render_markdown(source: str, images: Mapping[int, Image] | None = None) -> R
     ``images`` maps library image ids to rows, for the ``image:ID`` references in ``source``.
     """
     tokens = _markdown.parse(source or "")
+    headings = [token for token in tokens if token.type in ("heading_open", "heading_close")]
+    # The page title is the only <h1>: the body's top heading level becomes <h2>, whether
+    # the author wrote "#" or "##", so no level is skipped below the title.
+    shift = 2 - min((int(token.tag[1]) for token in headings), default=2)
+    for token in headings:
+        token.tag = f"h{min(max(int(token.tag[1]) + shift, 2), 6)}"
     blocks = StoryBlocks(images or {})
     tokens = blocks.replace(tokens)
     html = sanitize_html(_markdown.renderer.render(tokens, _markdown.options, {}))

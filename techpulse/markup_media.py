@@ -104,9 +104,6 @@ class StoryBlocks:
     def replace(self, tokens: list[Token]) -> list[Token]:
         out: list[Token] = []
         for token in tokens:
-            # The page title is the only <h1>: body headings start one level down.
-            if token.type in ("heading_open", "heading_close"):
-                token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
             if token.type == "inline" and token.children:
                 token.children = [self._inline(child) for child in token.children]
             out.append(token)

@@ -49,3 +49,9 @@ def test_reading_time_and_excerpt():
     assert excerpt(text, 200) == text
     short = excerpt(text, 20)
     assert short.endswith("…") and len(short) <= 20 and "fiv" not in short.split()[-1]
+
+
+def test_body_headings_start_at_h2_whatever_level_the_author_used():
+    html = render_markdown("## What we build\n\ntext\n\n### Web apps\n\nmore").html
+    assert "<h2>What we build</h2>" in html and "<h3>Web apps</h3>" in html
+    assert "<h1" not in render_markdown("# A\n\n## B").html

@@ -7,6 +7,7 @@ from techpulse.admin import (
     media,  # noqa: F401 - registers routes
     messages,  # noqa: F401
     pages,  # noqa: F401 - registers routes
+    security,  # noqa: F401
     settings,  # noqa: F401
     taxonomy,  # noqa: F401 - registers routes
     users,  # noqa: F401

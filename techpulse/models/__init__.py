@@ -5,6 +5,7 @@ from techpulse.models.contact import ContactMessage, MessageStatus, Notification
 from techpulse.models.content import (
     Article,
     Category,
+    ListingCount,
     Page,
     Revision,
     SlugRedirect,
@@ -13,7 +14,9 @@ from techpulse.models.content import (
     article_tags,
 )
 from techpulse.models.drafts import EditorDraft, article_images
-from techpulse.models.media import Image
+from techpulse.models.media import Image, MediaBlob
+from techpulse.models.search import SearchDocument
+from techpulse.models.security import RecoveryCode, StaffSession, ThrottleHit, TwoFactor
 from techpulse.models.site import AuditEvent, SiteSettings
 
 __all__ = [
@@ -23,15 +26,22 @@ __all__ = [
     "ContactMessage",
     "EditorDraft",
     "Image",
+    "ListingCount",
+    "MediaBlob",
     "MessageStatus",
     "NotificationStatus",
     "Page",
+    "RecoveryCode",
     "Revision",
     "Role",
+    "SearchDocument",
     "SiteSettings",
     "SlugRedirect",
+    "StaffSession",
     "Status",
     "Tag",
+    "ThrottleHit",
+    "TwoFactor",
     "User",
     "article_images",
     "article_tags",
