@@ -139,7 +139,8 @@ def test_images_are_uploaded_or_picked_into_the_story_and_render_responsively(
     page.get_by_label("Alt text of the image").fill("A blue chip")
     page.get_by_label("Caption (optional)").fill("The new chip")
     page.get_by_role("button", name="Upload and insert into the story").click()
-    page.get_by_text("Image added to the library and the story.").wait_for()
+    # Making the image's sizes takes a few seconds on a busy machine.
+    page.get_by_text("Image added to the library and the story.").wait_for(timeout=30_000)
     assert "![A blue chip](image:" in body.input_value() and '"The new chip")' in body.input_value()
 
     page.get_by_text("Pick from the library").click()
