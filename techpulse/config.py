@@ -31,6 +31,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
         "PROXY_FIX_X_FOR": 0,
         "SESSION_IDLE_MINUTES": 30,
+        "EDITOR_AUTOSAVE_SECONDS": 20,
         "SESSION_MAX_HOURS": 12,
         "REMEMBER_COOKIE_DURATION": timedelta(days=30),
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),

@@ -1,17 +1,54 @@
-"""The only place text becomes HTML: Markdown to allow-listed HTML, excerpts, reading time."""
+"""The only place text becomes HTML: Markdown to allow-listed HTML, excerpts, reading time.
+
+Two things are resolved here at save time (see ``markup_media``), after sanitizing:
+library images written ``![alt text](image:42 "Optional caption")`` become a responsive
+``<picture>`` (in a ``<figure>`` when alone on their line), and a link to a YouTube, Vimeo,
+X or LinkedIn post alone on its line becomes a link card (no iframe, no third-party request).
+"""
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 
 import nh3
 from markdown_it import MarkdownIt
 
+from techpulse.markup_media import (
+    IMAGE_REFERENCE,
+    ImageReference,
+    StoryBlocks,
+    figure_html,
+    link_card_html,
+    picture_html,
+    story_image_reference,
+)
+
+if TYPE_CHECKING:
+    from techpulse.models import Image
+
+__all__ = [
+    "ImageReference",
+    "Rendered",
+    "excerpt",
+    "figure_html",
+    "html_to_text",
+    "image_references",
+    "link_card_html",
+    "picture_html",
+    "reading_minutes",
+    "render_markdown",
+    "sanitize_html",
+    "story_image_reference",
+]
+
 WORDS_PER_MINUTE = 220
+
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "figcaption", "figure",
@@ -43,6 +80,7 @@ _BLOCK_TAGS = re.compile(
 )
 _TAGS = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
+_URL = re.compile(r"^https?://\S+$")
 
 
 @dataclass(frozen=True)
@@ -54,8 +92,11 @@ class Rendered:
     reading_minutes: int
 
 
-def render_markdown(source: str) -> Rendered:
-    """Render Markdown to sanitized HTML, with its plain text and reading time."""
+def render_markdown(source: str, images: Mapping[int, Image] | None = None) -> Rendered:
+    """Render Markdown to sanitized HTML, with its plain text and reading time.
+
+    ``images`` maps library image ids to rows, for the ``image:ID`` references in ``source``.
+    """
     tokens = _markdown.parse(source or "")
     headings = [token for token in tokens if token.type in ("heading_open", "heading_close")]
     # The page title is the only <h1>: the body's top heading level becomes <h2>, whether
@@ -63,9 +104,24 @@ def render_markdown(source: str) -> Rendered:
     shift = 2 - min((int(token.tag[1]) for token in headings), default=2)
     for token in headings:
         token.tag = f"h{min(max(int(token.tag[1]) + shift, 2), 6)}"
+    blocks = StoryBlocks(images or {})
+    tokens = blocks.replace(tokens)
     html = sanitize_html(_markdown.renderer.render(tokens, _markdown.options, {}))
+    html = blocks.fill(html)
     text = html_to_text(html)
     return Rendered(html=html, text=text, reading_minutes=reading_minutes(text))
+
+
+def image_references(source: str) -> list[ImageReference]:
+    """Every library image reference in a Markdown story, in order."""
+    found = []
+    for token in _markdown.parse(source or ""):
+        for child in token.children or ():
+            match = IMAGE_REFERENCE.match(str(child.attrGet("src") or ""))
+            if child.type == "image" and match:
+                alt = " ".join(child.content.split())
+                found.append(ImageReference(int(match[1]), alt, str(child.attrGet("title") or "")))
+    return found
 
 
 def sanitize_html(html: str) -> str:

@@ -97,7 +97,7 @@ def test_image_in_use_cannot_be_deleted(app, staff, make):
     confirm = staff.client.get(f"/admin/media/{image_id}/delete").get_data(as_text=True)
     assert "cannot be deleted" in confirm and "Launch day" in confirm
     assert staff.post(f"/admin/media/{image_id}/delete").status_code == 302
-    assert "banner of “Launch day”" in staff.client.get("/admin/media").get_data(as_text=True)
+    assert "used by “Launch day”" in staff.client.get("/admin/media").get_data(as_text=True)
     assert exists(Image, image_id)
 
 

@@ -14,5 +14,6 @@ from techpulse.admin import (
     users,  # noqa: F401
 )
 from techpulse.admin.blueprint import bp
+from techpulse.admin.editor import drafts  # noqa: F401 - registers routes
 
 __all__ = ["bp"]

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from dataclasses import dataclass
+
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from techpulse.admin.blueprint import bp
 from techpulse.admin.forms import ConfirmDeleteForm
-from techpulse.admin.forms.articles import ArticleFilterForm, ArticleForm, article_values
+from techpulse.admin.forms.articles import (
+    ArticleFilterForm,
+    ArticleForm,
+    article_values,
+    draft_values,
+)
 from techpulse.field_errors import FieldError, show_on_form
 from techpulse.lookup import or_404
-from techpulse.models import Article, Role
+from techpulse.markup import story_image_reference
+from techpulse.models import Article, Revision, Role
 from techpulse.pagination import ensure_page_exists, requested_page
 from techpulse.policy import can_delete, can_edit, requires
-from techpulse.services import article_editor, revisions, staff_articles
+from techpulse.services import article_editor, editor_drafts, media, revisions, staff_articles
 from techpulse.services.article_editor import NotPermitted
-from techpulse.services.article_input import Action
+from techpulse.services.article_input import Action, EditConflict
 from techpulse.services.articles import all_categories
 
 SAVED = {
@@ -26,6 +34,14 @@ SAVED = {
     Action.SCHEDULE: "Scheduled: it goes live by itself at the chosen time.",
     Action.UNPUBLISH: "Unpublished: it is a draft again and off the site.",
 }
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Another save landed while this editor was open: who, when, and what they changed."""
+
+    revision: Revision | None
+    changes: list[tuple[str, str]]
 
 
 @bp.get("/articles")
@@ -41,31 +57,80 @@ def articles() -> str:
 @bp.route("/articles/new", methods=["GET", "POST"])
 def articles_new() -> str | Response:
     """Write a new article."""
-    return _editor(None, ArticleForm())
+    return _editor(None, _initial_form(None))
 
 
 @bp.route("/articles/<int:article_id>/edit", methods=["GET", "POST"])
 def article_edit(article_id: int) -> str | Response:
     """Edit, preview, publish, schedule or unpublish an article."""
     article = _editable(article_id)
-    return _editor(article, ArticleForm(data=article_values(article)))
+    return _editor(article, _initial_form(article))
+
+
+def _initial_form(article: Article | None) -> ArticleForm:
+    """The article's values, or text kept across a login, or its autosave when asked for."""
+    latest = revisions.latest_revision(article) if article else None
+    values = article_values(article, latest.id if latest else None) if article else {}
+    if request.method == "GET" and (kept := _kept_text(article)) is not None:
+        values = draft_values(kept)
+    return ArticleForm(data=values)
+
+
+def _kept_text(article: Article | None) -> dict[str, str] | None:
+    if token := request.args.get("recover"):
+        kept = editor_drafts.claim_stash(token)
+        if kept is None:
+            flash("That kept text has expired or was already restored.", "error")
+        else:
+            flash("Your text is back, exactly as you left it. Press Save to finish.", "success")
+        return kept
+    if request.args.get("restore") == "autosave":
+        if autosave := editor_drafts.pending_autosave(current_user, article):
+            flash("Your unsaved changes are back in the editor; save to keep them.", "success")
+            return dict(autosave.fields)
+    return None
 
 
 def _editor(article: Article | None, form: ArticleForm) -> str | Response:
     form.set_choices(all_categories(), staff_articles.banner_choices(article and article.banner))
-    preview = None
+    preview = conflict = None
     if form.validate_on_submit():
         if form.preview.data:
             preview = staff_articles.preview_article(article, form.to_input(), current_user)
-        elif saved := _save(article, form):
-            flash(SAVED[form.action()], "success")
-            return redirect(url_for("admin.article_edit", article_id=saved.id))
+        elif form.insert_image.data:
+            _insert_story_image(form)
+        else:
+            try:
+                saved = _save(article, form)
+            except EditConflict as error:
+                conflict = _conflict(article, form, error)
+            else:
+                if saved is not None:
+                    return _saved(article, saved, form.action())
+    return _render_editor(article, form, preview=preview, conflict=conflict)
+
+
+def _render_editor(article: Article | None, form: ArticleForm, **context: object) -> str:
+    autosave = None
+    if not form.is_submitted():
+        autosave = editor_drafts.pending_autosave(current_user, article)
     return render_template(
         "admin/articles/edit.html",
         form=form,
         article=article,
-        preview=preview,
+        autosave=autosave,
+        library=staff_articles.banner_choices(None)[:24],
+        cleared_draft=session.pop("editor_cleared_draft", None),
+        **context,
     )
+
+
+def _saved(article: Article | None, saved: Article, action: Action) -> Response:
+    """After a real save: drop the autosave, tell the browser to drop its copy, redirect."""
+    editor_drafts.discard_autosave(current_user, article)
+    session["editor_cleared_draft"] = str(article.id) if article else "new"
+    flash(SAVED[action], "success")
+    return redirect(url_for("admin.article_edit", article_id=saved.id))
 
 
 def _save(article: Article | None, form: ArticleForm) -> Article | None:
@@ -77,6 +142,45 @@ def _save(article: Article | None, form: ArticleForm) -> Article | None:
     except FieldError as error:
         show_on_form(form, error, fallback="title")
     return None
+
+
+def _conflict(article: Article | None, form: ArticleForm, error: EditConflict) -> Conflict:
+    """Someone saved first: show their changes; the next Save (now on top of theirs) wins."""
+    assert article is not None  # a new article has nobody to conflict with
+    changes = revisions.changes_since(int(form.base_revision.data or 0), article)
+    form.base_revision.data = str(error.latest_revision_id)
+    latest = revisions.latest_revision(article)
+    return Conflict(revision=latest, changes=changes)
+
+
+def _insert_story_image(form: ArticleForm) -> None:
+    """Without JavaScript: upload the chosen file into the library and add it to the story."""
+    if not form.story_image.data:
+        form.story_image.errors = ["Choose an image file to insert."]
+        return
+    upload = form.story_image.data
+    try:
+        image = media.upload_image(
+            upload.read(), form.story_image_alt.data or "", upload.filename or "", current_user
+        )
+    except FieldError as error:
+        field = "story_image_alt" if error.field == "alt_text" else "story_image"
+        form[field].errors = [error.message]
+        return
+    caption = (form.story_image_caption.data or "").replace('"', "”")
+    reference = story_image_reference(image.id, image.alt_text, caption)
+    form.body.data = (form.body.data or "").rstrip() + "\n\n" + reference + "\n"
+    form.story_image_alt.data = form.story_image_caption.data = ""
+    flash("Image uploaded and added at the end of the story.", "success")
+
+
+def editor_after_expired_token() -> tuple[str, int]:
+    """The form's security token expired: show everything typed again, with a fresh token."""
+    article_id = (request.view_args or {}).get("article_id")
+    article = _editable(article_id) if article_id else None
+    form = ArticleForm()
+    form.set_choices(all_categories(), staff_articles.banner_choices(article and article.banner))
+    return _render_editor(article, form, token_expired=True), 400
 
 
 @bp.get("/articles/<int:article_id>/revisions")

@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Blueprint
 
 from techpulse import policy
+from techpulse.admin.editor import kept_text
 from techpulse.auth import sessions
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp.before_request(kept_text.keep_text_of_expired_save)  # before the guard sends them to log in
 bp.before_request(policy.enforce)
 bp.after_request(sessions.no_store)

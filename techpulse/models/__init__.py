@@ -13,6 +13,7 @@ from techpulse.models.content import (
     Tag,
     article_tags,
 )
+from techpulse.models.drafts import EditorDraft, article_images
 from techpulse.models.imports import ImportRun, LegacyRedirect
 from techpulse.models.media import Image, MediaBlob
 from techpulse.models.search import SearchDocument
@@ -25,10 +26,11 @@ __all__ = [
     "AuditEvent",
     "Category",
     "ContactMessage",
+    "EditorDraft",
     "Image",
-    "ListingCount",
     "ImportRun",
     "LegacyRedirect",
+    "ListingCount",
     "MediaBlob",
     "MessageStatus",
     "NotificationStatus",
@@ -46,5 +48,6 @@ __all__ = [
     "ThrottleHit",
     "TwoFactor",
     "User",
+    "article_images",
     "article_tags",
 ]

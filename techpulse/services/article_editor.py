@@ -15,18 +15,31 @@ from sqlalchemy import delete, func, or_, select
 
 from techpulse.clock import utcnow
 from techpulse.extensions import db
-from techpulse.markup import excerpt, lead_text, render_markdown
-from techpulse.models import Article, Category, Image, Revision, SlugRedirect, Status, Tag, User
+from techpulse.markup import excerpt, lead_text
+from techpulse.models import (
+    Article,
+    Category,
+    EditorDraft,
+    Image,
+    Revision,
+    SlugRedirect,
+    Status,
+    Tag,
+    User,
+    article_images,
+)
 from techpulse.policy import can_edit, can_publish
 from techpulse.services import audit
 from techpulse.services.article_input import (
     Action,
     ArticleInput,
+    check_version,
     checked_content,
     checked_publish_time,
     checked_slug,
 )
 from techpulse.services.revisions import Content, content_of, snapshot
+from techpulse.services.story_images import record_story_images, render_story
 from techpulse.slugs import slugify, unique_slug
 
 PUBLISHING = frozenset({Action.PUBLISH, Action.SCHEDULE, Action.UNPUBLISH})
@@ -53,12 +66,15 @@ def save_article(
 ) -> Article:
     """Check, apply and commit one save from the editor, with its revision and audit events.
 
-    Raises NotPermitted (403) or FieldError (a form error; nothing is changed).
+    Raises NotPermitted (403), EditConflict (someone saved since ``data.base_revision``)
+    or FieldError (a form error); nothing is changed then.
     """
     if article is not None and not can_edit(editor, article):
         raise NotPermitted
     if action in PUBLISHING and not can_publish(editor):
         raise NotPermitted
+    if article is not None:
+        check_version(article, data)
     publish_at = checked_publish_time(data, action)
     content = checked_content(article, data, editor)
     if article is None:
@@ -143,8 +159,9 @@ def restore_revision(article: Article, revision: Revision, editor: User) -> Arti
 def delete_article(article: Article) -> None:
     """Delete an article with its revisions and old slugs, and commit."""
     audit.record("article.deleted", article.slug, article.title)
-    for model in (Revision, SlugRedirect):
+    for model in (Revision, SlugRedirect, EditorDraft):
         db.session.execute(delete(model).where(model.article_id == article.id))
+    db.session.execute(delete(article_images).where(article_images.c.article_id == article.id))
     db.session.delete(article)
     db.session.commit()
 
@@ -160,11 +177,12 @@ def set_content(article: Article, content: Content) -> None:
         article.category_id = content.category_id
     article.banner_id = content.banner_id
     article.tags = tags_from_names(content.tag_names)
-    rendered = render_markdown(content.body_md)
+    rendered = render_story(content.body_md)
     article.body_md = content.body_md
     article.body_html = rendered.html
     article.reading_minutes = rendered.reading_minutes
     article.excerpt = content.excerpt or excerpt(lead_text(rendered.html))
+    record_story_images(article, content.body_md)
 
 
 def tags_from_names(names: Iterable[str]) -> list[Tag]:

@@ -10,14 +10,15 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from techpulse.clock import site_zone, utcnow
 from techpulse.extensions import db
 from techpulse.field_errors import FieldError
-from techpulse.models import Article, Category, Image, User
+from techpulse.models import Article, Category, Image, Revision, User
 from techpulse.services.media import create_image
 from techpulse.services.revisions import Content
+from techpulse.services.story_images import check_story_images
 from techpulse.slugs import is_valid_slug, unique_slug
 
 SLUG_RULE = "Use lower-case letters, digits and single hyphens, e.g. “my-first-story”."
@@ -58,6 +59,26 @@ class ArticleInput:
     banner_id: int | None = None
     upload: BannerUpload | None = None
     publish_at: datetime | None = None
+    base_revision: int | None = None
+
+
+class EditConflict(Exception):
+    """Someone else saved the article since this editor opened it."""
+
+    def __init__(self, latest_revision_id: int) -> None:
+        super().__init__(latest_revision_id)
+        self.latest_revision_id = latest_revision_id
+
+
+def check_version(article: Article, data: ArticleInput) -> None:
+    """Raise EditConflict when the article moved on from the version the editor started from."""
+    if data.base_revision is None:
+        return
+    latest = db.session.scalar(
+        select(func.max(Revision.id)).where(Revision.article_id == article.id)
+    )
+    if latest is not None and latest != data.base_revision:
+        raise EditConflict(latest)
 
 
 def site_time_to_utc(local: datetime) -> datetime:
@@ -95,6 +116,7 @@ def checked_content(article: Article | None, data: ArticleInput, editor: User) -
         raise FieldError("banner_alt", message)
     if data.banner_id and data.upload is None and db.session.get(Image, data.banner_id) is None:
         raise FieldError("banner_id", "That image is no longer in the library.")
+    check_story_images(data.body_md)
     banner_id = _uploaded_banner(data.upload, editor) if data.upload else data.banner_id
     return Content(
         title=" ".join(data.title.split()),

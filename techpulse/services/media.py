@@ -15,6 +15,7 @@ from techpulse.field_errors import FieldError
 from techpulse.models import Article, Image, Revision, User
 from techpulse.services import audit
 from techpulse.services.media_storage import media_storage
+from techpulse.services.story_images import articles_showing
 
 __all__ = [
     "ImageInUse",
@@ -76,7 +77,7 @@ def upload_image(data: bytes, alt_text: str, original_name: str, uploaded_by: Us
 
 
 class ImageInUse(Exception):
-    """The image is still a banner; ``str(exc)`` is safe to show."""
+    """The image is still a banner or inside a story; ``str(exc)`` is safe to show."""
 
 
 def image_by_id(image_id: int) -> Image | None:
@@ -95,7 +96,7 @@ def image_library(page: int = 1, per_page: int = 24) -> Pagination:
 
 
 def image_usage(image_ids: Iterable[int]) -> dict[int, list[Article]]:
-    """The articles using each image as their banner, in one query."""
+    """The articles showing each image, as their banner or inside the story, in two queries."""
     ids = list(image_ids)
     usage: dict[int, list[Article]] = {image_id: [] for image_id in ids}
     if not ids:
@@ -104,6 +105,9 @@ def image_usage(image_ids: Iterable[int]) -> dict[int, list[Article]]:
     for article in db.session.scalars(query):
         if article.banner_id is not None:  # always, by the query; typed as optional
             usage[article.banner_id].append(article)
+    for image_id, article in articles_showing(ids):
+        if article not in usage[image_id]:
+            usage[image_id].append(article)
     return usage
 
 
@@ -122,7 +126,10 @@ def delete_image(image: Image) -> None:
     if used_by:
         titles = ", ".join(f"“{article.title}”" for article in used_by[:3])
         more = f" and {len(used_by) - 3} more" if len(used_by) > 3 else ""
-        raise ImageInUse(f"This image is the banner of {titles}{more}; change that first.")
+        raise ImageInUse(
+            f"This image is used by {titles}{more} (as the banner or inside the story); "
+            "take it out of those stories first."
+        )
     files = [variant["file"] for variant in image.variants]
     audit.record("image.deleted", image.original_name or image.key, image.alt_text)
     # Revisions keep their history, minus the banner reference.

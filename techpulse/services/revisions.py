@@ -112,3 +112,21 @@ def diff_lines(revision: Revision, article: Article) -> list[tuple[str, str]]:
         kind = "@" if line.startswith(("---", "+++", "@@")) else line[:1]
         lines.append((kind, line))
     return lines
+
+
+def latest_revision(article: Article) -> Revision | None:
+    """The article's newest revision: its version, for the editor's conflict check."""
+    query = (
+        select(Revision)
+        .options(joinedload(Revision.editor))
+        .where(Revision.article_id == article.id)
+        .order_by(Revision.id.desc())
+        .limit(1)
+    )
+    return db.session.scalar(query)
+
+
+def changes_since(revision_id: int, article: Article) -> list[tuple[str, str]]:
+    """What was saved to the article after revision ``revision_id`` (empty when unknown)."""
+    revision = revision_of(article, revision_id)
+    return diff_lines(revision, article) if revision is not None else []

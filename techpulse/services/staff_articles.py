@@ -11,9 +11,10 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from techpulse.clock import utcnow
 from techpulse.extensions import db
-from techpulse.markup import excerpt, lead_text, render_markdown
+from techpulse.markup import excerpt, lead_text
 from techpulse.models import Article, Category, Image, Role, Status, Tag, User
 from techpulse.services.article_input import ArticleInput
+from techpulse.services.story_images import render_story
 from techpulse.slugs import slugify
 
 EDITOR_LOADS = (
@@ -131,7 +132,7 @@ class Preview:
 
 def preview_article(article: Article | None, data: ArticleInput, editor: User) -> Preview:
     """Render the typed article like the public page would, without saving anything."""
-    rendered = render_markdown(data.body_md)
+    rendered = render_story(data.body_md)
     banner_id = data.banner_id if data.upload is None else None
     names = {slugify(name): " ".join(name.split()) for name in data.tag_names if name.strip()}
     return Preview(

@@ -35,6 +35,7 @@ PRIVATE_TABLES = frozenset(
         "two_factor",
         "recovery_codes",
         "import_runs",
+        "editor_drafts",  # autosaves: work in progress, never shown to the public
     }
 )
 # Columns of users that only concern logging in: changing them alters no public page.

@@ -9,6 +9,7 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    HiddenField,
     SearchField,
     SelectField,
     StringField,
@@ -88,6 +89,18 @@ class ArticleForm(FlaskForm):
     schedule = SubmitField("Schedule")
     unpublish = SubmitField("Unpublish")
     preview = SubmitField("Preview")
+    # The revision the editor started from: a save on top of someone else's is a conflict.
+    base_revision = HiddenField()
+    story_image = FileField(
+        "Image file for the story", description="JPEG, PNG, WebP or GIF; it joins the library."
+    )
+    story_image_alt = StringField(
+        "Alt text of the image",
+        validators=[Length(max=300)],
+        description="Required: what the picture shows, for screen readers.",
+    )
+    story_image_caption = StringField("Caption (optional)", validators=[Length(max=300)])
+    insert_image = SubmitField("Upload and insert into the story")
 
     def set_choices(self, categories: list[Category], images: list[Image]) -> None:
         """Fill the category and banner selects."""
@@ -123,12 +136,14 @@ class ArticleForm(FlaskForm):
             banner_id=self.banner_id.data or None,
             upload=upload,
             publish_at=self.publish_at.data,
+            base_revision=_int_or_none(self.base_revision.data),
         )
 
 
-def article_values(article: Article) -> dict[str, Any]:
+def article_values(article: Article, base_revision: int | None = None) -> dict[str, Any]:
     """The form's initial values for an existing article (its tags loaded)."""
     return {
+        "base_revision": str(base_revision or ""),
         "title": article.title,
         "slug": article.slug,
         "excerpt": article.excerpt,
@@ -176,3 +191,16 @@ class ArticleFilterForm(FilterForm):
 
 def _int_or_none(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
+
+
+def draft_values(fields: dict[str, str]) -> dict[str, Any]:
+    """The form's values from a kept draft (an autosave, or text kept across a login)."""
+    values: dict[str, Any] = {
+        name: fields.get(name, "")
+        for name in ("title", "slug", "excerpt", "body", "tags", "seo_title", "seo_description")
+    }
+    values["category"] = _int_or_none(fields.get("category"))
+    values["banner_id"] = _int_or_none(fields.get("banner_id")) or 0
+    values["featured"] = fields.get("featured") in ("y", "on", "true", "True")
+    values["base_revision"] = fields.get("base_revision", "")
+    return values

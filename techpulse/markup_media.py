@@ -1,0 +1,146 @@
+"""Library images and link cards inside stories: the trusted HTML ``markup`` puts in at save time.
+
+Both are swapped for placeholders before sanitizing and filled in after, from data we trust
+(the image rows, a parsed and re-escaped URL), so the allow-list never has to admit
+``<picture>``, ``<source>`` or classes.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from html import escape, unescape
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from flask import current_app, has_request_context
+from markdown_it.token import Token
+
+if TYPE_CHECKING:
+    from techpulse.models import Image
+
+INLINE_IMAGE_SIZES = "(min-width: 1100px) 760px, 100vw"
+# Hosts whose post links become cards, with what to call a link when it has no title.
+LINK_CARD_HOSTS = {
+    "youtube.com": "Video on YouTube",
+    "youtu.be": "Video on YouTube",
+    "vimeo.com": "Video on Vimeo",
+    "x.com": "Post on X",
+    "twitter.com": "Post on X",
+    "linkedin.com": "Post on LinkedIn",
+}
+IMAGE_REFERENCE = re.compile(r"^image:(\d{1,9})$")
+
+
+@dataclass(frozen=True)
+class ImageReference:
+    """One ``![alt](image:ID "caption")`` in a story."""
+
+    image_id: int
+    alt: str
+    caption: str
+
+
+def story_image_reference(image_id: int, alt: str, caption: str = "") -> str:
+    """The Markdown that places library image ``image_id`` in a story."""
+    alt = " ".join(alt.replace("[", "(").replace("]", ")").split())
+    caption = " ".join(caption.replace('"', "”").split())
+    title = f' "{caption}"' if caption else ""
+    return f"![{alt}](image:{image_id}{title})"
+
+
+def figure_html(image: Image, alt: str = "", caption: str = "", lazy: bool = True) -> str:
+    """A library image as a ``<figure>``: banner variants, width/height set, lazy below the fold.
+
+    Importers use this too, so every inline image on the site has the same markup.
+    """
+    caption = " ".join(caption.split())
+    caption_html = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
+    return f'<figure class="story-image">{picture_html(image, alt, lazy)}{caption_html}</figure>'
+
+
+def picture_html(image: Image, alt: str = "", lazy: bool = True) -> str:
+    """A library image as a responsive ``<picture>`` (the banner macro); ``alt`` overrides."""
+    macro = current_app.jinja_env.get_template("_macros/images.html").module.responsive_image
+    options = {"class": "story-image__picture", "alt": alt or image.alt_text, "priority": not lazy}
+    if has_request_context():
+        return " ".join(str(macro(image, INLINE_IMAGE_SIZES, **options)).split())
+    # Saved from the command line (seeder, importers): media URLs are site paths all the same.
+    with current_app.test_request_context():
+        return " ".join(str(macro(image, INLINE_IMAGE_SIZES, **options)).split())
+
+
+def link_card_html(url: str, title: str = "") -> str | None:
+    """A card for a YouTube, Vimeo, X or LinkedIn link, or None for other links."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.").removeprefix("m.")
+    kind = LINK_CARD_HOSTS.get(host)
+    if parts.scheme not in ("http", "https") or kind is None or parts.path in ("", "/"):
+        return None
+    title = " ".join(title.split())
+    label = title if title and title != url else kind
+    return (
+        f'<div class="link-card"><a class="link-card__link" href="{escape(url)}" '
+        f'rel="noopener noreferrer"><span class="link-card__kind">{escape(kind)}</span>'
+        f'<span class="link-card__title">{escape(label)}</span>'
+        f'<span class="link-card__host">{escape(host)}</span></a></div>'
+    )
+
+
+class StoryBlocks:
+    """Swaps image references and card links for placeholders, then for trusted HTML."""
+
+    def __init__(self, images: Mapping[int, Image]) -> None:
+        self.images = images
+        self.nonce = secrets.token_hex(8)
+        self.html: list[tuple[str, str]] = []  # (alone on its line, inside a paragraph)
+
+    def _placeholder(self, block: str, inline: str) -> str:
+        self.html.append((block, inline))
+        return f"tp{self.nonce}x{len(self.html) - 1}x"
+
+    def replace(self, tokens: list[Token]) -> list[Token]:
+        out: list[Token] = []
+        for token in tokens:
+            if token.type == "inline" and token.children:
+                token.children = [self._inline(child) for child in token.children]
+            out.append(token)
+        return out
+
+    def _inline(self, child: Token) -> Token:
+        if child.type != "image":
+            return child
+        match = IMAGE_REFERENCE.match(str(child.attrGet("src") or ""))
+        if not match:
+            return child
+        image = self.images.get(int(match[1]))
+        alt = " ".join(child.content.split())
+        if image is None:
+            missing = f"[image {match[1]} is no longer in the library]"
+            block, inline = f'<p class="story-image--missing">{missing}</p>', missing
+        else:
+            caption = str(child.attrGet("title") or "")
+            block, inline = figure_html(image, alt, caption), picture_html(image, alt)
+        return Token("text", "", 0, content=self._placeholder(block, inline))
+
+    def fill(self, html: str) -> str:
+        for index, (block, inline) in enumerate(self.html):
+            mark = f"tp{self.nonce}x{index}x"
+            html = html.replace(f"<p>{mark}</p>", block).replace(mark, inline)
+        return _link_cards(html)
+
+
+_CARD_LINE = re.compile(
+    r'<p>(?:<a href="(?P<href>[^"]+)"[^>]*>(?P<text>[^<]*)</a>|(?P<bare>https?://[^\s<]+))</p>'
+)
+
+
+def _link_cards(html: str) -> str:
+    def card(match: re.Match[str]) -> str:
+        url = unescape(match["href"] or match["bare"])
+        title = unescape(match["text"] or "")
+        return link_card_html(url, title) or match[0]
+
+    return _CARD_LINE.sub(card, html)

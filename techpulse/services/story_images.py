@@ -1,0 +1,60 @@
+"""Library images inside stories: check the references, render them, remember which are used."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, insert, select
+
+from techpulse.extensions import db
+from techpulse.field_errors import FieldError
+from techpulse.markup import Rendered, image_references, render_markdown
+from techpulse.models import Article, Image, article_images
+
+MISSING_ALT = "Every image in the story needs alt text: ![what the picture shows](image:{id})."
+UNKNOWN_IMAGE = "Image {id} is not in the media library; pick it again from the library."
+
+
+def story_images(source: str) -> dict[int, Image]:
+    """The library images a Markdown story refers to, by id, in one query."""
+    ids = {reference.image_id for reference in image_references(source)}
+    if not ids:
+        return {}
+    return {image.id: image for image in db.session.scalars(select(Image).where(Image.id.in_(ids)))}
+
+
+def render_story(source: str) -> Rendered:
+    """A story's Markdown as sanitized HTML with its library images resolved."""
+    return render_markdown(source, story_images(source))
+
+
+def check_story_images(source: str) -> None:
+    """Raise FieldError on the body when an image lacks alt text or is not in the library."""
+    references = image_references(source)
+    for reference in references:
+        if not reference.alt:
+            raise FieldError("body", MISSING_ALT.format(id=reference.image_id))
+    known = story_images(source)
+    for reference in references:
+        if reference.image_id not in known:
+            raise FieldError("body", UNKNOWN_IMAGE.format(id=reference.image_id))
+
+
+def record_story_images(article: Article, source: str) -> None:
+    """Remember which library images the article's body shows (flushes a new article first)."""
+    if article.id is None:
+        db.session.flush()
+    ids = set(story_images(source))
+    db.session.execute(delete(article_images).where(article_images.c.article_id == article.id))
+    if ids:
+        rows = [{"article_id": article.id, "image_id": image_id} for image_id in sorted(ids)]
+        db.session.execute(insert(article_images), rows)
+
+
+def articles_showing(image_ids: list[int]) -> list[tuple[int, Article]]:
+    """(image id, article) for every story whose body shows one of these images."""
+    query = (
+        select(article_images.c.image_id, Article)
+        .join(Article, Article.id == article_images.c.article_id)
+        .where(article_images.c.image_id.in_(image_ids))
+        .order_by(Article.title)
+    )
+    return [(image_id, article) for image_id, article in db.session.execute(query)]
