@@ -43,7 +43,8 @@ def test_header_menu_shows_every_section_at_any_width(page, live_server, eight_s
     assert hidden == []
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     header = page.locator(".site-header").bounding_box()
-    assert header["height"] < (400 if width < 500 else 160)  # wraps compactly
+    # Wraps compactly: the brand and search box, then at most two rows of sections on desktop.
+    assert header["height"] < (420 if width < 500 else 200)
 
 
 @pytest.fixture
