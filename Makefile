@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: bench-deps browser-deps serving-deps serve run setup test test-services test-browser bench lint format clean help
+.PHONY: browser-deps serving-deps serve migrate run setup test test-services test-browser bench lint format clean help
 
 help:
 	@echo "make run    set up and serve the site with demo content on http://$(HOST):$(PORT)"
@@ -38,8 +38,10 @@ browser-deps:
 	    echo "chromium not found and cannot be installed here: browser tests will be skipped"; \
 	  fi; }
 
-setup: $(VENV)/.installed
+migrate: $(VENV)/.installed
 	$(FLASK) db upgrade
+
+setup: migrate
 	$(FLASK) seed-demo --if-empty
 
 run: setup
@@ -55,18 +57,8 @@ test-services: $(VENV)/.installed-test
 	TEST_REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/15} \
 	$(BIN)/python -m pytest -m "not browser"
 
-# wrk drives the load and nginx serves the static limit: Debian packages, installed when root.
-bench-deps:
-	@for tool in wrk nginx; do command -v $$tool >/dev/null 2>&1 || [ -x /usr/sbin/$$tool ] || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Debian's $$tool for the benchmark…"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$tool >/dev/null; \
-	  else \
-	    echo "make bench needs $$tool (apt-get install wrk nginx)"; exit 1; \
-	  fi; }; done
-
 # BENCH_SIZES=100 BENCH_DURATION=3s make bench for a quick try; see bench/config.py.
-bench: $(VENV)/.installed bench-deps
+bench: $(VENV)/.installed serving-deps
 	$(BIN)/python -m bench
 
 lint: $(VENV)/.installed-test
@@ -83,12 +75,12 @@ clean:
 # The production server: granian, one worker per core (WORKERS=…); idle or slow clients
 # cannot stall it. deploy/ runs the same command under systemd behind nginx.
 WORKERS ?= 2
-serve: setup
+serve: migrate
 	$(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers $(WORKERS) \
 	  --respawn-failed-workers --no-access-log app:app
 
-# nginx (the deploy/ configuration test) and wrk (benchmarks) are Debian packages: install
-# them when we can (root with apt-get); the tests that need them skip otherwise.
+# nginx (the deploy/ tests, the bench's static limit) and wrk (make bench) are Debian packages:
+# install them when we can (root with apt-get); the tests that need them skip otherwise.
 serving-deps:
 	@missing=""; for tool in nginx wrk; do \
 	  command -v $$tool >/dev/null 2>&1 || [ -x /usr/sbin/$$tool ] || missing="$$missing $$tool"; done; \
