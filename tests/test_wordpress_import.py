@@ -319,7 +319,7 @@ def test_the_home_page_only_looks_up_old_addresses_for_p_or_page_id(
     assert not any("legacy_redirects" in sql for sql in plain)
     count_queries.statements.clear()
     assert client.get("/?utm_source=whatsapp").status_code == 200
-    assert len(count_queries.statements) == len(plain)
+    assert not any("legacy_redirects" in sql for sql in count_queries.statements)
     for query in ("p=abc", "p=", "page_id=-1", "p=99999999999999999999"):
         assert client.get(f"/?{query}").status_code == 200, query
 

@@ -108,14 +108,27 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        # SQLite's batch migrations rebuild a table by copying it and dropping the old one; with
+        # foreign keys on, that drop would cascade into every table pointing at it (tags, search
+        # documents, revisions...). Switch them off for the migration, outside any transaction.
+        # The pragma is a no-op inside a transaction, so it goes straight to the driver before
+        # SQLAlchemy begins one (techpulse.database emits BEGIN itself).
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                connection.commit()
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
 
 
 if context.is_offline_mode():

@@ -14,7 +14,15 @@ from techpulse.serving.compression import MIN_SIZE, add_vary, gzip_bytes
 
 # Headers the cache writes itself, or that must never be replayed to another visitor.
 DROPPED = frozenset(
-    {"content-length", "content-encoding", "etag", "last-modified", "set-cookie", "date"}
+    {
+        "content-length",
+        "content-encoding",
+        "etag",
+        "last-modified",
+        "set-cookie",
+        "date",
+        "x-request-id",
+    }  # each response gets its own id
 )
 # A 304 repeats only these (RFC 9110 §15.4.5).
 NOT_MODIFIED_KEEP = frozenset({"cache-control", "vary", "etag", "last-modified", "expires"})

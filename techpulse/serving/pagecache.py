@@ -9,6 +9,7 @@ Everything else goes to Flask; the response is stored only when Flask marked it 
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -115,7 +116,7 @@ class PageCache:
         key = cache_key(environ)
         entry = self.store.get(key)
         if entry is not None and entry.generation == generation and clock.utcnow() < entry.expires:
-            return self._send(entry, environ, start_response, "hit")
+            return self._send(entry, environ, start_response, "hit", secrets.token_hex(8))
         environ[CANDIDATE] = generation
         status, headers, body = self._run(environ)
         until = environ.get(STORE_UNTIL)
@@ -131,7 +132,8 @@ class PageCache:
                 )
                 if len(content) <= MAX_BODY:
                     self.store.put(key, entry)
-                return self._send(entry, environ, start_response, "miss")
+                request_id = _header(headers, "X-Request-ID") or secrets.token_hex(8)
+                return self._send(entry, environ, start_response, "miss", request_id)
         return self._finish(environ, start_response, status, headers, body)
 
     def _run(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], Iterable[bytes]]:
@@ -147,16 +149,23 @@ class PageCache:
         return captured[0], list(captured[1]), body
 
     def _send(
-        self, entry: Entry, environ: dict[str, Any], start_response: Callable[..., Any], label: str
+        self,
+        entry: Entry,
+        environ: dict[str, Any],
+        start_response: Callable[..., Any],
+        label: str,
+        request_id: str,
     ) -> list[bytes]:
+        """The stored bytes (or a 304), with this response's own request id."""
+        own = [("X-Cache", label), ("X-Request-ID", request_id)]
         if entry.not_modified(
             environ.get("HTTP_IF_NONE_MATCH"), environ.get("HTTP_IF_MODIFIED_SINCE")
         ):
-            start_response("304 Not Modified", [*entry.not_modified_headers, ("X-Cache", label)])
+            start_response("304 Not Modified", [*entry.not_modified_headers, *own])
             return []
         gzipped = entry.gzipped is not None and accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING"))
         headers = entry.gzip_headers if gzipped else entry.identity_headers
-        start_response("200 OK", [*headers, ("X-Cache", label)])
+        start_response("200 OK", [*headers, *own])
         if environ.get("REQUEST_METHOD") == "HEAD":
             return []
         return [entry.gzipped if gzipped else entry.identity]  # type: ignore[list-item]
