@@ -45,6 +45,11 @@ run: setup
 	@$(FLASK) users hint
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# The production server (the durability test runs exactly this command).
+WORKERS ?= 2
+serve: setup
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) app:app
+
 test: $(VENV)/.installed-test browser-deps
 	$(BIN)/python -m pytest
 

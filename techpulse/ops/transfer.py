@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import Table, func, inspect, select, text
+from sqlalchemy.types import TypeDecorator
 
 from techpulse.extensions import db
 from techpulse.ops.archive import (
@@ -139,6 +140,8 @@ def _decode_row(table: Table, row: dict[str, Any]) -> dict[str, Any]:
 def _decode(column_type: Any, value: Any) -> Any:
     if value is None:
         return None
+    if isinstance(column_type, TypeDecorator):
+        column_type = column_type.impl_instance
     try:
         python_type = column_type.python_type
     except NotImplementedError:
