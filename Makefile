@@ -42,7 +42,7 @@ setup: $(VENV)/.installed
 	$(FLASK) seed-demo --if-empty
 
 run: setup
-	@$(FLASK) users hint
+	@$(FLASK) users hint --host $(HOST) --port $(PORT)
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # The production server (the durability test runs exactly this command).

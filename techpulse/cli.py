@@ -85,11 +85,14 @@ def set_password_command(email: str, password_stdin: bool) -> None:
 
 
 @users.command("hint")
-def hint_command() -> None:
+@click.option("--host", default="127.0.0.1", show_default=True, help="Where the site listens.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Its port.")
+def hint_command(host: str, port: int) -> None:
     """Say how to create the first admin when there is none."""
     if not accounts.has_admin():
+        host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # listening everywhere
         click.echo(
             "\nNo admin account yet. Create one with:\n"
             '  .venv/bin/flask --app app users create you@example.com --name "Your Name" '
-            "--role admin\nthen log in at http://127.0.0.1:5000/login\n"
+            f"--role admin\nthen log in at http://{host}:{port}/login\n"
         )

@@ -6,6 +6,7 @@ import math
 import re
 from dataclasses import dataclass
 from html import unescape
+from html.parser import HTMLParser
 
 import nh3
 from markdown_it import MarkdownIt
@@ -81,6 +82,62 @@ def html_to_text(html: str) -> str:
 def reading_minutes(text: str) -> int:
     """Minutes to read ``text`` at a steady pace; at least one."""
     return max(1, math.ceil(len(text.split()) / WORDS_PER_MINUTE))
+
+
+class _Paragraphs(HTMLParser):
+    """Collects the text of top-level paragraphs (not those in lists, quotes or tables)."""
+
+    NESTING = frozenset({"li", "blockquote", "table", "figure", "pre"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.paragraphs: list[str] = []
+        self._inside = 0  # depth of list/quote/table elements
+        self._current: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.NESTING:
+            self._inside += 1
+        elif tag == "p" and not self._inside:
+            self._current = []
+        elif tag == "br" and self._current is not None:
+            self._current.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.NESTING:
+            self._inside = max(0, self._inside - 1)
+        elif tag == "p" and self._current is not None:
+            text = _SPACE.sub(" ", "".join(self._current)).strip()
+            if text:
+                self.paragraphs.append(text)
+            self._current = None
+
+    def handle_data(self, data: str) -> None:
+        if self._current is not None:
+            self._current.append(data)
+
+
+def lead_text(html: str, limit: int = 200) -> str:
+    """Text of the body's opening paragraphs (never headings or list items), about ``limit`` long.
+
+    Falls back to the whole text when the body has no plain paragraph.
+    """
+    parser = _Paragraphs()
+    parser.feed(html)
+    parser.close()
+    lead: list[str] = []
+    for paragraph in parser.paragraphs:
+        lead.append(paragraph)
+        if len(" ".join(lead)) >= limit:
+            break
+    return " ".join(lead) if lead else html_to_text(html)
+
+
+def is_lead_of(summary: str, html: str) -> bool:
+    """Whether ``summary`` merely repeats how the body opens (so showing both reads twice)."""
+    start = summary.rstrip("…").strip()
+    opening = html[: 20 * len(start) + 10_000]  # the lead is near the top; skip the rest
+    return bool(start) and lead_text(opening, limit=len(start) + 1).startswith(start)
 
 
 def excerpt(text: str, limit: int = 200) -> str:

@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 
 from techpulse import policy
 from techpulse.clock import site_time, utcnow
+from techpulse.markup import is_lead_of
 from techpulse.models import Image
 from techpulse.services.articles import navigation_categories
 from techpulse.services.media import variant_url
@@ -92,6 +93,7 @@ def register(app: Flask) -> None:
     )
     app.jinja_env.globals.update(policy.template_globals())
     app.jinja_env.filters.update(date=format_date)
+    app.jinja_env.tests.update(lead_of=is_lead_of)  # `summary is lead_of(body_html)`
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

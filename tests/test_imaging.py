@@ -529,8 +529,25 @@ def test_banner_works_without_system_fonts(monkeypatch: pytest.MonkeyPatch) -> N
         assert fallback != banners.draw_banner("Fonts are optional", "Tech")
 
 
-def test_banner_headline_text_is_drawn_in_white() -> None:
-    image = open_png(banners.draw_banner("WWWWWWWW WWWWWWWW", "Tech")).convert("RGB")
-    red, green, blue = image.crop((96, 450, 900, 800)).split()
-    whitest = ImageChops.darker(red, ImageChops.darker(green, blue))  # per-pixel minimum channel
-    assert whitest.getextrema()[1] >= 245
+def _whitest(image: Image.Image, box: tuple[int, int, int, int]) -> int:
+    red, green, blue = image.convert("RGB").crop(box).split()
+    return ImageChops.darker(red, ImageChops.darker(green, blue)).getextrema()[1]  # min channel
+
+
+def test_card_headline_text_is_drawn_in_white() -> None:
+    image = open_png(banners.draw_card("WWWWWWWW WWWWWWWW", "Tech"))
+    assert _whitest(image, (96, 450, 900, 800)) >= 245
+
+
+def test_demo_banner_never_draws_the_headline() -> None:
+    """A banner reused from the library must not show another story's headline."""
+    first = open_png(banners.draw_banner("WWWWWWWW WWWWWWWW", "Tech"))
+    other = open_png(banners.draw_banner("Another story entirely", "Tech"))
+    headline_area = (96, 300, 560, 690)  # left of the pattern, between the logo and the pill
+    assert _whitest(first, headline_area) < 200  # no white letters where the headline went
+    assert (
+        ImageChops.difference(
+            first.convert("RGB").crop(headline_area), other.convert("RGB").crop(headline_area)
+        ).getbbox()
+        is None
+    )

@@ -74,8 +74,11 @@ def messages_status(message_id: int) -> Response:
     form = StatusForm()
     if not form.validate_on_submit():
         abort(400)
-    inbox.set_status(message, MessageStatus(form.status.data))
-    flash(f"Message {message.reference} marked {form.status.data}.", "success")
+    status = MessageStatus(form.status.data)
+    inbox.set_status(message, status)
+    flash(f"Message {message.reference} marked {status.value}.", "success")
+    if status == MessageStatus.NEW:  # opening it again would mark it read at once
+        return redirect(url_for("admin.messages"))
     return redirect(url_for("admin.messages_view", message_id=message_id))
 
 

@@ -17,9 +17,10 @@ from techpulse.services import pages
 def _page_fields(form: PageForm) -> pages.PageFields:
     return pages.PageFields(
         title=form.title.data,
-        slug=form.slug.data.strip(),
+        slug=(form.slug.data or "").strip(),
         body_md=form.body_md.data or "",
         seo_description=form.seo_description.data or "",
+        in_footer=bool(form.in_footer.data),
     )
 
 

@@ -18,7 +18,10 @@ def settings() -> str | Response:
     """Edit the site-wide settings shown in the header, sidebar and footer."""
     form = SettingsForm(obj=site.site_settings())
     if form.validate_on_submit():
-        changed = site.save_settings({name: form[name].data or "" for name in SETTINGS_FIELDS})
+        values: dict[str, object] = {name: form[name].data or "" for name in SETTINGS_FIELDS}
+        if form.recent_posts.data is not None:  # left empty: keep the current number
+            values["recent_posts"] = form.recent_posts.data
+        changed = site.save_settings(values)
         flash("Settings saved." if changed else "Nothing changed.", "success")
         return redirect(url_for("admin.settings"))
     return render_template("admin/settings/form.html", form=form, fields=SETTINGS_FIELDS)

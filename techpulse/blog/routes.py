@@ -8,8 +8,11 @@ from werkzeug.wrappers import Response
 from techpulse.lookup import or_404
 from techpulse.pagination import ensure_page_exists, requested_page
 from techpulse.services import articles
+from techpulse.services.site import site_settings
+from techpulse.site_card import site_card_url
 
 bp = Blueprint("blog", __name__)
+bp.add_app_template_global(site_card_url)
 
 
 def _per_page() -> int:
@@ -43,7 +46,7 @@ def article(slug: str) -> str | Response:
         older=older,
         newer=newer,
         related=articles.related_articles(story),
-        recent=articles.recent_articles(5),
+        recent=articles.recent_articles(site_settings().recent_posts, exclude_id=story.id),
     )
 
 

@@ -6,9 +6,10 @@ from flask import Blueprint, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from techpulse.lookup import or_404
-from techpulse.services.pages import page_by_slug
+from techpulse.services.pages import footer_pages, page_by_slug
 
 bp = Blueprint("company", __name__)
+bp.add_app_template_global(footer_pages)
 
 
 @bp.get("/about")

@@ -81,13 +81,22 @@ class _Layout:
         return _leading(self.headline)
 
 
-def draw_banner(
-    headline: str, category: str, *, palette: int = 0, size: Size = (1600, 900)
+def draw_banner(seed: str, category: str, *, palette: int = 0, size: Size = (1600, 900)) -> bytes:
+    """PNG bytes of a demo news banner: wordmark and category only, never the headline.
+
+    A banner may be reused by another story from the library, so it carries no story's
+    words; ``seed`` (e.g. the story title) only varies the circuit pattern.
+    """
+    return draw_card("", category, palette=palette, size=size, seed=seed)
+
+
+def draw_card(
+    headline: str, label: str, *, palette: int = 0, size: Size = (1600, 900), seed: str = ""
 ) -> bytes:
-    """Return PNG bytes of a TechPulse news banner; any palette index wraps around."""
+    """PNG bytes of a TechPulse card with ``label`` in a pill and ``headline`` (may be empty)."""
     start, end, accent = (_rgb(c) for c in PALETTES[palette % len(PALETTES)])
-    layout = _layout(headline, category, size)
-    canvas = _background(size, (start, end, accent), layout.scale, headline + category)
+    layout = _layout(headline, label, size)
+    canvas = _background(size, (start, end, accent), layout.scale, seed + headline + label)
     canvas.alpha_composite(_chrome(layout, accent))
     canvas = canvas.convert("RGB")
     _draw_text(ImageDraw.Draw(canvas, "RGBA"), layout, size, start, accent)
@@ -281,8 +290,10 @@ def _label_face(scale: float) -> _Face:
 
 def _fit_headline(text: str, max_width: int, scale: float) -> tuple[_Face, list[str]]:
     """Pick the largest font size at which the headline wraps into at most three lines."""
-    text = " ".join(text.split()) or "TechPulse"
+    text = " ".join(text.split())
     largest, smallest = max(8, round(84 * scale)), max(8, round(46 * scale))
+    if not text:
+        return _face(largest, bold=True), []
     for font_size in range(largest, smallest - 1, -max(1, round(4 * scale))):
         face = _face(font_size, bold=True)
         lines = _wrap(text, face, max_width)

@@ -69,10 +69,7 @@ LAUNCH_ARTICLE = {
     "tags": ["Google", "Scale AI", "Meta", "AI training data"],
     "featured": True,
     "hours_ago": 2,
-    "banner_alt": (
-        "TechPulse news banner: the headline “Google May Drop Scale AI Deal!” "
-        "under the AI & Tech category"
-    ),
+    "banner_alt": "TechPulse banner: the AI & Tech category over a circuit-board pattern",
     "excerpt": (
         "Google is reportedly preparing to end its partnership with Scale AI, while Meta is "
         "rumoured to be circling the data-labelling company. Here is what it means."

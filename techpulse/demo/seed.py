@@ -78,7 +78,7 @@ def _author() -> User:
 def _ensure_article(story: dict[str, Any], category: Category, author: User, palette: int) -> bool:
     if db.session.scalar(select(Article.id).where(Article.slug == slugify(story["title"]))):
         return False
-    alt = story.get("banner_alt") or f"TechPulse banner: {story['title']} ({category.name})"
+    alt = story.get("banner_alt") or f"TechPulse banner: the {category.name} category"
     banner = create_image(
         draw_banner(story["title"], category.name, palette=palette),
         alt,

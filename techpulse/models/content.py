@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, String, Table, Text, and_
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, String, Table, Text, and_, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from techpulse.clock import utcnow
@@ -150,6 +150,7 @@ class Page(db.Model):
     body_html: Mapped[str] = mapped_column(Text, default="")
     seo_description: Mapped[str] = mapped_column(String(300), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    in_footer: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     def __repr__(self) -> str:
         return f"<Page {self.slug}>"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from techpulse.clock import utcnow
@@ -34,6 +34,8 @@ class SiteSettings(db.Model):
     instagram_url: Mapped[str] = mapped_column(String(300), default="")
     github_url: Mapped[str] = mapped_column(String(300), default="")
     youtube_url: Mapped[str] = mapped_column(String(300), default="")
+    # How many stories the "Recent posts" sidebar widget lists; 0 hides the widget.
+    recent_posts: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
 
     def social_links(self) -> list[tuple[str, str]]:
         """(network, url) pairs for the networks that have a URL, in a fixed order."""

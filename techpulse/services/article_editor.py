@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, or_, select
 
 from techpulse.clock import utcnow
 from techpulse.extensions import db
-from techpulse.markup import excerpt, render_markdown
+from techpulse.markup import excerpt, lead_text, render_markdown
 from techpulse.models import Article, Category, Image, Revision, SlugRedirect, Status, Tag, User
 from techpulse.policy import can_edit, can_publish
 from techpulse.services import audit
@@ -164,7 +164,7 @@ def set_content(article: Article, content: Content) -> None:
     article.body_md = content.body_md
     article.body_html = rendered.html
     article.reading_minutes = rendered.reading_minutes
-    article.excerpt = content.excerpt or excerpt(rendered.text)
+    article.excerpt = content.excerpt or excerpt(lead_text(rendered.html))
 
 
 def tags_from_names(names: Iterable[str]) -> list[Tag]:

@@ -52,9 +52,12 @@ def published_articles(
     return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
 
 
-def recent_articles(limit: int = 5) -> list[Article]:
-    """The ``limit`` most recently published live articles."""
-    return list(db.session.scalars(_live().limit(limit)).unique())
+def recent_articles(limit: int = 5, exclude_id: int | None = None) -> list[Article]:
+    """The ``limit`` most recently published live articles, leaving out ``exclude_id``."""
+    if limit <= 0:
+        return []
+    query = _live() if exclude_id is None else _live().where(Article.id != exclude_id)
+    return list(db.session.scalars(query.limit(limit)).unique())
 
 
 def featured_article() -> Article | None:
@@ -136,9 +139,13 @@ def author_by_slug(slug: str) -> User | None:
 
 
 def navigation_categories() -> list[Category]:
-    """Categories for the header and footer, in their set order (loaded once per request)."""
+    """Categories with a live story, for the header and footer, in order (once per request)."""
     if "navigation_categories" not in g:
-        g.navigation_categories = all_categories()
+        has_live = select(Article.id).where(
+            Article.category_id == Category.id, Article.live(utcnow())
+        )
+        query = select(Category).where(has_live.exists()).order_by(Category.position, Category.name)
+        g.navigation_categories = list(db.session.scalars(query))
     return g.navigation_categories
 
 

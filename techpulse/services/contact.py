@@ -112,6 +112,7 @@ def use_offline_defaults() -> None:
     # database that just failed; the built-in defaults are good enough for this one page.
     g.site_settings = default_settings()
     g.navigation_categories = []
+    g.footer_pages = []
 
 
 def receive_message(submission: Submission) -> ContactMessage:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import g
 from sqlalchemy import select
 
 from techpulse.extensions import db
@@ -11,7 +12,7 @@ from techpulse.field_errors import FieldError
 from techpulse.markup import render_markdown
 from techpulse.models import Page
 from techpulse.services import audit
-from techpulse.slugs import is_valid_slug
+from techpulse.slugs import is_valid_slug, unique_slug
 
 # Pages the public site links to by a fixed address; their slug cannot change.
 FIXED_SLUGS = frozenset({"about"})
@@ -25,6 +26,15 @@ class PageFields:
     slug: str
     body_md: str
     seo_description: str = ""
+    in_footer: bool = False
+
+
+def footer_pages() -> list[Page]:
+    """Pages staff chose to link from the footer, by title (loaded once per request)."""
+    if "footer_pages" not in g:
+        query = select(Page).where(Page.in_footer.is_(True), Page.slug != "about")
+        g.footer_pages = list(db.session.scalars(query.order_by(Page.title)))
+    return g.footer_pages
 
 
 def page_by_slug(slug: str) -> Page | None:
@@ -57,6 +67,15 @@ def _set_body(page: Page, body_md: str) -> None:
     page.body_html = render_markdown(body_md).html
 
 
+def _slug(page: Page | None, fields: PageFields) -> str:
+    """The slug asked for, or one made from the title (like articles) when left empty."""
+    if page is not None and slug_is_fixed(page):
+        return page.slug
+    if fields.slug:
+        return fields.slug
+    return unique_slug(Page.slug, fields.title, exclude_id=page.id if page else None)
+
+
 def _check_slug(page: Page | None, slug: str) -> None:
     if not is_valid_slug(slug):
         raise FieldError("slug", "Use lower-case letters, digits and single hyphens.")
@@ -69,14 +88,17 @@ def _check_slug(page: Page | None, slug: str) -> None:
 
 def update_page(page: Page, fields: PageFields) -> Page:
     """Save an edited page (fixed slugs stay), record it in the audit log and commit."""
-    slug = page.slug if slug_is_fixed(page) else fields.slug
+    slug = _slug(page, fields)
     _check_slug(page, slug)
-    before = {"title": page.title, "slug": page.slug, "body": page.body_md}
+    before = {"title": page.title, "slug": page.slug, "body": page.body_md,
+              "footer": page.in_footer}  # fmt: skip
     page.title = " ".join(fields.title.split())
     page.slug = slug
     page.seo_description = " ".join(fields.seo_description.split())
+    page.in_footer = fields.in_footer
     _set_body(page, fields.body_md)
-    after = {"title": page.title, "slug": page.slug, "body": page.body_md}
+    after = {"title": page.title, "slug": page.slug, "body": page.body_md,
+             "footer": page.in_footer}  # fmt: skip
     changed = [name for name in before if before[name] != after[name]]
     audit.record("page.updated", page.slug, ", ".join(changed) or "no content change")
     db.session.commit()
@@ -85,10 +107,11 @@ def update_page(page: Page, fields: PageFields) -> Page:
 
 def create_page(fields: PageFields) -> Page:
     """Create a new static page, record it and commit."""
-    _check_slug(None, fields.slug)
+    slug = _slug(None, fields)
+    _check_slug(None, slug)
     title = " ".join(fields.title.split())
     seo = " ".join(fields.seo_description.split())
-    page = Page(slug=fields.slug, title=title, seo_description=seo)
+    page = Page(slug=slug, title=title, seo_description=seo, in_footer=fields.in_footer)
     _set_body(page, fields.body_md)
     db.session.add(page)
     audit.record("page.created", page.slug, title)

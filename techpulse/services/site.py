@@ -27,7 +27,7 @@ def default_settings() -> SiteSettings:
     return settings
 
 
-def save_settings(values: Mapping[str, str]) -> list[str]:
+def save_settings(values: Mapping[str, object]) -> list[str]:
     """Save the settings row (creating it on first save); returns the changed field names."""
     settings = db.session.get(SiteSettings, 1)
     if settings is None:

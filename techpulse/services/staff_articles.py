@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from techpulse.clock import utcnow
 from techpulse.extensions import db
-from techpulse.markup import excerpt, render_markdown
+from techpulse.markup import excerpt, lead_text, render_markdown
 from techpulse.models import Article, Category, Image, Role, Status, Tag, User
 from techpulse.services.article_input import ArticleInput
 from techpulse.slugs import slugify
@@ -136,7 +136,7 @@ def preview_article(article: Article | None, data: ArticleInput, editor: User) -
     names = {slugify(name): " ".join(name.split()) for name in data.tag_names if name.strip()}
     return Preview(
         title=" ".join(data.title.split()),
-        excerpt=data.excerpt.strip() or excerpt(rendered.text),
+        excerpt=data.excerpt.strip() or excerpt(lead_text(rendered.html)),
         body_html=rendered.html,
         reading_minutes=rendered.reading_minutes,
         published_at=(article.published_at if article else None) or utcnow(),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from techpulse.admin.forms import SLUG_HINT
@@ -11,12 +11,19 @@ from techpulse.admin.forms import SLUG_HINT
 
 class PageForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    slug = StringField("Slug", validators=[DataRequired(), Length(max=100)], description=SLUG_HINT)
+    slug = StringField(
+        "Slug",
+        validators=[Length(max=100)],
+        description=f"{SLUG_HINT} Leave empty to make it from the title.",
+    )
     seo_description = TextAreaField(
         "SEO description",
         validators=[Length(max=300)],
         description="Shown by search engines and in link previews; about 150 characters.",
     )
     body_md = TextAreaField("Body (Markdown)", validators=[Length(max=200_000)])
+    in_footer = BooleanField(
+        "Link from the site footer", description="Readers find it under “Explore” on every page."
+    )
     preview = SubmitField("Preview")
     submit = SubmitField("Save page")

@@ -5,8 +5,15 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, Field, StringField, TextAreaField, URLField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms import EmailField, Field, IntegerField, StringField, TextAreaField, URLField
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from techpulse.admin.forms import strip
 from techpulse.models.site import SOCIAL_NETWORKS
@@ -50,6 +57,11 @@ class SettingsForm(FlaskForm):
         "Contact e-mail",
         validators=[Optional(), Email(message="Enter a valid e-mail address."), Length(max=254)],
         filters=[strip],
+    )
+    recent_posts = IntegerField(
+        "Stories in “Recent posts”",
+        validators=[Optional(), NumberRange(0, 20, "Enter a number from 0 to 20.")],
+        description="How many stories the sidebar widget on article pages lists; 0 hides it.",
     )
 
 

@@ -1,0 +1,60 @@
+"""The site card: a 1200×630 picture that link previews show for stories without a banner.
+
+It is drawn once per site name and tagline (the first time a page needs it) into the upload
+folder under a name that changes with them, so it is served and cached like any upload and
+no request after the first draws anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from flask import url_for
+
+from techpulse.demo.banners import draw_card
+from techpulse.models import SiteSettings
+from techpulse.services.media import upload_folder
+from techpulse.services.site import site_settings
+
+SIZE = (1200, 630)
+DESIGN = "1"  # bump when the drawing changes, so cached cards are replaced
+PREFIX = "site-card-"
+
+
+def card_text(settings: SiteSettings) -> tuple[str, str]:
+    """(headline, label) for the card: the tagline (or site name) under the company name."""
+    return (settings.tagline or settings.site_name, settings.company_name or settings.site_name)
+
+
+def card_filename(settings: SiteSettings) -> str:
+    """The card's file name, which changes whenever its text or design does."""
+    key = "\n".join((DESIGN, *card_text(settings)))
+    return f"{PREFIX}{hashlib.sha256(key.encode('utf-8')).hexdigest()[:16]}.png"
+
+
+def ensure_site_card(settings: SiteSettings) -> Path:
+    """The card's file, drawing it (and removing older cards) when it does not exist yet."""
+    folder = upload_folder()
+    path = folder / card_filename(settings)
+    if path.exists():
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
+    headline, label = card_text(settings)
+    data = draw_card(headline, label, size=SIZE, seed=settings.site_name)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".site-card-", suffix=".png")
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    os.replace(temporary, path)  # readers never see a half-written file
+    for old in folder.glob(f"{PREFIX}*.png"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return path
+
+
+def site_card_url() -> str:
+    """URL of the current site card (drawn on first use)."""
+    path = ensure_site_card(site_settings())
+    return url_for("media.file", filename=path.name)

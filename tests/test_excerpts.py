@@ -1,0 +1,52 @@
+"""Automatic excerpts come from the opening paragraphs, and are not shown twice on the page."""
+
+from __future__ import annotations
+
+from techpulse.extensions import db
+from techpulse.markup import lead_text
+from tests.helpers import elements
+
+BODY = """## Intro
+
+This is **bold** news from Vadodara: the team shipped.
+
+- one
+- two
+
+A second paragraph with more detail.
+"""
+
+
+def test_excerpt_is_built_from_paragraphs_not_headings_or_lists(make):
+    article = make.article("Headings first", body=BODY)
+    assert article.excerpt == (
+        "This is bold news from Vadodara: the team shipped. A second paragraph with more detail."
+    )
+    assert "Intro" not in article.excerpt and "one" not in article.excerpt
+
+
+def test_long_bodies_are_cut_at_a_word_with_an_ellipsis(make):
+    body = "\n\n".join(f"Paragraph {n} " + "word " * 30 for n in range(5))
+    article = make.article("Long", body=body)
+    assert len(article.excerpt) <= 200 and article.excerpt.endswith("…")
+    assert article.excerpt.startswith("Paragraph 0 word")
+
+
+def test_a_body_with_only_a_list_still_gets_an_excerpt():
+    assert lead_text("<h2>Steps</h2><ul><li>one</li><li>two</li></ul>") == "Steps one two"
+
+
+def test_article_page_does_not_repeat_an_automatic_excerpt_above_the_body(client, make):
+    article = make.article("Same words twice", body=BODY)
+    html = client.get(f"/articles/{article.slug}").get_data(as_text=True)
+    assert not elements(html, "p", cls="article__dek")
+    assert html.count("This is <strong>bold</strong> news") == 1
+
+
+def test_article_page_shows_a_written_standfirst(client, make):
+    article = make.article("With a standfirst", body=BODY)
+    article.excerpt = "Why this matters for small firms in Gujarat."
+    db.session.commit()
+    html = client.get(f"/articles/{article.slug}").get_data(as_text=True)
+    assert len(elements(html, "p", cls="article__dek")) == 1
+    assert '<p class="article__dek">Why this matters for small firms in Gujarat.</p>' in html
