@@ -28,6 +28,8 @@ from tests.contact_helpers import VALID, hidden_fields
 pytestmark = pytest.mark.slow
 THREADS = 6
 KILL_AFTER = 40  # acknowledged messages before the SIGKILL
+# Production mode wants an https site address; requests name that host as a proxy would.
+SITE_HOST = "durability.test"
 
 
 def production_command(port: int) -> list[str]:
@@ -77,7 +79,9 @@ def kill(server: subprocess.Popen[bytes]) -> None:
 def request(port: int, method: str, path: str, body: str = "", cookie: str = "") -> tuple:
     """One HTTP request; returns (status, headers, body text)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    headers = {"Content-Type": "application/x-www-form-urlencoded"} if body else {}
+    headers = {"Host": SITE_HOST}
+    if body:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
     if cookie:
         headers["Cookie"] = cookie
     try:
@@ -93,11 +97,11 @@ def send_messages(port: int, acknowledged: dict[str, str], stop: threading.Event
     while not stop.is_set():
         try:
             status, headers, html = request(port, "GET", "/contact")
-            cookie = headers["Set-Cookie"].split(";", 1)[0]
+            cookie = "; ".join(c.split(";", 1)[0] for c in headers.get_all("Set-Cookie"))
             text = f"Durability check {secrets.token_hex(8)}: please call us back."
             form = {**hidden_fields(html), "website": "", **VALID, "message": text}
             status, headers, _ = request(port, "POST", "/contact", urlencode(form), cookie)
-        except (OSError, http.client.HTTPException, KeyError):
+        except (OSError, http.client.HTTPException, TypeError):
             return  # the server is gone: this one was never acknowledged
         location = headers.get("Location", "")
         match = re.search(r"/contact/thanks/([A-Z0-9-]+)$", location)
@@ -116,6 +120,7 @@ def test_no_acknowledged_contact_message_is_lost_or_doubled_by_a_sigkill(tmp_pat
         **{k: v for k, v in os.environ.items() if not k.startswith("TECHPULSE_")},
         "TECHPULSE_INSTANCE_PATH": str(instance),
         "TECHPULSE_SECRET_KEY": secrets.token_hex(32),
+        "TECHPULSE_SITE_URL": f"https://{SITE_HOST}",
         "TECHPULSE_CONTACT_LIMIT": "100000 per minute",
         "TECHPULSE_CONTACT_MIN_SECONDS": "0",
     }

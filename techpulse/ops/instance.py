@@ -10,6 +10,13 @@ from sqlalchemy import func, inspect, select
 
 from techpulse.extensions import db
 
+# What makes an instance "not empty". Bookkeeping tables (caches, counters) that a fresh
+# `flask db upgrade` may fill are left out on purpose.
+CONTENT_TABLES = (
+    "users", "articles", "pages", "categories", "tags", "images", "contact_messages",
+    "site_settings", "revisions", "audit_events",
+)  # fmt: skip
+
 
 class OperationRefused(Exception):
     """An operations command cannot go ahead; the message says why and what to do."""
@@ -33,10 +40,10 @@ def upload_files() -> list[Path]:
 
 
 def has_content() -> bool:
-    """True when any table of the site has a row or any upload exists."""
+    """True when any content table has a row or any upload exists."""
     existing = set(inspect(db.session.connection()).get_table_names())
     for table in db.metadata.sorted_tables:
-        if table.name in existing:
+        if table.name in existing and table.name in CONTENT_TABLES:
             if db.session.execute(select(func.count()).select_from(table)).scalar_one():
                 return True
     return bool(upload_files())
