@@ -4,6 +4,7 @@ is lost, none is stored twice. The server command is the Makefile's ``serve`` ta
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import re
 import secrets
@@ -48,12 +49,13 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(port: int, environment: dict[str, str]) -> subprocess.Popen[bytes]:
+def start_server(port: int, environment: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     """Start the production server in its own process group; return once it answers."""
-    server = subprocess.Popen(
-        production_command(port), cwd=PROJECT_ROOT, env=environment, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    with log.open("ab") as output:
+        server = subprocess.Popen(
+            production_command(port), cwd=PROJECT_ROOT, env=environment, start_new_session=True,
+            stdout=output, stderr=output,
+        )  # fmt: skip
     # Generous: on a loaded 2-core machine importing the app can take many seconds.
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -125,7 +127,8 @@ def test_no_acknowledged_contact_message_is_lost_or_doubled_by_a_sigkill(tmp_pat
         "TECHPULSE_CONTACT_MIN_SECONDS": "0",
     }
     port = free_port()
-    server = start_server(port, environment)
+    log = tmp_path / "server.log"
+    server = start_server(port, environment, log)
     acknowledged: dict[str, str] = {}
     stop = threading.Event()
     senders = [
@@ -146,7 +149,7 @@ def test_no_acknowledged_contact_message_is_lost_or_doubled_by_a_sigkill(tmp_pat
         kill(server)
     assert len(acknowledged) >= KILL_AFTER, "the burst was too slow to test anything"
 
-    server = start_server(port, environment)
+    server = start_server(port, environment, log)
     try:
         with site.app_context():
             stored = dict(
@@ -164,5 +167,12 @@ def test_no_acknowledged_contact_message_is_lost_or_doubled_by_a_sigkill(tmp_pat
             status, _headers, html = request(port, "GET", f"/contact/thanks/{reference}")
             assert status == 200 and reference in html
         assert all(count == 1 for count in stored.values())
+        # The production server logs each request as one JSON line.
+        lines = [json.loads(line) for line in log.read_text().splitlines() if line[:1] == "{"]
+        posts = [
+            line for line in lines if line["endpoint"] == "contact.form" and line["status"] == 303
+        ]
+        assert len(posts) >= len(acknowledged)
+        assert all(line["request_id"] and line["method"] == "POST" for line in posts)
     finally:
         kill(server)

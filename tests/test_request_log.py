@@ -74,14 +74,16 @@ def test_development_writes_readable_text(client, log_lines):
 
 
 @pytest.mark.parametrize(
-    ("config", "expected"),
+    ("config", "server", "expected"),
     [
-        ({}, "json"),
-        ({"DEBUG": True}, "text"),
-        ({"TESTING": True}, "text"),
-        ({"TESTING": True, "LOG_FORMAT": "json"}, "json"),
-        ({"LOG_FORMAT": "TEXT"}, "text"),
+        ({}, "gunicorn/23.0.0", "json"),
+        ({}, "", "json"),
+        ({}, "Werkzeug/3.1.3", "text"),
+        ({"DEBUG": True}, "", "text"),
+        ({"TESTING": True}, "", "text"),
+        ({"TESTING": True, "LOG_FORMAT": "json"}, "Werkzeug/3.1.3", "json"),
+        ({"LOG_FORMAT": "TEXT"}, "gunicorn/23.0.0", "text"),
     ],
 )
-def test_the_format_follows_the_mode_unless_log_format_says(config, expected):
-    assert log_format(config) == expected
+def test_the_format_follows_the_server_unless_log_format_says(config, server, expected):
+    assert log_format(config, server) == expected

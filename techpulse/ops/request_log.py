@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request
@@ -33,12 +34,14 @@ def _ensure_handler() -> None:
         logger.propagate = False
 
 
-def log_format(config: dict[str, Any]) -> str:
-    """``json`` or ``text``: LOG_FORMAT when set, else text in debug or testing, JSON otherwise."""
+def log_format(config: Mapping[str, Any], server_software: str = "") -> str:
+    """``json`` or ``text``: LOG_FORMAT when set; else text in development (debug, testing,
+    Werkzeug's server as `flask run` starts it) and JSON under a production server."""
     chosen = str(config.get("LOG_FORMAT") or "").lower()
     if chosen in ("json", "text"):
         return chosen
-    return "text" if config.get("DEBUG") or config.get("TESTING") else "json"
+    development = server_software.startswith("Werkzeug/")
+    return "text" if development or config.get("DEBUG") or config.get("TESTING") else "json"
 
 
 def _start_clock() -> None:
@@ -47,7 +50,8 @@ def _start_clock() -> None:
 
 def _log_response(response: Response) -> Response:
     fields = request_fields(response)
-    if log_format(current_app.config) == "json":
+    server = request.environ.get("SERVER_SOFTWARE", "")
+    if log_format(current_app.config, server) == "json":
         logger.info(json.dumps(fields, separators=(",", ":")), extra={"request": fields})
     else:
         logger.info(_as_text(fields), extra={"request": fields})
