@@ -6,12 +6,13 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: browser-deps run setup test test-services test-browser bench lint format clean help
+.PHONY: bench-deps browser-deps serving-deps serve run setup test test-services test-browser bench lint format clean help
 
 help:
 	@echo "make run    set up and serve the site with demo content on http://$(HOST):$(PORT)"
 	@echo "make test   set up and run the whole test suite"
 	@echo "make bench  run the load benchmarks"
+	@echo "make serve  set up and serve with the production server (granian) on http://$(HOST):$(PORT)"
 	@echo "make lint   ruff check and format check"
 
 $(BIN)/python:
@@ -45,12 +46,7 @@ run: setup
 	@$(FLASK) users hint --host $(HOST) --port $(PORT)
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-# The production server (the durability test runs exactly this command).
-WORKERS ?= 2
-serve: setup
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) app:app
-
-test: $(VENV)/.installed-test browser-deps
+test: $(VENV)/.installed-test browser-deps serving-deps
 	$(BIN)/python -m pytest
 
 # The suite again against the real PostgreSQL and Redis (CI sets these up).
@@ -59,7 +55,18 @@ test-services: $(VENV)/.installed-test
 	TEST_REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/15} \
 	$(BIN)/python -m pytest -m "not browser"
 
-bench: $(VENV)/.installed-test
+# wrk drives the load and nginx serves the static limit: Debian packages, installed when root.
+bench-deps:
+	@for tool in wrk nginx; do command -v $$tool >/dev/null 2>&1 || [ -x /usr/sbin/$$tool ] || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's $$tool for the benchmark…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$tool >/dev/null; \
+	  else \
+	    echo "make bench needs $$tool (apt-get install wrk nginx)"; exit 1; \
+	  fi; }; done
+
+# BENCH_SIZES=100 BENCH_DURATION=3s make bench for a quick try; see bench/config.py.
+bench: $(VENV)/.installed bench-deps
 	$(BIN)/python -m bench
 
 lint: $(VENV)/.installed-test
@@ -72,3 +79,23 @@ format: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .coverage htmlcov
+
+# The production server: granian, one worker per core (WORKERS=…); idle or slow clients
+# cannot stall it. deploy/ runs the same command under systemd behind nginx.
+WORKERS ?= 2
+serve: setup
+	$(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers $(WORKERS) \
+	  --respawn-failed-workers --no-access-log app:app
+
+# nginx (the deploy/ configuration test) and wrk (benchmarks) are Debian packages: install
+# them when we can (root with apt-get); the tests that need them skip otherwise.
+serving-deps:
+	@missing=""; for tool in nginx wrk; do \
+	  command -v $$tool >/dev/null 2>&1 || [ -x /usr/sbin/$$tool ] || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's$$missing…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "$$missing not found and cannot be installed here: their tests will be skipped"; \
+	  fi; fi

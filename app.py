@@ -1,4 +1,4 @@
-"""Entry point: ``flask --app app run`` or ``gunicorn app:app``."""
+"""Entry point: ``flask --app app run`` or ``granian --interface wsgi app:app``."""
 
 from techpulse import create_app
 

@@ -1,92 +1,102 @@
-"""Measure the public pages: requests per second and SQL statements per page.
+"""``make bench``: the public pages under wrk, against nginx serving a saved copy as the limit.
 
-Builds a throw-away site with many articles in a temporary instance folder, then requests
-each public page repeatedly through the WSGI app (no network, so it measures our code).
-
-    .venv/bin/python -m bench [--articles 500] [--requests 200]
+For each site size: generate (or reuse) the site, start the app server exactly as the README
+says, save the article page and serve that copy with nginx, then run wrk on every target in
+alternating rounds (nginx first in each) and keep the median. Settings: bench/config.py.
 """
 
 from __future__ import annotations
 
-import argparse
 import statistics
-import tempfile
+import sys
 import time
-from datetime import timedelta
-from pathlib import Path
+from typing import Any
 
-from sqlalchemy import event
+from bench import report
+from bench.config import Settings, settings
+from bench.probe import fetch, miss_time_ms, run_wrk, wait_until_serving
+from bench.servers import app_server, cpu_seconds, nginx_static, worker_rss_mb
+from bench.sitegen import Site, ensure_site
+from bench.targets import TARGETS
 
-from techpulse import clock, create_app
-from techpulse.extensions import db
-from techpulse.models import Category, Role, Status, User
-from techpulse.services.article_editor import create_article
-from techpulse.services.pages import PageFields, create_page
-from techpulse.slugs import slugify
-
-BODY = "\n\n".join(["A paragraph of a typical story, long enough to read. " * 8] * 6)
+STATIC = "static limit"
+MISS_SAMPLES = 20
 
 
-def build_site(articles: int) -> None:
-    """Categories, an author, ``articles`` published stories with tags, the About page."""
-    categories = [Category(name=n, slug=slugify(n)) for n in ("AI & Tech", "Cloud", "Business")]
-    author = User(name="Bench Writer", slug="bench-writer", email="b@example.com",
-                  role=Role.EDITOR.value)  # fmt: skip
-    db.session.add_all([*categories, author])
-    now = clock.utcnow()
-    for i in range(articles):
-        create_article(
-            title=f"Benchmark story {i}",
-            body_md=BODY,
-            category=categories[i % 3],
-            author=author,
-            tags=[f"tag{i % 20}", f"topic{i % 7}"],
-            status=Status.PUBLISHED,
-            published_at=now - timedelta(hours=i),
+def measure_size(config: Settings, site: Site) -> dict[str, Any]:
+    """Every target on one site: the figures of one row of the table each."""
+    host, port = config.host, config.app_port
+    with app_server(config.server, host, port, site.environment()) as pid:
+        wait_until_serving(host, port)
+        paths, skipped, rows = {}, [], {}
+        for name, path_of in TARGETS:
+            path = path_of(site)
+            status, body, plain = fetch(host, port, path)
+            if status == 404:
+                skipped.append(name)
+                continue
+            if status != 200:
+                raise SystemExit(f"{path} answered {status}; see the server log in /tmp")
+            paths[name] = path
+            rows[name] = {
+                "path": path,
+                "bytes": plain,
+                "bytes_gzip": fetch(host, port, path, True)[2],
+            }
+            cpu_before = cpu_seconds(pid)
+            rows[name]["miss_ms"] = round(miss_time_ms(host, port, path, MISS_SAMPLES), 2)
+            cpu = (cpu_seconds(pid) - cpu_before) / MISS_SAMPLES * 1000
+            rows[name]["cpu_ms"] = round(cpu, 1)
+        page = fetch(host, port, paths["article"])[1]
+        with nginx_static(page, host, config.nginx_port):
+            runs = _rounds(config, paths)
+        rss = round(worker_rss_mb(pid), 1)
+    limit = statistics.median(r.rps for r in runs[STATIC])
+    for name, results in runs.items():
+        row = rows.setdefault(name, {"path": "/article.html (nginx)"})
+        row.update(
+            rps=round(statistics.median(r.rps for r in results), 1),
+            p50_ms=round(statistics.median(r.p50_ms for r in results), 2),
+            p99_ms=round(statistics.median(r.p99_ms for r in results), 2),
+            errors=sum(r.errors for r in results),
+            of_limit=round(statistics.median(r.rps for r in results) / limit, 4),
         )
-    create_page(PageFields(title="About", slug="about", body_md="About the company."))
-    db.session.commit()
+    return {"size": site.size, "worker_rss_mb": rss, "targets": rows, "skipped": skipped}
 
 
-def measure(client, engine, url: str, requests: int) -> tuple[float, float, int]:  # noqa: ANN001
-    """(requests per second, p95 milliseconds, SQL statements per request) for ``url``."""
-    statements: list[str] = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    client.get(url)  # warm up
-    statements.clear()
-    timings = []
-    for _ in range(requests):
-        start = time.perf_counter()
-        response = client.get(url)
-        timings.append(time.perf_counter() - start)
-        assert response.status_code == 200, (url, response.status_code)
-    event.remove(engine, "before_cursor_execute", listener)
-    p95 = statistics.quantiles(timings, n=20)[-1] * 1000
-    return requests / sum(timings), p95, len(statements) // requests
+def _rounds(config: Settings, paths: dict[str, str]) -> dict[str, list[Any]]:
+    """``rounds`` passes over nginx and every target, alternating, so drift hits all alike."""
+    base = f"http://{config.host}"
+    urls = {STATIC: f"{base}:{config.nginx_port}/article.html"}
+    urls |= {name: f"{base}:{config.app_port}{path}" for name, path in paths.items()}
+    runs: dict[str, list[Any]] = {name: [] for name in urls}
+    for round_number in range(1, config.rounds + 1):
+        print(f"  round {round_number}/{config.rounds}", flush=True)
+        for name, url in urls.items():
+            runs[name].append(run_wrk(url, config.duration, config.connections, config.threads))
+            if name != STATIC:
+                # A server that queues connections is still answering the ones wrk left
+                # behind; the next run must not start on a busy server.
+                fetch(config.host, config.app_port, paths[name])
+    return runs
 
 
 def main() -> None:
-    """Build the site, measure each public page, print a table."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--articles", type=int, default=500)
-    parser.add_argument("--requests", type=int, default=200)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        app = create_app({"INSTANCE_PATH": Path(folder), "SECRET_KEY": "bench"})
-        with app.app_context():
-            db.create_all()
-            build_site(args.articles)
-            engine = db.engine
-        # Requests run outside that context, each in its own, as in production.
-        urls = ["/", "/?page=5", "/articles/benchmark-story-42", "/category/ai-tech",
-                "/tag/tag3", "/author/bench-writer", "/about"]  # fmt: skip
-        print(f"{args.articles} articles, {args.requests} requests per page (SQLite)")
-        print(f"{'page':34} {'req/s':>8} {'p95 ms':>8} {'SQL/req':>8}")
-        client = app.test_client()
-        for url in urls:
-            rps, p95, queries = measure(client, engine, url, args.requests)
-            print(f"{url:34} {rps:8.0f} {p95:8.1f} {queries:8d}")
+    """Run the whole benchmark and print the table."""
+    config = settings()
+    started = time.perf_counter()
+    database = "PostgreSQL" if config.database_url else "SQLite"
+    print(f"Server: {config.server}\nDatabase: {database}; sizes: {config.sizes}", flush=True)
+    sizes = []
+    for size in config.sizes:
+        site = ensure_site(size, config.seed, config.cache, config.database_url)
+        print(f"Measuring {size:,} stories…", flush=True)
+        sizes.append(measure_size(config, site))
+    result = report.build(config, sizes, time.perf_counter() - started)
+    markdown = report.write(result, config.results)
+    print()
+    print(markdown)
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 
 from techpulse import config as settings
+from techpulse import production
 from techpulse.extensions import csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_templating(app)
     register_cli(app)
+    register_serving(app)
     return app
 
 
@@ -48,26 +50,31 @@ def configure(app: Flask, instance_path: Path, overrides: Mapping[str, Any]) -> 
     app.config["SQLALCHEMY_DATABASE_URI"] = settings.normalise_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
-    if not app.config.get("SECRET_KEY"):
+    production.configure(app)
+    if not app.config.get("SECRET_KEY") and not app.config["PRODUCTION"]:
         app.config["SECRET_KEY"] = settings.instance_secret_key(instance_path)
+    if app.config["PRODUCTION"]:
+        production.check(app.config)
 
 
 def register_extensions(app: Flask) -> None:
     """Bind the extension objects to this app."""
     from techpulse import database
-    from techpulse.services.accounts import user_for_session
+    from techpulse.auth.sessions import load_user
+    from techpulse.services import search_index
 
     db.init_app(app)
     database.register(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
-    login_manager.user_loader(user_for_session)
+    login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to continue."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     limiter.init_app(app)
+    search_index.register()
     if app.config["PROXY_FIX_X_FOR"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -78,11 +85,16 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount each feature's routes and the site-wide error and header handlers."""
-    from techpulse import errors, security
+    from techpulse import errors, legacy_urls, request_id, security
     from techpulse.admin import bp as admin_bp
     from techpulse.auth import sessions
+    from techpulse.auth.reset import bp as password_reset_bp
     from techpulse.auth.routes import bp as auth_bp
+    from techpulse.auth.two_factor import bp as two_factor_bp
+    from techpulse.blog.crawlers import bp as crawlers_bp
+    from techpulse.blog.feeds import bp as feeds_bp
     from techpulse.blog.routes import bp as blog_bp
+    from techpulse.blog.search import bp as search_bp
     from techpulse.blog.uploads import bp as media_bp
     from techpulse.company.routes import bp as company_bp
     from techpulse.contact.routes import bp as contact_bp
@@ -92,21 +104,29 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
 
     app.register_blueprint(blog_bp)
+    app.register_blueprint(search_bp)
     app.register_blueprint(company_bp)
     app.register_blueprint(contact_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(two_factor_bp)
+    app.register_blueprint(password_reset_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(feeds_bp)
+    app.register_blueprint(crawlers_bp)
     errors.register(app)
+    legacy_urls.register(app)  # after errors: a 404 first looks for an old address
     security.register(app)
     sessions.register(app)
+    request_id.register(app)
 
 
 def register_templating(app: Flask) -> None:
     """Template globals and filters."""
-    from techpulse import templating
+    from techpulse import seo, templating
 
     templating.register(app)
+    seo.register(app)
 
 
 def register_cli(app: Flask) -> None:
@@ -122,3 +142,10 @@ def register_operations(app: Flask) -> None:
     from techpulse import ops
 
     ops.register(app)
+
+
+def register_serving(app: Flask) -> None:
+    """Page cache, compression and caching headers, outermost around the app."""
+    from techpulse import serving
+
+    serving.register(app)

@@ -8,10 +8,12 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from techpulse.blog.search_cli import search
 from techpulse.contact.cli import contact
 from techpulse.field_errors import FieldError
 from techpulse.models import Role
 from techpulse.services import accounts
+from techpulse.wordpress_cli import import_wordpress_command
 
 users = AppGroup("users", help="Staff accounts.")
 
@@ -21,6 +23,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(users)
     app.cli.add_command(contact)
+    app.cli.add_command(search)
+    app.cli.add_command(import_wordpress_command)
 
 
 @click.command("seed-demo")

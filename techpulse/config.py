@@ -8,6 +8,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ENV_PREFIX = "TECHPULSE_"
 
@@ -19,6 +20,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SQLALCHEMY_RECORD_QUERIES": False,
         "UPLOAD_FOLDER": str(instance_path / "uploads"),
+        "MEDIA_STORAGE": "local",  # or "database": images shared by every app host
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
         "TIMEZONE": "Asia/Kolkata",
         "SITE_URL": "",
@@ -38,6 +40,18 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_NAME": "remember_token",
+        # A remembered login still ends after this many days unused (and after
+        # REMEMBER_COOKIE_DURATION in all), at logout, and on a password or role change.
+        "REMEMBER_IDLE_DAYS": 7,
+        # Strict-Transport-Security over https (two years; includeSubDomains only if asked).
+        "HSTS_MAX_AGE": 63072000,
+        "HSTS_INCLUDE_SUBDOMAINS": False,
+        "HSTS_PRELOAD": False,
+        # Forgotten passwords: link lifetime and how often one may be asked for.
+        "PASSWORD_RESET_MINUTES": 30,
+        "PASSWORD_RESET_LIMIT": "3 per hour",
+        "PASSWORD_RESET_LIMIT_PER_IP": "10 per hour",
         # Outgoing e-mail (contact notifications); no MAIL_SERVER means no e-mail is sent.
         "MAIL_SERVER": "",
         "MAIL_PORT": 587,
@@ -55,6 +69,15 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "CONTACT_AUTOREPLY": False,
         "CONTACT_CLAIM_STALE_MINUTES": 15,
         "CONTACT_MAX_ATTEMPTS": 10,
+        # Host headers answered (others get 400); None means the defaults of trusted_hosts().
+        "TRUSTED_HOSTS": None,
+        # URLs per sitemap file before /sitemap.xml becomes an index of several (the protocol's).
+        "SITEMAP_MAX_URLS": 50_000,
+        # The page cache (techpulse/serving/): per worker, invalidated everywhere on writes.
+        "PAGE_CACHE": True,
+        "PAGE_CACHE_MAX_BYTES": 64 * 1024 * 1024,
+        "PAGE_CACHE_MAX_AGE": 3600,
+        "PAGE_CACHE_BLUEPRINTS": ["blog", "company"],
     }
 
 
@@ -115,4 +138,25 @@ def derived(config: dict[str, Any]) -> dict[str, Any]:
     for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
         if https and not config.get(key):
             extra[key] = True
+    extra["TRUSTED_HOSTS"] = trusted_hosts(config.get("TRUSTED_HOSTS"), config.get("SITE_URL"))
     return extra
+
+
+LOCAL_HOSTS = ["localhost", "127.0.0.1"]
+
+
+def trusted_hosts(setting: object, site_url: object) -> list[str] | None:
+    """The Host names to answer: the setting (list or comma-separated), else the local names.
+
+    SITE_URL's host is always added; ``"*"`` turns the check off (a proxy already checks).
+    """
+    if setting == "*" or setting == ["*"]:
+        return None
+    if isinstance(setting, str):
+        setting = setting.split(",")
+    hosts = [str(host).strip() for host in setting or () if str(host).strip()]  # type: ignore[attr-defined]
+    hosts = hosts or list(LOCAL_HOSTS)
+    site_host = urlsplit(str(site_url or "")).hostname
+    if site_host and site_host not in hosts:
+        hosts.append(site_host)
+    return hosts

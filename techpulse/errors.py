@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from flask import Flask, current_app, render_template
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import Conflict, HTTPException, InternalServerError
+from werkzeug.exceptions import (
+    Conflict,
+    HTTPException,
+    InternalServerError,
+    SecurityError,
+    TooManyRequests,
+)
 
+from techpulse import request_id
 from techpulse.extensions import db
 
 MESSAGES = {
@@ -27,6 +34,7 @@ MESSAGES = {
 def register(app: Flask) -> None:
     """Render HTTP errors and unexpected exceptions with templates/errors/error.html."""
     app.register_error_handler(HTTPException, render_error)
+    app.register_error_handler(SecurityError, refuse_host)
     app.register_error_handler(IntegrityError, render_conflict)
     app.register_error_handler(Exception, render_unexpected)
 
@@ -37,8 +45,26 @@ def render_error(error: HTTPException) -> tuple[str, int, dict[str, str]]:
     title, message = MESSAGES.get(code, (error.name, error.description or ""))
     headers = dict(error.get_headers()) if code in (405, 429) else {}
     headers.pop("Content-Type", None)
-    html = render_template("errors/error.html", code=code, title=title, message=message)
+    reference = request_id.current() if code >= 500 else None
+    html = render_template(
+        "errors/error.html", code=code, title=title, message=message, reference=reference
+    )
     return html, code, headers
+
+
+def too_many_requests(limit: str) -> tuple[str, int, dict[str, str]]:
+    """The 429 page for a throttle counted by the application, with a Retry-After hint."""
+    from limits import parse
+
+    html, code, headers = render_error(TooManyRequests())
+    headers["Retry-After"] = str(parse(limit).get_expiry())
+    return html, code, headers
+
+
+def refuse_host(error: SecurityError) -> tuple[str, int, dict[str, str]]:
+    """400 in plain text for an untrusted Host: the layout would need that host for its URLs."""
+    text = "Bad request: this site does not answer to that host name.\n"
+    return text, 400, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def render_conflict(error: IntegrityError) -> tuple[str, int, dict[str, str]]:
@@ -53,5 +79,7 @@ def render_unexpected(error: Exception) -> tuple[str, int, dict[str, str]]:
     if isinstance(error, HTTPException):
         return render_error(error)
     db.session.rollback()
-    current_app.logger.exception("Unhandled exception", exc_info=error)
+    current_app.logger.exception(
+        "Unhandled exception (request %s)", request_id.current(), exc_info=error
+    )
     return render_error(InternalServerError())

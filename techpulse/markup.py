@@ -16,18 +16,23 @@ WORDS_PER_MINUTE = 220
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "figcaption", "figure",
     "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "mark", "ol", "p",
-    "pre", "s", "small", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead",
-    "tr", "u", "ul",
+    "picture", "pre", "s", "small", "source", "strong", "sub", "sup", "table", "tbody", "td",
+    "th", "thead", "tr", "u", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
-    "img": {"src", "alt", "title", "width", "height"},
+    "img": {"src", "alt", "title", "width", "height", "srcset", "sizes", "loading", "decoding"},
     "ol": {"start"},
+    "source": {"srcset", "sizes", "type"},
     "td": {"align"},
     "th": {"align"},
 }
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
+
+# srcset lists URLs the scheme allow-list does not see: only this site's own paths pass.
+_OWN_PATH = re.compile(r"^/(?!/)[^\s,]*$")
+_H1 = re.compile(r"<(/?)h1\b", re.IGNORECASE)
 
 _markdown = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": True})
 _markdown.enable(["table", "strikethrough"])
@@ -52,10 +57,12 @@ class Rendered:
 def render_markdown(source: str) -> Rendered:
     """Render Markdown to sanitized HTML, with its plain text and reading time."""
     tokens = _markdown.parse(source or "")
-    for token in tokens:
-        # The page title is the only <h1>: body headings start one level down.
-        if token.type in ("heading_open", "heading_close"):
-            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+    headings = [token for token in tokens if token.type in ("heading_open", "heading_close")]
+    # The page title is the only <h1>: the body's top heading level becomes <h2>, whether
+    # the author wrote "#" or "##", so no level is skipped below the title.
+    shift = 2 - min((int(token.tag[1]) for token in headings), default=2)
+    for token in headings:
+        token.tag = f"h{min(max(int(token.tag[1]) + shift, 2), 6)}"
     html = sanitize_html(_markdown.renderer.render(tokens, _markdown.options, {}))
     text = html_to_text(html)
     return Rendered(html=html, text=text, reading_minutes=reading_minutes(text))
@@ -70,7 +77,23 @@ def sanitize_html(html: str) -> str:
         url_schemes=ALLOWED_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
+        attribute_filter=_same_site_srcset,
     )
+
+
+def _same_site_srcset(tag: str, attribute: str, value: str) -> str | None:
+    if attribute != "srcset":
+        return value
+    candidates = [part.strip().split(" ", 1)[0] for part in value.split(",")]
+    return value if all(_OWN_PATH.match(url) for url in candidates) else None
+
+
+def sanitize_imported_html(html: str) -> str:
+    """Sanitize HTML written elsewhere (e.g. WordPress) with the allow-list above.
+
+    Its ``<h1>`` headings become ``<h2>``: the page title is the only ``<h1>``.
+    """
+    return sanitize_html(_H1.sub(r"<\1h2", html or ""))
 
 
 def html_to_text(html: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, current_app, request
 from werkzeug.datastructures import MultiDict
 
 # No third-party request can leave any page: everything is served from 'self'.
@@ -38,6 +38,22 @@ def refuse_nul_bytes() -> None:
         abort(400)
 
 
+def served_over_https() -> bool:
+    """Whether this response travels over TLS: directly, via a trusted proxy, or by SITE_URL."""
+    return request.is_secure or str(current_app.config.get("SITE_URL", "")).startswith("https://")
+
+
+def hsts_value() -> str:
+    """The Strict-Transport-Security header from the HSTS_* settings."""
+    config = current_app.config
+    parts = [f"max-age={int(config['HSTS_MAX_AGE'])}"]
+    if config.get("HSTS_INCLUDE_SUBDOMAINS"):
+        parts.append("includeSubDomains")
+    if config.get("HSTS_PRELOAD"):
+        parts.append("preload")
+    return "; ".join(parts)
+
+
 def register(app: Flask) -> None:
     """Refuse NUL bytes in requests; add the security headers to every response."""
     app.before_request(refuse_nul_bytes)
@@ -51,4 +67,7 @@ def register(app: Flask) -> None:
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"
         )
+        # Browsers ignore HSTS over plain http, so sending it only over https loses nothing.
+        if served_over_https():
+            response.headers.setdefault("Strict-Transport-Security", hsts_value())
         return response

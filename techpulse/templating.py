@@ -19,6 +19,7 @@ from techpulse.services.articles import navigation_categories
 from techpulse.services.media import variant_url
 from techpulse.services.site import site_settings
 from techpulse.sharing import share_links
+from techpulse.urls import absolute_url
 
 
 def localtime(value: datetime | None) -> datetime | None:
@@ -30,14 +31,6 @@ def format_date(value: datetime | None, fmt: str = "%-d %B %Y") -> str:
     """A datetime shown as a date in the site's time zone, e.g. "26 November 2026"."""
     local = localtime(value)
     return "" if local is None else local.strftime(fmt)
-
-
-def absolute_url(path_or_url: str) -> str:
-    """Make a site path absolute, on SITE_URL when configured, else on this request's host."""
-    if path_or_url.startswith(("http://", "https://")):
-        return path_or_url
-    base = current_app.config.get("SITE_URL") or request.url_root
-    return base.rstrip("/") + "/" + path_or_url.lstrip("/")
 
 
 def image_srcset(image: Image, fmt: str) -> str:

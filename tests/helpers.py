@@ -53,3 +53,18 @@ def log_in(client, user, password: str = PASSWORD):  # noqa: ANN001
     token = csrf_from(client.get("/login").data)
     return client.post("/login", data={"csrf_token": token, "email": user.email,
                                        "password": password})  # fmt: skip
+
+
+def json_ld(html: str | bytes) -> list[dict]:
+    """Every schema.org thing in a page's JSON-LD scripts (``@graph`` members flattened)."""
+    import json
+    import re
+
+    source = html.decode() if isinstance(html, bytes) else html
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', source, re.S)
+    things: list[dict] = []
+    for block in blocks:
+        data = json.loads(block)
+        assert data["@context"] == "https://schema.org"
+        things.extend(data.get("@graph", [data]))
+    return things

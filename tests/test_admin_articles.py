@@ -90,6 +90,7 @@ def test_scheduled_article_appears_when_its_time_comes(client, staff, make, now)
     now.advance(hours=3, minutes=1)
     assert "Tomorrow&#39;s news" in client.get("/").get_data(as_text=True)
     assert client.get(f"/articles/{article.slug}").status_code == 200
+    staff.login(Role.EDITOR)  # three idle hours ended the first session
     assert "status-pill--published" in client.get("/admin/articles").get_data(as_text=True)
 
 
@@ -335,7 +336,7 @@ def test_preview_renders_like_the_article_and_saves_nothing(client, staff, make)
     text = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'class="preview"' in text and 'class="article__title">Previewed title' in text
-    assert "<h3>Sub</h3>" in text and "<em>Fresh</em>" in text  # rendered by markup.py
+    assert "<h2>Sub</h2>" in text and "<em>Fresh</em>" in text  # by markup.py, under the h1
     db.session.refresh(article)
     assert article.title == "Saved title" and article.body_md == "Saved body"
     assert db.session.scalars(select(Revision)).all() == revisions_before

@@ -42,7 +42,7 @@ def test_preview_renders_without_saving(client, staff, about):
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert '<div class="article__body prose"><h3>Draft heading</h3>' in html
+    assert '<div class="article__body prose"><h2>Draft heading</h2>' in html
     assert "Not yet public." not in client.get("/about").get_data(as_text=True)
     db.session.refresh(about)
     assert about.title == "About us"

@@ -138,8 +138,11 @@ def test_public_pages_use_a_bounded_number_of_queries(client, make, count_querie
 
     for i in range(3):
         make.article(f"First batch {i}", category=ai, tags=("A", f"T{i}"), banner=True)
-    story = make.article("The story", category=ai, tags=("A",), banner=True)
+    writer = make.user("Asha Patel")
+    story = make.article("The story", category=ai, tags=("A",), banner=True, author=writer)
     urls = ["/", f"/articles/{story.slug}", "/category/ai-tech", "/tag/a", "/about"]
+    urls += ["/feed.xml", "/rss.xml", "/category/ai-tech/feed.xml", "/tag/a/rss.xml"]
+    urls += ["/author/asha-patel/feed.xml", "/sitemap.xml", "/robots.txt"]
     make.settings()
     make.page("about", "About", "Hello")
     before = {url: queries_for(url) for url in urls}

@@ -49,3 +49,25 @@ def test_reading_time_and_excerpt():
     assert excerpt(text, 200) == text
     short = excerpt(text, 20)
     assert short.endswith("…") and len(short) <= 20 and "fiv" not in short.split()[-1]
+
+
+def test_body_headings_start_at_h2_whatever_level_the_author_used():
+    html = render_markdown("## What we build\n\ntext\n\n### Web apps\n\nmore").html
+    assert "<h2>What we build</h2>" in html and "<h3>Web apps</h3>" in html
+    assert "<h1" not in render_markdown("# A\n\n## B").html
+
+
+def test_picture_srcset_may_only_name_this_sites_own_files():
+    own = (
+        '<picture><source type="image/webp" srcset="/media/a-480.webp 480w, /media/b.webp 9w">'
+        '<img src="/media/a-960.jpg" srcset="/media/a-480.jpg 480w" alt="A" loading="lazy">'
+        "</picture>"
+    )
+    assert own in render_markdown(own).html
+    hostile = render_markdown(
+        '<picture><source srcset="https://tracker.example/x.webp 1w">'
+        '<img src="/media/a.jpg" srcset="//evil.example/y.jpg 2x, /media/a.jpg 1x" alt="A">'
+        "</picture>"
+    ).html
+    assert "tracker.example" not in hostile and "evil.example" not in hostile
+    assert '<img src="/media/a.jpg" alt="A">' in hostile

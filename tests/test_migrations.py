@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from techpulse import create_app
 from techpulse.extensions import db
+from techpulse.models.search import include_in_schema_comparison
 from tests.conftest import POSTGRES_URL
 
 
@@ -17,7 +18,8 @@ def _assert_migrations_match_models(app) -> None:
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            opts = {"compare_type": True, "include_name": include_in_schema_comparison}
+            context = MigrationContext.configure(connection, opts=opts)
             differences = compare_metadata(context, db.metadata)
         assert differences == []
         tables = set(inspect(db.engine).get_table_names())

@@ -5,14 +5,16 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from techpulse.auth import sessions
+from techpulse.auth import second_step, sessions
 from techpulse.auth.forms import ChangePasswordForm, LoginForm, NewPasswordForm
-from techpulse.extensions import limiter
+from techpulse.errors import too_many_requests
+from techpulse.extensions import db
 from techpulse.field_errors import errors_on
-from techpulse.services import accounts
+from techpulse.services import accounts, throttle
 
 bp = Blueprint("auth", __name__)
 bp.after_request(sessions.no_store)
@@ -29,42 +31,43 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-def _login_account_key() -> str:
-    return "login-account:" + accounts.normalise_email(request.form.get("email", ""))[:254]
+def _login_throttle_keys(email: str) -> list[tuple[str, str]]:
+    """(key, limit) pairs: failed logins per client address and per account."""
+    config = current_app.config
+    return [
+        ("login-ip:" + (request.remote_addr or ""), config["LOGIN_LIMIT_PER_IP"]),
+        (
+            "login-account:" + accounts.normalise_email(email)[:254],
+            config["LOGIN_LIMIT_PER_ACCOUNT"],
+        ),
+    ]
 
 
-def _failed(response: Response) -> bool:
-    return response.status_code != 302
-
-
-def _record_breach(limit: object) -> None:
-    accounts.record_rate_limited_login(request.form.get("email", ""), str(limit.limit))
+def _throttled(email: str) -> ResponseReturnValue | None:
+    """A 429 page when this address or account has failed too often lately (audited)."""
+    for key, limit in _login_throttle_keys(email):
+        if throttle.exceeded(key, limit):
+            accounts.record_rate_limited_login(accounts.normalise_email(email), limit)
+            return too_many_requests(limit)
+    return None
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_IP"],
-    methods=["POST"],
-    deduct_when=_failed,
-    on_breach=_record_breach,
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=_login_account_key,
-    methods=["POST"],
-    deduct_when=_failed,
-    on_breach=_record_breach,
-)
-def login() -> str | Response:
-    """Staff log in with e-mail and password."""
+def login() -> ResponseReturnValue:
+    """Staff log in with e-mail and password (then a code, with two-factor login)."""
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
+        if (refusal := _throttled(form.email.data)) is not None:
+            return refusal
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
-            sessions.start_session(user, remember=form.remember.data)
-            return redirect(safe_next(request.args.get("next")))
+            return second_step.after_password(
+                user, form.remember.data, safe_next(request.args.get("next"))
+            )
+        throttle.hit(*(key for key, _ in _login_throttle_keys(form.email.data)))
+        db.session.commit()
         form.password.errors.append("That e-mail and password do not match an active account.")
     return render_template("auth/login.html", form=form)
 

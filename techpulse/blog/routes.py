@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from techpulse.lookup import or_404
 from techpulse.pagination import ensure_page_exists, requested_page
-from techpulse.services import articles
+from techpulse.services import articles, legacy_urls
 from techpulse.services.site import site_settings
 from techpulse.site_card import site_card_url
 
@@ -20,8 +20,11 @@ def _per_page() -> int:
 
 
 @bp.get("/")
-def home() -> str:
+def home() -> str | Response:
     """The featured story as a hero, then the latest stories as cards."""
+    # An old WordPress address /?p=ID or /?page_id=ID; no SQL unless the query has one.
+    if (old := legacy_urls.target_for_query(request.args)) is not None:
+        return redirect(old, 301)
     page = requested_page()
     # The hero is left out of the list on every page, so no story shows up twice.
     hero = articles.featured_article()

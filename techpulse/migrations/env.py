@@ -11,7 +11,7 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-# Keep the loggers the app already set up (the request log) working after a migration.
+# Keep the application's loggers working after migrations run in the same process.
 fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
@@ -98,6 +98,10 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     conf_args.setdefault("render_item", render_item)
     conf_args.setdefault("compare_type", True)
+    # The database-specific search index (FTS5 table, tsvector column) is not in the models.
+    from techpulse.models.search import include_in_schema_comparison
+
+    conf_args.setdefault("include_name", include_in_schema_comparison)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

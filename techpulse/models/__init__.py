@@ -5,6 +5,7 @@ from techpulse.models.contact import ContactMessage, MessageStatus, Notification
 from techpulse.models.content import (
     Article,
     Category,
+    ListingCount,
     Page,
     Revision,
     SlugRedirect,
@@ -12,7 +13,11 @@ from techpulse.models.content import (
     Tag,
     article_tags,
 )
-from techpulse.models.media import Image
+from techpulse.models.imports import ImportRun, LegacyRedirect
+from techpulse.models.media import Image, MediaBlob
+from techpulse.models.search import SearchDocument
+from techpulse.models.security import RecoveryCode, StaffSession, ThrottleHit, TwoFactor
+from techpulse.models.serving import PageCacheGeneration
 from techpulse.models.site import AuditEvent, SiteSettings
 
 __all__ = [
@@ -21,15 +26,25 @@ __all__ = [
     "Category",
     "ContactMessage",
     "Image",
+    "ListingCount",
+    "ImportRun",
+    "LegacyRedirect",
+    "MediaBlob",
     "MessageStatus",
     "NotificationStatus",
     "Page",
+    "PageCacheGeneration",
+    "RecoveryCode",
     "Revision",
     "Role",
+    "SearchDocument",
     "SiteSettings",
     "SlugRedirect",
+    "StaffSession",
     "Status",
     "Tag",
+    "ThrottleHit",
+    "TwoFactor",
     "User",
     "article_tags",
 ]

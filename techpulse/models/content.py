@@ -64,7 +64,15 @@ class Article(db.Model):
     """A news story. Its HTML, excerpt and reading time are derived once, when it is saved."""
 
     __tablename__ = "articles"
-    __table_args__ = (Index("ix_articles_status_published_at", "status", "published_at"),)
+    # Public lists filter on live (status, published_at), maybe one of category, author or
+    # featured, and walk newest first (published_at, id): each index below answers one such
+    # list in index order, and holds status so a page's ids are read from the index alone.
+    __table_args__ = (
+        Index("ix_articles_live", "published_at", "id", "status"),
+        Index("ix_articles_category_live", "category_id", "published_at", "id", "status"),
+        Index("ix_articles_author_live", "author_id", "published_at", "id", "status"),
+        Index("ix_articles_featured_live", "featured", "published_at", "id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -74,19 +82,19 @@ class Article(db.Model):
     body_html: Mapped[str] = mapped_column(Text, default="")
     reading_minutes: Mapped[int] = mapped_column(default=1)
     status: Mapped[str] = mapped_column(String(16), default=Status.DRAFT.value)
-    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow, index=True
     )
-    featured: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    featured: Mapped[bool] = mapped_column(Boolean, default=False)
     seo_title: Mapped[str] = mapped_column(String(120), default="")
     seo_description: Mapped[str] = mapped_column(String(300), default="")
+    # The post id in the WordPress export it came from: a re-import updates, never duplicates.
+    wordpress_id: Mapped[int | None] = mapped_column(unique=True)
 
-    category_id: Mapped[int] = mapped_column(
-        ForeignKey("categories.id", ondelete="RESTRICT"), index=True
-    )
-    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="RESTRICT"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     banner_id: Mapped[int | None] = mapped_column(
         ForeignKey("images.id", ondelete="RESTRICT"), index=True
     )
@@ -123,6 +131,11 @@ class Article(db.Model):
     def meta_description(self) -> str:
         return self.seo_description or self.excerpt
 
+    @property
+    def modified_at(self) -> datetime:
+        """When readers last saw a change: the last edit, or going live if that came later."""
+        return max(self.updated_at, self.published_at or self.updated_at)
+
     def __repr__(self) -> str:
         return f"<Article {self.slug}>"
 
@@ -150,6 +163,7 @@ class Page(db.Model):
     body_html: Mapped[str] = mapped_column(Text, default="")
     seo_description: Mapped[str] = mapped_column(String(300), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    wordpress_id: Mapped[int | None] = mapped_column(unique=True)  # see Article.wordpress_id
     in_footer: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     def __repr__(self) -> str:
@@ -185,3 +199,19 @@ class Revision(db.Model):
 
     def __repr__(self) -> str:
         return f"<Revision {self.id} of article {self.article_id}>"
+
+
+class ListingCount(db.Model):
+    """How many articles are published or scheduled in one listing ("all", "category:3", …).
+
+    Kept up to date on every write (see services/listing_counts.py) so list pages never
+    count a whole table.
+    """
+
+    __tablename__ = "listing_counts"
+
+    scope: Mapped[str] = mapped_column(String(40), primary_key=True)
+    total: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"<ListingCount {self.scope}={self.total}>"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from techpulse.clock import utcnow
@@ -32,6 +32,8 @@ class Image(db.Model):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # The attachment id in the WordPress export it came from (re-imports reuse the image).
+    wordpress_id: Mapped[int | None] = mapped_column(unique=True)
 
     uploaded_by: Mapped[User | None] = relationship()
 
@@ -50,3 +52,17 @@ class Image(db.Model):
 
     def __repr__(self) -> str:
         return f"<Image {self.key}>"
+
+
+class MediaBlob(db.Model):
+    """One stored image file, kept in the database when MEDIA_STORAGE is "database"."""
+
+    __tablename__ = "media_blobs"
+
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)  # a variant's "file"
+    content_type: Mapped[str] = mapped_column(String(40))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<MediaBlob {self.name}>"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from techpulse.clock import utcnow
@@ -34,6 +34,8 @@ class SiteSettings(db.Model):
     instagram_url: Mapped[str] = mapped_column(String(300), default="")
     github_url: Mapped[str] = mapped_column(String(300), default="")
     youtube_url: Mapped[str] = mapped_column(String(300), default="")
+    # Staff must set up two-factor login before using the staff area.
+    require_two_factor: Mapped[bool] = mapped_column(Boolean, default=False)
     # How many stories the "Recent posts" sidebar widget lists; 0 hides the widget.
     recent_posts: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
 

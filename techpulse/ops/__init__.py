@@ -7,12 +7,10 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Mount the health endpoints, the request log and the operations commands."""
-    from techpulse import request_id
     from techpulse.ops import request_log
     from techpulse.ops.cli import register_commands
     from techpulse.ops.health import bp
 
     app.register_blueprint(bp)
-    request_id.register(app)
     request_log.register(app)
     register_commands(app)

@@ -3,31 +3,34 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import g
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from techpulse.clock import utcnow
 from techpulse.extensions import db
 from techpulse.models import Article, Category, SlugRedirect, Tag, User, article_tags
+from techpulse.pagination import IndexedPagination
+from techpulse.services import listing_counts
 
 CARD_LOADS = (
     joinedload(Article.category),
     joinedload(Article.author),
     joinedload(Article.banner),
 )
+# A card or a row never shows the body: lists leave the big columns in the database.
+CARD_COLUMNS = (defer(Article.body_md, raiseload=True), defer(Article.body_html, raiseload=True))
+# How many of the newest stories in the category and in the tags are ranked as related.
+RELATED_CANDIDATES = 24
 
 
 def _live() -> Select[tuple[Article]]:
     """Live articles, newest first, with what a card shows loaded in the same query."""
-    return (
-        select(Article)
-        .where(Article.live(utcnow()))
-        .options(*CARD_LOADS)
-        .order_by(Article.published_at.desc(), Article.id.desc())
-    )
+    query = select(Article).where(Article.live(utcnow())).options(*CARD_LOADS, *CARD_COLUMNS)
+    return _newest_first(query)
 
 
 def published_articles(
@@ -40,16 +43,30 @@ def published_articles(
     exclude_id: int | None = None,
 ) -> Pagination:
     """One page of live articles, optionally within a category, tag or author."""
-    query = _live()
+    ids, scope = _newest_first(select(Article.id).where(Article.live(utcnow()))), "all"
     if category is not None:
-        query = query.where(Article.category_id == category.id)
+        ids, scope = ids.where(Article.category_id == category.id), f"category:{category.id}"
     if author is not None:
-        query = query.where(Article.author_id == author.id)
+        ids, scope = ids.where(Article.author_id == author.id), f"author:{author.id}"
     if tag is not None:
-        query = query.where(Article.tags.any(Tag.id == tag.id))
+        ids, scope = ids.where(Article.tags.any(Tag.id == tag.id)), f"tag:{tag.id}"
     if exclude_id is not None:
-        query = query.where(Article.id != exclude_id)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+        ids = ids.where(Article.id != exclude_id)
+
+    def load(page_ids: Select[tuple[int]]) -> list[Article]:
+        return list(db.session.scalars(_live().where(Article.id.in_(page_ids))).unique())
+
+    def total() -> int:
+        # The left-out story (the home page's hero) is always a live one in this scope.
+        return max(0, listing_counts.live_total(scope) - (exclude_id is not None))
+
+    return IndexedPagination(
+        page=page, per_page=per_page, error_out=False, ids=ids, load=load, counter=total
+    )
+
+
+def _newest_first(query: Select[Any]) -> Select[Any]:
+    return query.order_by(Article.published_at.desc(), Article.id.desc())
 
 
 def recent_articles(limit: int = 5, exclude_id: int | None = None) -> list[Article]:
@@ -62,12 +79,8 @@ def recent_articles(limit: int = 5, exclude_id: int | None = None) -> list[Artic
 
 def featured_article() -> Article | None:
     """The newest live article marked featured, else the newest live article."""
-    query = (
-        _live()
-        .order_by(None)
-        .order_by(Article.featured.desc(), Article.published_at.desc(), Article.id.desc())
-    )
-    return db.session.scalars(query.limit(1)).first()
+    featured = db.session.scalars(_live().where(Article.featured.is_(True)).limit(1)).first()
+    return featured or next(iter(recent_articles(1)), None)
 
 
 @dataclass(frozen=True)
@@ -90,8 +103,23 @@ def article_by_slug(slug: str) -> ArticleLookup:
 
 
 def related_articles(article: Article, limit: int = 3) -> list[Article]:
-    """Up to ``limit`` live articles sharing the category or a tag, most shared tags first."""
+    """Up to ``limit`` live articles sharing the category or a tag, most shared tags first.
+
+    Only the newest stories of the category and of the tags are ranked, so the cost does
+    not grow with the size of the site.
+    """
     tag_ids = [tag.id for tag in article.tags]
+    newest = (
+        select(Article.id)
+        .where(Article.live(utcnow()), Article.id != article.id)
+        .order_by(Article.published_at.desc(), Article.id.desc())
+        .limit(RELATED_CANDIDATES)
+    )
+    arms = [newest.where(Article.category_id == article.category_id)]
+    if tag_ids:
+        arms.append(newest.where(Article.tags.any(Tag.id.in_(tag_ids))))
+    candidates = [select(arm.subquery().c.id) for arm in arms]
+    candidate_ids = candidates[0].union(*candidates[1:]) if len(candidates) > 1 else candidates[0]
     shared = (
         select(func.count())
         .select_from(article_tags)
@@ -99,10 +127,7 @@ def related_articles(article: Article, limit: int = 3) -> list[Article]:
         .correlate(Article)
         .scalar_subquery()
     )
-    related = Article.category_id == article.category_id
-    if tag_ids:
-        related = or_(related, Article.tags.any(Tag.id.in_(tag_ids)))
-    query = _live().where(Article.id != article.id, related)
+    query = _live().where(Article.id.in_(candidate_ids))
     query = query.order_by(None).order_by(shared.desc(), Article.published_at.desc())
     return list(db.session.scalars(query.limit(limit)).unique())
 
@@ -110,12 +135,15 @@ def related_articles(article: Article, limit: int = 3) -> list[Article]:
 def adjacent_articles(article: Article) -> tuple[Article | None, Article | None]:
     """The live articles published just before and just after ``article``."""
     when, ident = article.published_at, article.id
+    # The first condition alone is an index range; the second breaks ties on the id.
     older = _live().where(
-        or_(Article.published_at < when, (Article.published_at == when) & (Article.id < ident))
+        Article.published_at <= when,
+        or_(Article.published_at < when, and_(Article.published_at == when, Article.id < ident)),
     )
     newer = _live().order_by(None).order_by(Article.published_at, Article.id)
     newer = newer.where(
-        or_(Article.published_at > when, (Article.published_at == when) & (Article.id > ident))
+        Article.published_at >= when,
+        or_(Article.published_at > when, and_(Article.published_at == when, Article.id > ident)),
     )
     return (
         db.session.scalars(older.limit(1)).first(),

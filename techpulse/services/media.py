@@ -7,14 +7,14 @@ from pathlib import Path
 
 from flask import current_app, url_for
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import event, select, update
-from sqlalchemy.orm import Session, SessionTransaction, joinedload
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from techpulse.extensions import db
 from techpulse.field_errors import FieldError
-from techpulse.imaging import delete_files, process_image
 from techpulse.models import Article, Image, Revision, User
 from techpulse.services import audit
+from techpulse.services.media_storage import media_storage
 
 __all__ = [
     "ImageInUse",
@@ -33,7 +33,7 @@ ALT_TEXT_MISSING = "Describe the image in the alt text; screen readers read it a
 
 
 def upload_folder() -> Path:
-    """Where uploaded images and their variants are stored."""
+    """The folder images are stored in when MEDIA_STORAGE is "local" (the default)."""
     return Path(current_app.config["UPLOAD_FOLDER"])
 
 
@@ -47,7 +47,7 @@ def create_image(
     alt_text = " ".join(alt_text.split())
     if not alt_text:
         raise FieldError("alt_text", ALT_TEXT_MISSING)
-    processed = process_image(data, upload_folder())
+    processed = media_storage().store(data)
     image = Image(
         key=processed.key,
         alt_text=alt_text[:300],
@@ -58,30 +58,9 @@ def create_image(
         variants=[variant.as_dict() for variant in processed.variants],
         uploaded_by=uploaded_by,
     )
-    # The files exist before the row does: if the transaction never commits, they go.
-    folder = upload_folder()
-    db.session.info.setdefault(_UNCOMMITTED_FILES, []).extend(
-        folder / name for name in processed.files()
-    )
     db.session.add(image)
     db.session.flush()
     return image
-
-
-_UNCOMMITTED_FILES = "techpulse.uncommitted_image_files"
-
-
-@event.listens_for(Session, "after_commit")
-def _keep_committed_files(session: Session) -> None:
-    session.info.pop(_UNCOMMITTED_FILES, None)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _remove_files_of_rolled_back_images(session: Session, transaction: SessionTransaction) -> None:
-    # Runs after commit (nothing left to remove) and after rollback or close (orphans).
-    if transaction.parent is None:
-        for path in session.info.pop(_UNCOMMITTED_FILES, []):
-            path.unlink(missing_ok=True)
 
 
 def variant_url(filename: str, *, external: bool = False) -> str:
@@ -150,5 +129,5 @@ def delete_image(image: Image) -> None:
     revisions = update(Revision).where(Revision.banner_id == image.id)
     db.session.execute(revisions.values(banner_id=None))
     db.session.delete(image)
+    media_storage().remove(files)  # the files go when this commits
     db.session.commit()
-    delete_files(upload_folder(), files)

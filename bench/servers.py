@@ -1,0 +1,145 @@
+"""Start and stop what is measured: the app server as the README runs it, and nginx."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from bench.config import ROOT, server_argv
+
+NGINX_CONF = """\
+worker_processes auto;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    client_body_temp_path {dir}/tmp; proxy_temp_path {dir}/tmp; fastcgi_temp_path {dir}/tmp;
+    uwsgi_temp_path {dir}/tmp; scgi_temp_path {dir}/tmp;
+    server {{
+        listen {host}:{port};
+        root {dir}/www;
+        location / {{ default_type text/html; }}
+    }}
+}}
+"""
+
+
+def wait_for_port(host: str, port: int, timeout: float = 30.0) -> None:
+    """Return once something accepts connections on host:port."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on {host}:{port} after {timeout:.0f} s")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop the process group we started, gently first."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@contextmanager
+def app_server(command: str, host: str, port: int, env: dict[str, str]) -> Iterator[int]:
+    """Run the app server with ``env`` added; yield its process id."""
+    argv = server_argv(command, host, port)
+    environment = {**os.environ, **env}
+    log = open(Path(tempfile.gettempdir()) / f"techpulse-bench-{port}.log", "wb")  # noqa: SIM115
+    process = subprocess.Popen(
+        argv,
+        cwd=ROOT,
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        wait_for_port(host, port)
+        yield process.pid
+    finally:
+        _stop(process)
+        log.close()
+
+
+@contextmanager
+def nginx_static(page: bytes, host: str, port: int) -> Iterator[int]:
+    """nginx serving ``page`` as /article.html; yield its master's process id."""
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    folder = Path(tempfile.mkdtemp(prefix="techpulse-bench-nginx-"))
+    try:
+        (folder / "www").mkdir()
+        (folder / "tmp").mkdir()
+        (folder / "www" / "article.html").write_bytes(page)
+        for path in (folder, folder / "www", folder / "www" / "article.html"):
+            path.chmod(0o755 if path.is_dir() else 0o644)  # nginx workers may run as nobody
+        conf = folder / "nginx.conf"
+        conf.write_text(NGINX_CONF.format(dir=folder, host=host, port=port))
+        process = subprocess.Popen(
+            [binary, "-p", str(folder), "-c", str(conf), "-g", "daemon off;"],
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            wait_for_port(host, port)
+            yield process.pid
+        finally:
+            _stop(process)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def worker_rss_mb(pid: int) -> float:
+    """The largest resident memory among the server's workers (or the server itself), in MB."""
+    processes = _descendants(pid) or [pid]
+    return max(_rss_kb(p) for p in processes) / 1024
+
+
+def _descendants(pid: int) -> list[int]:
+    found: list[int] = []
+    try:
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        children = [int(c) for t in tasks for c in (t / "children").read_text().split()]
+    except OSError:
+        return found
+    for child in children:
+        found += [child, *_descendants(child)]
+    return found
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by the server and all its workers."""
+    ticks = 0
+    for process in [pid, *_descendants(pid)]:
+        try:
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")

@@ -1,0 +1,161 @@
+"""Atom and RSS feeds: the latest live articles of the site, a category, a tag or an author."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from flask import url_for
+from markupsafe import escape
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import selectinload
+
+from techpulse.clock import utcnow
+from techpulse.extensions import db
+from techpulse.models import Article, Tag
+from techpulse.services import articles
+from techpulse.services.media import variant_url
+from techpulse.services.site import site_settings
+from techpulse.urls import absolute_url, site_host, site_root
+
+FEED_LENGTH = 20
+SCOPES = ("category", "tag", "author")
+# A feed with no entries still needs an <updated>; a fixed instant keeps its ETag stable.
+EMPTY_FEED_UPDATED = datetime(2026, 1, 1, tzinfo=UTC)
+_ROOT_RELATIVE = re.compile(r'(\s(?:href|src)=")/(?!/)')
+# Characters XML 1.0 cannot carry at all; a stray one would make the whole feed unparseable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    """``value`` without the characters XML 1.0 forbids."""
+    return _NOT_XML.sub("", value)
+
+
+@dataclass(frozen=True)
+class Enclosure:
+    """The banner of an entry, as a feed enclosure."""
+
+    url: str
+    mime_type: str
+    length: int
+    alt: str
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One article as feed readers see it."""
+
+    id: str
+    title: str
+    url: str
+    summary: str
+    content_html: str
+    published: datetime
+    updated: datetime
+    author_name: str
+    author_url: str
+    categories: list[str]
+    banner: Enclosure | None
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A feed's own details and its entries, newest first."""
+
+    title: str
+    subtitle: str
+    html_url: str
+    entries: list[FeedEntry] = field(default_factory=list)
+
+    @property
+    def updated(self) -> datetime:
+        """The newest change among the entries (what Last-Modified reports)."""
+        return max((entry.updated for entry in self.entries), default=EMPTY_FEED_UPDATED)
+
+
+@dataclass(frozen=True)
+class _Scope:
+    title: str
+    subtitle: str
+    html_path: str
+    condition: ColumnElement[bool] | None = None
+
+
+def _scope(scope: str | None, slug: str) -> _Scope | None:
+    """What a feed covers: its title, its HTML page and the SQL condition on articles."""
+    site = site_settings()
+    if scope is None:
+        return _Scope(site.site_name, site.tagline, url_for("blog.home"))
+    if scope == "category" and (category := articles.category_by_slug(slug)):
+        path = url_for("blog.category", slug=category.slug)
+        condition = Article.category_id == category.id
+        return _Scope(category.name, category.description, path, condition)
+    if scope == "tag" and (tag := articles.tag_by_slug(slug)):
+        path = url_for("blog.tag", slug=tag.slug)
+        return _Scope(tag.name, "", path, Article.tags.any(Tag.id == tag.id))
+    if scope == "author" and (author := articles.author_by_slug(slug)):
+        path = url_for("blog.author", slug=author.slug)
+        return _Scope(author.name, author.bio, path, Article.author_id == author.id)
+    return None
+
+
+def build_feed(scope: str | None = None, slug: str = "") -> Feed | None:
+    """The feed of the whole site, or of one category, tag or author; None if there is none."""
+    found = _scope(scope, slug)
+    if found is None:
+        return None
+    query = (
+        select(Article)
+        .where(Article.live(utcnow()))
+        .options(*articles.CARD_LOADS, selectinload(Article.tags))
+        .order_by(Article.published_at.desc(), Article.id.desc())
+        .limit(FEED_LENGTH)
+    )
+    if found.condition is not None:
+        query = query.where(found.condition)
+    site = site_settings()
+    title = found.title if scope is None else f"{found.title} — {site.site_name}"
+    entries = [feed_entry(article) for article in db.session.scalars(query).unique()]
+    subtitle = xml_text(found.subtitle or site.tagline)
+    return Feed(xml_text(title), subtitle, absolute_url(found.html_path), entries)
+
+
+def entry_id(article: Article) -> str:
+    """A tag: URI that stays the same when the article's title, slug or dates change."""
+    return f"tag:{site_host()},{article.created_at:%Y-%m-%d}:article-{article.id}"
+
+
+def absolute_links(html: str) -> str:
+    """Root-relative href/src attributes made absolute, so feed readers can follow them."""
+    return _ROOT_RELATIVE.sub(lambda match: match.group(1) + site_root() + "/", html)
+
+
+def feed_entry(article: Article) -> FeedEntry:
+    """An article turned into a feed entry: summary, full sanitized content and banner."""
+    banner = None
+    content = absolute_links(article.body_html)
+    if article.banner is not None:
+        variant = article.banner.of_kind("responsive", article.banner.fallback_format)[-1]
+        banner = Enclosure(
+            url=absolute_url(variant_url(variant["file"])),
+            mime_type=f"image/{variant['format']}",
+            length=int(variant.get("bytes", 0)),
+            alt=article.banner.alt_text,
+        )
+        image = f'<p><img src="{escape(banner.url)}" alt="{escape(banner.alt)}"></p>'
+        content = image + content
+    return FeedEntry(
+        id=entry_id(article),
+        title=xml_text(article.title),
+        url=absolute_url(url_for("blog.article", slug=article.slug)),
+        summary=xml_text(article.excerpt),
+        content_html=xml_text(content),
+        published=article.published_at or article.created_at,
+        updated=article.modified_at,
+        author_name=xml_text(article.author.name),
+        author_url=absolute_url(url_for("blog.author", slug=article.author.slug)),
+        categories=[xml_text(article.category.name), *(xml_text(tag.name) for tag in article.tags)],
+        banner=banner,
+    )

@@ -1,0 +1,168 @@
+"""Story counts for list pages, kept current on every write so a page view never counts a table.
+
+A scope is one listing: ``all`` (the home page), ``category:<id>``, ``author:<id>`` or
+``tag:<id>``. Its stored total counts articles that are published or scheduled; a reader
+subtracts the few scheduled for later (an indexed range), so counts are right the moment a
+scheduled story goes live, with no job to run.
+
+Every flush that touches an article notes the scopes it may change (old and new category,
+author and tags); just before the commit those scopes are counted again, exactly, under a
+row lock so that two concurrent saves cannot leave a stale figure. A bulk UPDATE or DELETE
+of articles recounts everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, delete, event, func, select, true
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from techpulse.clock import utcnow
+from techpulse.extensions import db
+from techpulse.models import Article, ListingCount, Status, article_tags
+
+_PENDING = "techpulse.listing_count_scopes"
+_EVERYTHING = "*"
+COUNTED = (Status.PUBLISHED.value, Status.SCHEDULED.value)
+
+
+def counted() -> ColumnElement[bool]:
+    """SQL condition for the articles a stored total includes."""
+    return and_(Article.status.in_(COUNTED), Article.published_at.is_not(None))
+
+
+def scope_filter(scope: str) -> ColumnElement[bool]:
+    """SQL condition restricting articles to one scope."""
+    kind, _, ident = scope.partition(":")
+    if kind == "all":
+        return true()
+    if kind == "category":
+        return Article.category_id == int(ident)
+    if kind == "author":
+        return Article.author_id == int(ident)
+    if kind == "tag":
+        return Article.tags.any(id=int(ident))
+    raise ValueError(f"Unknown listing scope {scope!r}")
+
+
+def live_total(scope: str, now: datetime | None = None) -> int:
+    """How many articles the public sees in ``scope`` right now, without counting the table."""
+    now = now or utcnow()
+    stored = db.session.scalar(select(ListingCount.total).where(ListingCount.scope == scope))
+    if stored is None:  # never counted (e.g. rows written outside the app): count exactly
+        return _exact(scope, Article.published_at <= now)
+    # Only the stories scheduled for later are counted here: an indexed range, few rows.
+    return stored - _exact(scope, Article.published_at > now)
+
+
+def _exact(scope: str, condition: ColumnElement[bool]) -> int:
+    query = select(func.count()).select_from(Article)
+    query = query.where(counted(), condition, scope_filter(scope))
+    return db.session.scalar(query) or 0
+
+
+def recount(session: Session, scopes: Iterable[str]) -> None:
+    """Count ``scopes`` exactly and store the totals (in the session's transaction)."""
+    names = sorted(set(scopes))
+    if _EVERYTHING in names:
+        recount_all(session)
+        return
+    if not names:
+        return
+    # Lock (or create) the rows first, in a fixed order, so concurrent saves take turns.
+    existing = set(
+        session.scalars(
+            select(ListingCount.scope)
+            .where(ListingCount.scope.in_(names))
+            .order_by(ListingCount.scope)
+            .with_for_update()
+        )
+    )
+    for scope in names:
+        total = session.scalar(
+            select(func.count()).select_from(Article).where(counted(), scope_filter(scope))
+        )
+        table = ListingCount.__table__
+        if scope in existing:
+            session.execute(table.update().where(table.c.scope == scope).values(total=total))
+        else:
+            session.execute(table.insert().values(scope=scope, total=total))
+
+
+def recount_all(session: Session) -> None:
+    """Recount every scope from scratch (after bulk writes, imports or the bench generator)."""
+    session.execute(delete(ListingCount.__table__))
+    rows: list[dict[str, Any]] = []
+    total = session.scalar(select(func.count()).select_from(Article).where(counted())) or 0
+    rows.append({"scope": "all", "total": total})
+    for kind, column in (("category", Article.category_id), ("author", Article.author_id)):
+        grouped = select(column, func.count()).where(counted()).group_by(column)
+        rows += [{"scope": f"{kind}:{key}", "total": n} for key, n in session.execute(grouped)]
+    tagged = (
+        select(article_tags.c.tag_id, func.count())
+        .join(Article, Article.id == article_tags.c.article_id)
+        .where(counted())
+        .group_by(article_tags.c.tag_id)
+    )
+    rows += [{"scope": f"tag:{key}", "total": n} for key, n in session.execute(tagged)]
+    session.execute(ListingCount.__table__.insert(), rows)
+
+
+def _stored_scopes(session: Session, article_id: int) -> set[str]:
+    """The scopes the database holds ``article_id`` in, at this point of the flush."""
+    scopes = {"all"}
+    stored = session.execute(
+        select(Article.category_id, Article.author_id).where(Article.id == article_id)
+    ).first()
+    if stored is not None:
+        scopes.update({f"category:{stored[0]}", f"author:{stored[1]}"})
+    tag_ids = select(article_tags.c.tag_id).where(article_tags.c.article_id == article_id)
+    scopes.update(f"tag:{tag_id}" for tag_id in session.execute(tag_ids).scalars())
+    return scopes
+
+
+def _note(session: Session, articles: list[Article]) -> None:
+    pending = session.info.setdefault(_PENDING, set())
+    with session.no_autoflush:
+        for article in articles:
+            if article.id is not None:
+                pending.update(_stored_scopes(session, article.id))
+
+
+@event.listens_for(Session, "before_flush")
+def _note_scopes_before(session: Session, _context: Any, _instances: Any) -> None:
+    # Where changed or deleted articles were: their scopes may lose them.
+    _note(session, [o for o in (*session.dirty, *session.deleted) if isinstance(o, Article)])
+
+
+@event.listens_for(Session, "after_flush")
+def _note_scopes_after(session: Session, _context: Any) -> None:
+    # Where new or changed articles are now: their scopes may gain them.
+    _note(session, [o for o in (*session.new, *session.dirty) if isinstance(o, Article)])
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_bulk_writes(state: ORMExecuteState) -> None:
+    if (state.is_update or state.is_delete) and _touches_articles(state):
+        state.session.info.setdefault(_PENDING, set()).add(_EVERYTHING)
+
+
+def _touches_articles(state: ORMExecuteState) -> bool:
+    table = getattr(state.statement, "table", None)
+    return table is not None and table.name in ("articles", "article_tags")
+
+
+@event.listens_for(Session, "before_commit")
+def _recount_before_commit(session: Session) -> None:
+    session.flush()
+    scopes = session.info.pop(_PENDING, None)
+    if scopes:
+        recount(session, scopes)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_on_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)

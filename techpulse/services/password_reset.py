@@ -1,0 +1,98 @@
+"""Forgotten passwords: a short-lived, single-use reset link sent by e-mail."""
+
+from __future__ import annotations
+
+import threading
+
+from flask import Flask, current_app, request, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from techpulse.extensions import db
+from techpulse.models import User
+from techpulse.services import accounts, audit, mail, throttle
+
+THREAD_NAME = "password-reset-mail"
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="reset-password")
+
+
+def reset_token(user: User) -> str:
+    """A token naming the user and their session version: setting a password spends it."""
+    return _serializer().dumps({"id": user.id, "v": user.session_version})
+
+
+def user_for_reset_token(token: str) -> User | None:
+    """The user a still-valid, unspent reset token belongs to."""
+    max_age = int(current_app.config["PASSWORD_RESET_MINUTES"]) * 60
+    try:
+        data = _serializer().loads(token, max_age=max_age)
+    except (BadSignature, SignatureExpired):
+        return None
+    user = db.session.get(User, data.get("id")) if isinstance(data, dict) else None
+    if user is None or not user.active or user.session_version != data.get("v"):
+        return None
+    return user
+
+
+def throttled(email: str) -> str | None:
+    """The limit hit by another reset request from this address or for this account."""
+    config = current_app.config
+    keys = {
+        "reset-ip:" + (request.remote_addr or ""): config["PASSWORD_RESET_LIMIT_PER_IP"],
+        "reset-account:" + accounts.normalise_email(email): config["PASSWORD_RESET_LIMIT"],
+    }
+    for key, limit in keys.items():
+        if throttle.exceeded(key, limit):
+            return limit
+    throttle.hit(*keys)
+    db.session.commit()
+    return None
+
+
+def _link(token: str) -> str:
+    site_url = current_app.config.get("SITE_URL", "").rstrip("/")
+    path = url_for("password_reset.reset", token=token)
+    # SITE_URL, when set, and not the request's Host header, which a visitor could forge.
+    return (
+        site_url + path
+        if site_url
+        else url_for("password_reset.reset", token=token, _external=True)
+    )
+
+
+def request_reset(email: str, site_name: str) -> None:
+    """E-mail a reset link if ``email`` belongs to an active account; silently do nothing if not.
+
+    The e-mail is sent from a background thread, so the answer takes as long either way.
+    """
+    user = accounts.user_by_email(email)
+    audit.record("password.reset_requested", accounts.normalise_email(email)[:200])
+    db.session.commit()
+    if user is None or not user.active or not mail.mail_configured():
+        return
+    minutes = current_app.config["PASSWORD_RESET_MINUTES"]
+    body = (
+        f"Hello {user.name},\n\nSomeone (we hope you) asked to reset your {site_name} password.\n"
+        f"Choose a new one here within {minutes} minutes; the link works once:\n\n"
+        f"{_link(reset_token(user))}\n\n"
+        "If you did not ask for this, ignore this e-mail: your password stays as it is.\n"
+    )
+    message = mail.build_message(
+        user.email,
+        f"Reset your {site_name} password",
+        body,
+        mail.sender_address(),
+        from_name=site_name,
+    )
+    app = current_app._get_current_object()  # noqa: SLF001 - the thread needs the real app
+    threading.Thread(target=_send, args=(app, message), name=THREAD_NAME, daemon=True).start()
+
+
+def _send(app: Flask, message: object) -> None:
+    with app.app_context():
+        try:
+            mail.send(message)  # type: ignore[arg-type]
+        except mail.MailError as error:
+            app.logger.warning("Password reset e-mail not sent: %s", error)

@@ -1,0 +1,191 @@
+"""Full-text search of live articles: one interface over SQLite FTS5 and PostgreSQL.
+
+The visitor's words are never passed to either database as query syntax: they are split into
+plain words here (at most ``MAX_TERMS``, from the first ``MAX_QUERY_LENGTH`` characters), and
+each word is then quoted for FTS5 or handed to ``plainto_tsquery``. So any text, from SQL to
+``NEAR(`` to emoji, is either found or not found, never an error.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask_sqlalchemy.pagination import Pagination
+from markupsafe import Markup, escape
+from sqlalchemy import ColumnElement, Select, column, func, literal_column, select, table, text
+
+from techpulse.clock import utcnow
+from techpulse.extensions import db
+from techpulse.models import Article, SearchDocument
+from techpulse.models.search import FTS_TABLE, TEXT_SEARCH_CONFIG, VECTOR_COLUMN
+from techpulse.services.articles import CARD_LOADS
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 8
+MAX_TERM_LENGTH = 40
+SNIPPET_WORDS = 28
+OPEN, CLOSE = "\x02", "\x03"  # stripped from indexed text, so only the database adds them
+_WORD = re.compile(r"[^\W_]+")
+_ADJACENT_MARKS = re.compile(f"{CLOSE}(\\s+){OPEN}")
+_FTS = table(FTS_TABLE, column("rowid"))
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One article found, with its title and a snippet as safe HTML, matches in <mark>."""
+
+    article: Article
+    title: Markup
+    snippet: Markup
+
+
+def query_terms(query: str) -> list[str]:
+    """The distinct words of a visitor's query, lower-cased, bounded in number and length."""
+    words = _WORD.findall(query[:MAX_QUERY_LENGTH].casefold())
+    return list(dict.fromkeys(word[:MAX_TERM_LENGTH] for word in words))[:MAX_TERMS]
+
+
+def search(query: str, page: int = 1, per_page: int = 10) -> SearchResults:
+    """One page of live articles matching every word of ``query``, title matches first."""
+    terms = query_terms(query)
+    dialect = db.session.get_bind().dialect.name
+    finder = (PostgresFinder if dialect == "postgresql" else SqliteFinder)(terms, utcnow())
+    return SearchResults(page=page, per_page=per_page, error_out=False, finder=finder)
+
+
+class SearchResults(Pagination):
+    """A page of :class:`SearchHit` with the total count; fits the pagination macro."""
+
+    @property
+    def terms(self) -> list[str]:
+        return self._query_args["finder"].terms
+
+    def _query_items(self) -> list[Any]:
+        return self._query_args["finder"].hits(self._query_offset, self.per_page)
+
+    def _query_count(self) -> int:
+        return self._query_args["finder"].count()
+
+
+def highlighted(marked: str | None) -> Markup:
+    """Escape text the database marked with OPEN/CLOSE and turn the marks into <mark>."""
+    value = marked or ""
+    html = _ADJACENT_MARKS.sub(r"\1", str(escape(value)))  # "Scale AI" is one mark, not two
+    if html.count(OPEN) != html.count(CLOSE):
+        return Markup(html.replace(OPEN, "").replace(CLOSE, ""))
+    return Markup(html.replace(OPEN, "<mark>").replace(CLOSE, "</mark>"))
+
+
+class _Finder:
+    def __init__(self, terms: list[str], now: datetime) -> None:
+        self.terms = terms
+        self.now = now
+
+    def hits(self, offset: int, limit: int) -> list[SearchHit]:
+        if not self.terms:
+            return []
+        rows = db.session.execute(self._page(offset, limit)).all()
+        return [SearchHit(row[0], highlighted(row[1]), highlighted(row[2])) for row in rows]
+
+    def count(self) -> int:
+        if not self.terms:
+            return 0
+        return db.session.scalar(self._count()) or 0
+
+    def _page(self, offset: int, limit: int) -> Select[Any]:
+        raise NotImplementedError
+
+    def _count(self) -> Select[Any]:
+        raise NotImplementedError
+
+
+class SqliteFinder(_Finder):
+    """FTS5: every word quoted as a string, ranked by bm25 with the title weighted most."""
+
+    def _match(self, name: str, column: str = "") -> ColumnElement[bool]:
+        words = " AND ".join(f'"{term}"' for term in self.terms)  # terms hold no quotes
+        expression = f"{column} : ({words})" if column else words
+        return text(f"{FTS_TABLE} MATCH :{name}").bindparams(**{name: expression})
+
+    def _found(self) -> Select[Any]:
+        fts = literal_column(FTS_TABLE)
+        return (
+            select(Article)
+            .select_from(_FTS)
+            .join(Article, Article.id == _FTS.c.rowid)
+            .where(self._match("words"), Article.live(self.now))
+        ).add_columns(
+            func.highlight(fts, 0, OPEN, CLOSE),
+            func.snippet(fts, 2, OPEN, CLOSE, "…", SNIPPET_WORDS),
+        )
+
+    def _page(self, offset: int, limit: int) -> Select[Any]:
+        in_title = select(_FTS.c.rowid).where(self._match("title_words", "title"))
+        in_title = in_title.correlate(None)  # its own scan of the index, not the outer row
+        # bm25 weights: title, excerpt, body, category, tags (lower scores rank first).
+        score = func.bm25(literal_column(FTS_TABLE), 10.0, 3.0, 1.0, 4.0, 4.0)
+        return (
+            self._found()
+            .options(*CARD_LOADS)
+            .order_by(Article.id.in_(in_title).desc(), score, Article.published_at.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+
+    def _count(self) -> Select[Any]:
+        return select(func.count()).select_from(self._found().subquery())
+
+
+class PostgresFinder(_Finder):
+    """A GIN-indexed tsvector (title weighted A), ``plainto_tsquery``, ``ts_headline``."""
+
+    def _query(self) -> ColumnElement[Any]:
+        return func.plainto_tsquery(self._config(), " ".join(self.terms))
+
+    @staticmethod
+    def _config() -> ColumnElement[Any]:
+        return literal_column(f"'{TEXT_SEARCH_CONFIG}'::regconfig")
+
+    def _found(self, *columns: Any) -> Select[Any]:
+        vector = literal_column(f"search_documents.{VECTOR_COLUMN}")
+        return (
+            select(*columns)
+            .select_from(SearchDocument)
+            .join(Article, Article.id == SearchDocument.article_id)
+            .where(vector.op("@@")(self._query()), Article.live(self.now))
+        )
+
+    def _page(self, offset: int, limit: int) -> Select[Any]:
+        vector = literal_column(f"search_documents.{VECTOR_COLUMN}")
+        title_only = func.ts_filter(vector, literal_column("'{a}'::\"char\"[]"))
+        in_title = title_only.op("@@")(self._query()).label("in_title")
+        rank = func.ts_rank(vector, self._query()).label("rank")
+        order = (in_title.desc(), rank.desc(), Article.published_at.desc(), Article.id.desc())
+        ranked = self._found(SearchDocument.article_id, in_title, rank, Article.published_at)
+        ranked = ranked.order_by(*order).limit(limit).offset(offset).subquery()
+        # ts_headline re-reads the text: run it on this page's rows only.
+        marks = f"StartSel={OPEN}, StopSel={CLOSE}"
+        body_options = f"{marks}, MaxWords={SNIPPET_WORDS}, MinWords=12, MaxFragments=1"
+        return (
+            select(
+                Article,
+                func.ts_headline(
+                    self._config(),
+                    SearchDocument.title,
+                    self._query(),
+                    f"{marks}, HighlightAll=true",
+                ),
+                func.ts_headline(self._config(), SearchDocument.body, self._query(), body_options),
+            )  # fmt: skip
+            .join(ranked, ranked.c.article_id == Article.id)
+            .join(SearchDocument, SearchDocument.article_id == Article.id)
+            .options(*CARD_LOADS)
+            .order_by(ranked.c.in_title.desc(), ranked.c.rank.desc())
+            .order_by(ranked.c.published_at.desc(), Article.id.desc())
+        )
+
+    def _count(self) -> Select[Any]:
+        return self._found(func.count())

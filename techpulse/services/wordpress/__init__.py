@@ -1,0 +1,1 @@
+"""Moving a WordPress site into TechPulse: read the export, convert, write, redirect."""

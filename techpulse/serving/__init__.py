@@ -1,0 +1,37 @@
+"""The serving path: page cache, compression, caching headers and static files."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from techpulse.extensions import db
+
+
+def register(app: Flask) -> None:
+    """Compress, validate and cache public responses; invalidate on every public write."""
+    from techpulse.serving import cacheability, invalidation, static_files
+    from techpulse.serving.entries import EntryStore
+    from techpulse.serving.generation import store_for
+    from techpulse.serving.pagecache import PageCache
+
+    static_files.register(app)
+    cacheability.register(app)
+    invalidation.install()
+
+    def engine():  # noqa: ANN202 - the engine exists only inside the app context
+        with app.app_context():
+            return db.engine
+
+    generation = store_for(
+        app.config.get("REDIS_URL") or "", app.config["SQLALCHEMY_DATABASE_URI"], engine
+    )
+    store = EntryStore(int(app.config["PAGE_CACHE_MAX_BYTES"]))
+    if not app.config["PAGE_CACHE"]:
+        store.max_bytes = 0  # still compresses and validates; keeps nothing
+    cookies = (
+        app.config.get("SESSION_COOKIE_NAME", "session"),
+        app.config.get("REMEMBER_COOKIE_NAME", "remember_token"),
+    )
+    cache = PageCache(app.wsgi_app, generation, store, cookies)
+    app.wsgi_app = cache  # type: ignore[method-assign]
+    app.extensions[invalidation.EXTENSION] = cache

@@ -1,0 +1,91 @@
+"""Which responses the page cache may keep, for how long, and their caching headers."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import Flask, Response, current_app, g, request
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from techpulse.clock import utcnow
+from techpulse.extensions import db
+from techpulse.models import Article, Status
+from techpulse.serving.pagecache import CANDIDATE, COOKIE_FREE, STORE_UNTIL
+
+# Endpoints whose bytes never depend on who asks (Flask still marks them Vary: Cookie,
+# because Flask-Login peeks at the session on every request).
+COOKIE_FREE_ENDPOINTS = frozenset({"static", "media.file"})
+
+
+def next_scheduled_publication(now: datetime) -> datetime | None:
+    """When the next story due in the future goes live (cached pages must not outlive it)."""
+    query = select(func.min(Article.published_at)).where(
+        Article.status.in_((Status.PUBLISHED.value, Status.SCHEDULED.value)),
+        Article.published_at > now,
+    )
+    return db.session.scalar(query)
+
+
+# The next scheduled publication, worked out once per generation in each worker: only a
+# write (a new generation) or that moment passing can change it.
+_next_due: dict[str, datetime | None] = {}
+
+
+def next_due(generation: str, now: datetime) -> datetime | None:
+    """:func:`next_scheduled_publication`, remembered for ``generation`` until it passes."""
+    if generation in _next_due:
+        due = _next_due[generation]
+        if due is None or due > now:
+            return due
+    due = next_scheduled_publication(now)
+    _next_due.clear()
+    _next_due[generation] = due
+    return due
+
+
+def _carries_visitor_token() -> bool:
+    # Flask-WTF keeps the token it generated for this response's forms in ``g``.
+    return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g
+
+
+def _is_public_page(response: Response) -> bool:
+    cache_control = response.headers.get("Cache-Control", "")
+    return (
+        request.method in ("GET", "HEAD")
+        and request.blueprint in current_app.config["PAGE_CACHE_BLUEPRINTS"]
+        and response.status_code == 200
+        and not response.direct_passthrough
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+        and not _carries_visitor_token()
+    )
+
+
+def mark_response(response: Response) -> Response:
+    """Let the page cache keep public pages; give every public page validators."""
+    if request.endpoint in COOKIE_FREE_ENDPOINTS:
+        request.environ[COOKIE_FREE] = True
+    if _carries_visitor_token():
+        # A form with this visitor's token: no shared cache may keep it.
+        response.headers.setdefault("Cache-Control", "private, no-cache")
+        return response
+    if not _is_public_page(response):
+        return response
+    response.headers.setdefault("Cache-Control", "no-cache")
+    generation = request.environ.get(CANDIDATE)
+    if generation and not current_user.is_authenticated:
+        now = utcnow()
+        until = now + timedelta(seconds=current_app.config["PAGE_CACHE_MAX_AGE"])
+        scheduled = next_due(generation, now)
+        request.environ[STORE_UNTIL] = min(until, scheduled) if scheduled else until
+        return response
+    # Not stored (a visitor with a cookie, or the cache is off): validate here instead.
+    response.add_etag()
+    response.last_modified = utcnow().replace(microsecond=0)
+    return response.make_conditional(request)
+
+
+def register(app: Flask) -> None:
+    """Install the response marking."""
+    app.after_request(mark_response)

@@ -1,0 +1,121 @@
+"""Cached pages: ready-to-send bytes and headers, kept per worker within a byte budget."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+
+from werkzeug.http import http_date, parse_date
+
+from techpulse.serving.compression import MIN_SIZE, add_vary, gzip_bytes
+
+# Headers the cache writes itself, or that must never be replayed to another visitor.
+DROPPED = frozenset(
+    {"content-length", "content-encoding", "etag", "last-modified", "set-cookie", "date"}
+)
+# A 304 repeats only these (RFC 9110 §15.4.5).
+NOT_MODIFIED_KEEP = frozenset({"cache-control", "vary", "etag", "last-modified", "expires"})
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One cached 200 page under one generation, good until ``expires``."""
+
+    generation: str
+    expires: datetime
+    etag: str
+    modified: datetime
+    identity: bytes
+    gzipped: bytes | None
+    identity_headers: tuple[tuple[str, str], ...]
+    gzip_headers: tuple[tuple[str, str], ...]
+    not_modified_headers: tuple[tuple[str, str], ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.identity) + len(self.gzipped or b"") + 512
+
+    def not_modified(self, if_none_match: str | None, if_modified_since: str | None) -> bool:
+        """Whether a conditional GET may be answered 304 (If-None-Match wins when present)."""
+        if if_none_match is not None:
+            wanted = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+            return "*" in wanted or self.etag.removeprefix("W/") in wanted
+        if if_modified_since:
+            since = parse_date(if_modified_since)
+            return since is not None and self.modified.replace(microsecond=0) <= since
+        return False
+
+
+def build_entry(
+    body: bytes,
+    headers: list[tuple[str, str]],
+    *,
+    generation: str,
+    expires: datetime,
+    rendered_at: datetime,
+) -> Entry:
+    """Compress ``body`` once and precompute every header set a visitor may be sent."""
+    etag = 'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+    kept = [(name, value) for name, value in headers if name.lower() not in DROPPED]
+    kept = add_vary(kept, "Accept-Encoding")
+    kept += [("ETag", etag), ("Last-Modified", http_date(rendered_at))]
+    gzipped = gzip_bytes(body) if len(body) >= MIN_SIZE else None
+    identity_headers = (*kept, ("Content-Length", str(len(body))))
+    gzip_headers = identity_headers
+    if gzipped is not None:
+        gzip_headers = (
+            *kept,
+            ("Content-Encoding", "gzip"),
+            ("Content-Length", str(len(gzipped))),
+        )
+    return Entry(
+        generation=generation,
+        expires=expires,
+        etag=etag,
+        modified=rendered_at,
+        identity=body,
+        gzipped=gzipped,
+        identity_headers=identity_headers,
+        gzip_headers=gzip_headers,
+        not_modified_headers=tuple(h for h in kept if h[0].lower() in NOT_MODIFIED_KEEP),
+    )
+
+
+class EntryStore:
+    """Least-recently-stored pages are dropped once the byte budget is exceeded."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[tuple[str, ...], Entry] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, ...]) -> Entry | None:
+        """The entry at ``key``, if any (validity is the caller's check)."""
+        return self._entries.get(key)
+
+    def put(self, key: tuple[str, ...], entry: Entry) -> None:
+        """Keep ``entry``, evicting the oldest entries beyond the budget."""
+        if entry.size > self.max_bytes // 4:
+            return
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= old.size
+            self._entries[key] = entry
+            self._bytes += entry.size
+            while self._bytes > self.max_bytes and self._entries:
+                _, dropped = self._entries.popitem(last=False)
+                self._bytes -= dropped.size
+
+    def clear(self) -> None:
+        """Forget every entry (they are all stale after a bump anyway)."""
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)

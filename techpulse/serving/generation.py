@@ -1,0 +1,126 @@
+"""The page-cache generation: one token every worker on every host reads, changed by every write.
+
+A cached page is served only while the generation it was rendered under is still the current
+one. Each bump writes a brand-new random token (never a counter that could repeat after a
+restart or a lost Redis key), so a page rendered before a write can never match again.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+
+REDIS_KEY = "techpulse:page-cache:generation"
+
+
+class GenerationUnavailable(Exception):
+    """The shared generation cannot be read: serve without the cache."""
+
+
+class GenerationStore(Protocol):
+    """Where the current generation lives."""
+
+    def current(self) -> str:
+        """The current generation token."""
+
+    def bump(self) -> None:
+        """Replace the token: every cached page is stale from now on."""
+
+
+def _new_token() -> str:
+    return secrets.token_hex(12)
+
+
+class RedisGeneration:
+    """A key in Redis: shared by every worker of every host (scale-out mode)."""
+
+    def __init__(self, url: str, key: str = REDIS_KEY) -> None:
+        import redis
+
+        self.key = key
+        self.client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+        self._errors: tuple[type[Exception], ...] = (redis.RedisError, OSError)
+
+    def current(self) -> str:
+        try:
+            token = self.client.get(self.key)
+            if token is None:
+                self.client.set(self.key, _new_token(), nx=True)
+                token = self.client.get(self.key)
+        except self._errors as error:
+            raise GenerationUnavailable(str(error)) from error
+        return token.decode() if isinstance(token, bytes) else str(token)
+
+    def bump(self) -> None:
+        self.client.set(self.key, _new_token())
+
+
+class FileGeneration:
+    """A small file beside the SQLite database: every process that can open it shares it.
+
+    SQLite already confines a site to one host, and reading a 24-byte file costs a few
+    microseconds, far less than a query.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def current(self) -> str:
+        try:
+            return self.path.read_text()
+        except FileNotFoundError:
+            self.bump()
+            return self.path.read_text()
+
+    def bump(self) -> None:
+        # Write a private temporary file, then rename it into place: readers see the old
+        # token or the new one, never a half-written file.
+        temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        temp.write_text(_new_token())
+        os.replace(temp, self.path)
+
+
+class DatabaseGeneration:
+    """A row in the database (PostgreSQL without Redis): shared by every host."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def current(self) -> str:
+        with self.engine.connect() as connection:
+            token = connection.scalar(text("SELECT token FROM page_cache_generation WHERE id = 1"))
+        if token is None:
+            self.bump()
+            return self.current()
+        return str(token)
+
+    def bump(self) -> None:
+        update = text("UPDATE page_cache_generation SET token = :token WHERE id = 1")
+        with self.engine.begin() as connection:
+            if connection.execute(update, {"token": _new_token()}).rowcount:
+                return
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(
+                    text("INSERT INTO page_cache_generation (id, token) VALUES (1, :token)"),
+                    {"token": _new_token()},
+                )
+        except IntegrityError:  # another process created the row first: change it
+            with self.engine.begin() as connection:
+                connection.execute(update, {"token": _new_token()})
+
+
+def store_for(redis_url: str, database_url: str, engine_factory: object) -> GenerationStore:
+    """Redis when configured; else a file beside a SQLite database; else the database."""
+    if redis_url:
+        return RedisGeneration(redis_url)
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return FileGeneration(Path(f"{url.database}-page-generation"))
+    return DatabaseGeneration(engine_factory())  # type: ignore[operator]

@@ -1,0 +1,45 @@
+"""Absolute URLs: on SITE_URL when configured, else on the request's (trusted) host."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app, request, url_for
+
+
+def site_root() -> str:
+    """The site's base URL without a trailing slash.
+
+    The request's host is only used when SITE_URL is unset, and only after Flask checked it
+    against TRUSTED_HOSTS (an unknown Host header is refused with 400 before any view runs).
+    """
+    return (current_app.config.get("SITE_URL") or request.url_root).rstrip("/")
+
+
+def site_host() -> str:
+    """The host name of the site's base URL (for tag: URIs)."""
+    return urlsplit(site_root()).hostname or "localhost"
+
+
+def absolute_url(path_or_url: str) -> str:
+    """Make a site path absolute, on SITE_URL when configured, else on this request's host."""
+    if path_or_url.startswith(("http://", "https://")):
+        return path_or_url
+    return site_root() + "/" + path_or_url.lstrip("/")
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """``url_for`` made absolute the same way as :func:`absolute_url`."""
+    return absolute_url(url_for(endpoint, **values))
+
+
+def canonical_page_url(page: int = 1) -> str:
+    """The canonical URL of this list page: the route's own URL, plus ``?page=N`` after page 1.
+
+    Other query arguments are left out, so every variant of a page names one canonical.
+    """
+    values: dict[str, Any] = dict(request.view_args or {})
+    if page > 1:
+        values["page"] = page
+    return external_url(request.endpoint or "blog.home", **values)

@@ -1,0 +1,27 @@
+"""An imported WordPress story in a real browser: old link, banner and inline image shown."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.wordpress_files import SITE_XML, make_uploads
+
+pytestmark = pytest.mark.browser
+
+
+def test_old_link_opens_the_imported_story_with_its_images(page, live_server, runner, tmp_path):  # noqa: ANN001
+    uploads = make_uploads(tmp_path)
+    result = runner.invoke(args=["import-wordpress", str(SITE_XML), "--uploads", str(uploads)])
+    assert result.exit_code == 0, result.output
+    response = page.goto(f"{live_server}/2024/05/01/hello-world/")
+    assert response.status == 200 and page.url == f"{live_server}/articles/hello-world"
+    assert response.request.redirected_from.redirected_from is None  # exactly one redirect
+    inline = page.locator(".article__body picture img")
+    inline.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=inline.element_handle()
+    )
+    assert inline.get_attribute("alt") == "Five engineers around a whiteboard"
+    banner = page.locator(".article__banner img")
+    assert page.evaluate("img => img.complete && img.naturalWidth > 0", banner.element_handle())
+    assert page.outside_requests == []  # nothing fetched from the old site or anywhere else

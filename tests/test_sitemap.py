@@ -1,0 +1,142 @@
+"""/sitemap.xml (split into an index when large), /robots.txt and /favicon.ico."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+from sqlalchemy import insert
+
+from techpulse.extensions import db
+from techpulse.models import Article, Status
+from techpulse.services.pages import PageFields, create_page
+
+NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9",
+      "image": "http://www.google.com/schemas/sitemap-image/1.1"}  # fmt: skip
+
+
+def fetch(client, url: str) -> ET.Element:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert response.mimetype == "application/xml"
+    assert "Set-Cookie" not in response.headers
+    return ET.fromstring(response.data)
+
+
+def urlset(root: ET.Element) -> dict[str, ET.Element]:
+    assert root.tag == f"{{{NS['s']}}}urlset"
+    entries = root.findall("s:url", NS)
+    locs = [entry.findtext("s:loc", namespaces=NS) for entry in entries]
+    assert len(locs) == len(set(locs)), "a URL is listed twice"
+    return dict(zip(locs, entries, strict=True))
+
+
+def test_sitemap_lists_every_public_page_with_lastmod_and_images(client, make, now):
+    ai = make.category("AI & Tech")
+    make.category("Empty")
+    asha = make.user("Asha Patel")
+    make.user("Never Wrote")
+    story = make.article("Launch", category=ai, author=asha, tags=("Google",), banner=True)
+    plain = make.article("Plain", category=ai, author=asha, hours_ago=30)
+    make.article("A draft", category=ai, tags=("Secret",), status=Status.DRAFT)
+    later = make.article(
+        "Later", category=ai, status=Status.SCHEDULED, published_at=now.at + timedelta(days=1)
+    )
+    create_page(PageFields(title="About", slug="about", body_md="Hello"))
+    create_page(PageFields(title="Careers", slug="careers", body_md="Join us"))
+    db.session.commit()
+    urls = urlset(fetch(client, "/sitemap.xml"))
+    base = "http://localhost"
+    assert set(urls) == {
+        f"{base}/", f"{base}/about", f"{base}/pages/careers", f"{base}/contact",
+        f"{base}/category/ai-tech", f"{base}/category/empty", f"{base}/tag/google",
+        f"{base}/author/asha-patel", f"{base}/articles/{story.slug}", f"{base}/articles/plain",
+    }  # fmt: skip
+    launch = urls[f"{base}/articles/{story.slug}"]
+    assert launch.findtext("s:lastmod", namespaces=NS) == story.modified_at.isoformat(
+        timespec="seconds"
+    )
+    images = [e.text for e in launch.findall("image:image/image:loc", NS)]
+    assert images and all(image.startswith(f"{base}/media/") for image in images)
+    assert urls[f"{base}/articles/plain"].find("image:image", NS) is None
+    assert urls[f"{base}/category/ai-tech"].findtext("s:lastmod", namespaces=NS) == (
+        story.modified_at.isoformat(timespec="seconds")
+    )
+    assert plain.slug in urls[f"{base}/articles/plain"].findtext("s:loc", namespaces=NS)
+    # The scheduled story joins when it goes live, and not before.
+    now.advance(days=1)
+    assert f"{base}/articles/{later.slug}" in urlset(fetch(client, "/sitemap.xml"))
+
+
+def bulk_articles(make, count: int) -> None:
+    """``count`` live articles inserted in one statement (the suite stays fast)."""
+    category, author = make.category("Bulk"), make.user("Bulk Writer")
+    rows = [
+        {"title": f"Bulk {n}", "slug": f"bulk-{n}", "status": "published",
+         "published_at": make_time(n), "category_id": category.id, "author_id": author.id}
+        for n in range(count)
+    ]  # fmt: skip
+    db.session.execute(insert(Article), rows)
+    db.session.commit()
+
+
+def make_time(n: int):
+    from techpulse.clock import utcnow
+
+    return utcnow() - timedelta(minutes=n + 1)
+
+
+def test_large_sitemap_becomes_an_index_of_files_that_together_list_everything(app, client, make):
+    app.config["SITEMAP_MAX_URLS"] = 100
+    bulk_articles(make, 1_000)
+    root = fetch(client, "/sitemap.xml")
+    assert root.tag == f"{{{NS['s']}}}sitemapindex"
+    files = [e.text for e in root.findall("s:sitemap/s:loc", NS)]
+    # home, contact, the category, the author and 1,000 stories: 1,004 URLs in 11 files.
+    assert files == [f"http://localhost/sitemap-{n}.xml" for n in range(1, 12)]
+    seen: list[str] = []
+    for url in files:
+        part = urlset(fetch(client, url.removeprefix("http://localhost")))
+        assert 0 < len(part) <= 100
+        seen.extend(part)
+    assert len(seen) == len(set(seen)) == 1_004
+    assert {f"http://localhost/articles/bulk-{n}" for n in range(1_000)} <= set(seen)
+    assert client.get("/sitemap-12.xml").status_code == 404
+    assert client.get("/sitemap-0.xml").status_code == 404
+
+
+def test_small_sitemap_has_no_numbered_files_and_the_default_limit_is_the_protocols(app, client):
+    assert app.config["SITEMAP_MAX_URLS"] == 50_000
+    assert client.get("/sitemap-1.xml").status_code == 404
+
+
+def test_sitemap_answers_conditional_get(client, make):
+    make.article("One")
+    first = client.get("/sitemap.xml")
+    assert (
+        client.get("/sitemap.xml", headers={"If-None-Match": first.headers["ETag"]}).status_code
+        == 304
+    )
+
+
+def test_robots_txt_names_the_sitemap_and_keeps_crawlers_out_of_private_pages(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200 and response.mimetype == "text/plain"
+    lines = response.get_data(as_text=True).splitlines()
+    assert lines[0] == "User-agent: *"
+    assert {"Disallow: /admin", "Disallow: /login", "Disallow: /search"} <= set(lines)
+    assert "Sitemap: http://localhost/sitemap.xml" in lines
+
+
+def test_robots_txt_uses_site_url(app, client):
+    app.config["SITE_URL"] = "https://techpulse.example"
+    assert "Sitemap: https://techpulse.example/sitemap.xml" in client.get("/robots.txt").get_data(
+        as_text=True
+    )
+
+
+def test_favicon_ico_is_an_icon(client):
+    with client.get("/favicon.ico") as response:
+        assert response.status_code == 200
+        assert response.mimetype in ("image/vnd.microsoft.icon", "image/x-icon")
+        assert response.data[:4] == b"\x00\x00\x01\x00"  # the ICO signature

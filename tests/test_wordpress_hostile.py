@@ -1,0 +1,106 @@
+"""`flask import-wordpress` on hostile or huge files: clear errors, no entities, bounded memory."""
+
+from __future__ import annotations
+
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from techpulse.extensions import db
+from techpulse.models import Article, ImportRun
+from techpulse.services.wordpress.wxr import Item, read_wxr
+from tests.wordpress_files import HEAD, post_item, write_export
+
+
+def import_file(runner, path: Path):  # noqa: ANN001, ANN201
+    return runner.invoke(args=["import-wordpress", str(path)])
+
+
+def articles() -> int:
+    return db.session.scalar(select(func.count()).select_from(Article))
+
+
+def test_malformed_xml_is_a_clear_error_with_the_line(runner, tmp_path: Path) -> None:  # noqa: ANN001
+    path = tmp_path / "broken.xml"
+    path.write_text(HEAD + post_item(1) + "<item><title>Unclosed\n</channel></rss>\n")
+    result = import_file(runner, path)
+    assert result.exit_code == 1
+    assert "broken.xml: The file is not well-formed XML (line 9, column 2)." in result.output
+    assert "Traceback" not in result.output
+    assert articles() == 0  # the file is checked before anything is written
+
+
+BILLION_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE rss [
+  <!ENTITY lol "lol">
+  <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+  <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+]>
+<rss><channel><item><title>&lol3;</title></item></channel></rss>
+"""
+EXTERNAL = """<?xml version="1.0"?>
+<!DOCTYPE rss [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<rss><channel><item><title>&secret;</title></item></channel></rss>
+"""
+
+
+@pytest.mark.parametrize("source", [BILLION_LAUGHS, EXTERNAL], ids=["expansion", "external"])
+def test_entity_declarations_are_refused(runner, tmp_path: Path, source: str) -> None:  # noqa: ANN001
+    path = tmp_path / "entities.xml"
+    path.write_text(source)
+    result = import_file(runner, path)
+    assert result.exit_code == 1
+    assert "declares XML entities, which are refused" in result.output
+    assert "lollol" not in result.output and "root:" not in result.output
+    assert articles() == 0
+
+
+def test_xml_that_is_not_an_export_is_refused(runner, tmp_path: Path) -> None:  # noqa: ANN001
+    path = tmp_path / "other.xml"
+    path.write_text("<?xml version='1.0'?><html><body>Hello</body></html>")
+    result = import_file(runner, path)
+    assert result.exit_code == 1
+    assert "not a WordPress export" in result.output
+
+
+def test_a_missing_file_is_a_usage_error(runner, tmp_path: Path) -> None:  # noqa: ANN001
+    result = import_file(runner, tmp_path / "nope.xml")
+    assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_reading_twenty_thousand_items_keeps_memory_bounded(tmp_path: Path) -> None:
+    body = "<p>" + "A paragraph of an old story. " * 60 + "</p>"
+    path = write_export(tmp_path / "huge.xml", (post_item(n, body=body) for n in range(20_000)))
+    assert path.stat().st_size > 40_000_000
+    tracemalloc.start()
+    try:
+        seen = sum(1 for record in read_wxr(path) if isinstance(record, Item))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert seen == 20_000
+    assert peak < 2_000_000, f"peak {peak} bytes while reading a {path.stat().st_size}-byte file"
+
+
+@pytest.mark.slow
+def test_importing_twenty_thousand_items_keeps_memory_bounded(runner, tmp_path: Path) -> None:  # noqa: ANN001
+    """20,000 items (as exports are: mostly revisions and menu items) through the command."""
+    items = (
+        post_item(n) if n % 200 == 0 else post_item(n, post_type="revision") for n in range(20_000)
+    )
+    path = write_export(tmp_path / "huge.xml", items)
+    tracemalloc.start()
+    try:
+        result = import_file(runner, path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert result.exit_code == 0, result.output
+    assert "Imported 100, updated 0, unchanged 0, skipped 19900." in result.output
+    assert "… and 18900 more" in result.output
+    assert articles() == 100
+    run = db.session.scalar(select(ImportRun))
+    assert run.skipped == 19_900 and len(run.details["skipped"]) == 200
+    assert peak < 25_000_000, f"peak {peak} bytes"
