@@ -39,7 +39,8 @@ def production_command(port: int) -> list[str]:
         ["make", "-s", "-n", "serve", "HOST=127.0.0.1", f"PORT={port}"],
         cwd=PROJECT_ROOT, capture_output=True, text=True, check=True,
     )  # fmt: skip
-    return shlex.split(dry_run.stdout.strip().splitlines()[-1])
+    lines = dry_run.stdout.replace("\\\n", " ").strip().splitlines()  # join continued lines
+    return shlex.split(lines[-1])
 
 
 def free_port() -> int:

@@ -67,7 +67,8 @@ def test_readyz_reports_uploads_that_cannot_be_written(app, client, tmp_path):
 
 
 def test_readyz_reports_an_unreachable_database_without_its_address(tmp_path: Path):
-    missing = tmp_path / "no-such-folder" / "site.sqlite"
+    missing = tmp_path / "no-such-folder.sqlite"
+    missing.mkdir()  # a folder where the database file should be: SQLite cannot open it
     app = create_app(
         {
             "TESTING": True,
