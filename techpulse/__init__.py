@@ -134,6 +134,14 @@ def register_cli(app: Flask) -> None:
     from techpulse import cli
 
     cli.register(app)
+    register_operations(app)
+
+
+def register_operations(app: Flask) -> None:
+    """Health checks, request ids and logs, backup/restore and export/import commands."""
+    from techpulse import ops
+
+    ops.register(app)
 
 
 def register_serving(app: Flask) -> None:

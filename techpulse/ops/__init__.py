@@ -1,0 +1,16 @@
+"""Running the site: health checks, request logs, backups, export and import."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """Mount the health endpoints, the request log and the operations commands."""
+    from techpulse.ops import request_log
+    from techpulse.ops.cli import register_commands
+    from techpulse.ops.health import bp
+
+    app.register_blueprint(bp)
+    request_log.register(app)
+    register_commands(app)

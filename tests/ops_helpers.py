@@ -1,0 +1,63 @@
+"""Fresh instances (their own database and upload folder) for backup and import tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from techpulse import create_app
+from techpulse.config import normalise_database_url
+from techpulse.extensions import db
+from tests.conftest import POSTGRES_URL
+
+
+@contextmanager
+def fresh_database(tmp_path: Path, name: str, postgres: bool) -> Iterator[str]:
+    """An empty database: a new SQLite file, or a new PostgreSQL database ``<test db>_<name>``."""
+    if not postgres:
+        yield f"sqlite:///{tmp_path / f'{name}.sqlite'}"
+        return
+    url = make_url(normalise_database_url(POSTGRES_URL))
+    database = f"{url.database}_{name}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{database}"'))
+    try:
+        yield url.set(database=database).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def instance_app(tmp_path: Path, name: str, database_url: str, **config: Any) -> Flask:
+    """An app with its own instance folder (uploads) on ``database_url``."""
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "INSTANCE_PATH": tmp_path / f"{name}-instance",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            **config,
+        }
+    )
+
+
+def invoke(app: Flask, *args: str) -> Any:
+    """Run ``flask <args>`` against ``app`` (the CLI uses whichever app context is current)."""
+    with app.app_context():
+        return app.test_cli_runner().invoke(args=list(args))
+
+
+def dispose(app: Flask) -> None:
+    """Close the app's database connections."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
