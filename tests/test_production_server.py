@@ -89,6 +89,8 @@ def app_server(app: Any, app_config: dict[str, Any], story: Any) -> Iterator[int
         # Plain http on loopback with the suite's key: production mode's start-up checks are
         # tested in test_production.py; here the server itself is under test.
         "TECHPULSE_PRODUCTION": "false",
+        # The public name nginx is configured for, as DEPLOY.md sets it, and loopback.
+        "TECHPULSE_TRUSTED_HOSTS": "techpulse.example,127.0.0.1,localhost",
     }
     command = [str(GRANIAN), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--workers", "2", "--no-access-log", "app:app"]
