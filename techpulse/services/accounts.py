@@ -136,25 +136,33 @@ def _guard_last_admin(user: User, *, leaving: bool) -> None:
         raise FieldError("role", "This is the last active admin; make someone else admin first.")
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="set-password")
+def password_link_token(user: User, salt: str) -> str:
+    """A signed token naming the user and their session version: setting a password spends it."""
+    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+    return serializer.dumps({"id": user.id, "v": user.session_version})
 
 
-def set_password_token(user: User) -> str:
-    """A one-time token for the set-password link (spent when the password changes)."""
-    return _serializer().dumps({"id": user.id, "v": user.session_version})
-
-
-def user_for_set_password_token(token: str) -> User | None:
-    """The user a still-valid set-password token belongs to."""
+def user_for_password_link(token: str, salt: str, max_age: int) -> User | None:
+    """The active user a still-valid, unspent password-link token (of this ``salt``) names."""
+    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
     try:
-        data = _serializer().loads(token, max_age=SET_PASSWORD_MAX_AGE)
+        data = serializer.loads(token, max_age=max_age)
     except (BadSignature, SignatureExpired):
         return None
     user = db.session.get(User, data.get("id")) if isinstance(data, dict) else None
     if user is None or not user.active or user.session_version != data.get("v"):
         return None
     return user
+
+
+def set_password_token(user: User) -> str:
+    """A one-time token for the set-password link (spent when the password changes)."""
+    return password_link_token(user, "set-password")
+
+
+def user_for_set_password_token(token: str) -> User | None:
+    """The user a still-valid set-password token belongs to."""
+    return user_for_password_link(token, "set-password", SET_PASSWORD_MAX_AGE)
 
 
 def user_for_session(identity: str) -> User | None:

@@ -5,35 +5,24 @@ from __future__ import annotations
 import threading
 
 from flask import Flask, current_app, request, url_for
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from techpulse.extensions import db
 from techpulse.models import User
 from techpulse.services import accounts, audit, mail, throttle
+from techpulse.services.accounts import password_link_token, user_for_password_link
 
 THREAD_NAME = "password-reset-mail"
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="reset-password")
-
-
 def reset_token(user: User) -> str:
     """A token naming the user and their session version: setting a password spends it."""
-    return _serializer().dumps({"id": user.id, "v": user.session_version})
+    return password_link_token(user, "reset-password")
 
 
 def user_for_reset_token(token: str) -> User | None:
     """The user a still-valid, unspent reset token belongs to."""
     max_age = int(current_app.config["PASSWORD_RESET_MINUTES"]) * 60
-    try:
-        data = _serializer().loads(token, max_age=max_age)
-    except (BadSignature, SignatureExpired):
-        return None
-    user = db.session.get(User, data.get("id")) if isinstance(data, dict) else None
-    if user is None or not user.active or user.session_version != data.get("v"):
-        return None
-    return user
+    return user_for_password_link(token, "reset-password", max_age)
 
 
 def throttled(email: str) -> str | None:
