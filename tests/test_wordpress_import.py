@@ -27,10 +27,14 @@ from techpulse.models import (
 )
 from tests.wordpress_files import SITE_XML, make_uploads
 
-HINDI_PATH = (
+HINDI_SLUG = "नमस्ते-दुनिया"
+HINDI_PATH = (  # as WordPress links it: percent-encoded UTF-8, lower-case hex
     "/%e0%a4%a8%e0%a4%ae%e0%a4%b8%e0%a5%8d%e0%a4%a4%e0%a5%87-"
     "%e0%a4%a6%e0%a5%81%e0%a4%a8%e0%a4%bf%e0%a4%af%e0%a4%be/"
 )
+# The new address as url_for writes it: the same UTF-8 bytes, upper-case hex (RFC 3986).
+HINDI_ARTICLE = "/articles/" + HINDI_PATH.strip("/").upper()
+HINDI_TAG = "/tag/%E0%A4%B9%E0%A4%BF%E0%A4%82%E0%A4%A6%E0%A5%80"
 
 
 @pytest.fixture
@@ -165,9 +169,28 @@ def test_classic_html_is_sanitized_and_gets_its_paragraphs(imported: str, client
 def test_hindi_title_emoji_and_tag_survive(imported: str, client) -> None:  # noqa: ANN001
     story = article(103)
     assert story.title == "नमस्ते दुनिया 🚀"
-    html = client.get(f"/articles/{story.slug}").get_data(as_text=True)
+    assert story.slug == HINDI_SLUG  # decoded and kept, not transliterated
+    response = client.get(HINDI_ARTICLE)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
     assert "नमस्ते दुनिया 🚀" in html and "यह हमारी पहली हिंदी पोस्ट है। 🎉" in html
-    assert "हिंदी" in html  # the tag, by its own name
+    assert f'<link rel="canonical" href="http://localhost{HINDI_ARTICLE}">' in html
+    assert f'href="{HINDI_TAG}"' in html  # the tag, by its own name and Hindi address
+    assert client.get(HINDI_TAG).status_code == 200
+
+
+def test_the_hindi_old_address_answers_in_any_case_of_hex(imported: str, client) -> None:  # noqa: ANN001
+    for old in (HINDI_PATH, HINDI_PATH.upper(), HINDI_PATH.rstrip("/"), "/" + HINDI_SLUG + "/"):
+        response = client.get(old)
+        assert (response.status_code, response.headers["Location"]) == (301, HINDI_ARTICLE), old
+    assert client.get(HINDI_ARTICLE.lower()).status_code == 200  # lower-case hex: same bytes
+
+
+def test_the_sitemap_lists_the_hindi_address_percent_encoded(imported: str, client) -> None:  # noqa: ANN001
+    xml = client.get("/sitemap.xml").get_data(as_text=True)
+    assert f"<loc>http://localhost{HINDI_ARTICLE}</loc>" in xml
+    assert f"<loc>http://localhost{HINDI_TAG}</loc>" in xml
+    assert HINDI_SLUG not in xml  # only ASCII in <loc>: valid URIs
 
 
 def test_a_published_page_becomes_a_static_page(imported: str, client) -> None:  # noqa: ANN001
@@ -186,7 +209,7 @@ def test_unpublished_posts_stay_private(imported: str, client) -> None:  # noqa:
 OLD_TO_NEW = [
     ("/2024/05/01/hello-world/", "/articles/hello-world"),  # /%year%/%monthnum%/%day%/%postname%/
     ("/2024/06/classic-post/", "/articles/classic-post"),  # /%year%/%monthnum%/%postname%/
-    (HINDI_PATH, "/articles/nmste-duniyaa"),  # /%postname%/, percent-encoded
+    (HINDI_PATH, HINDI_ARTICLE),  # /%postname%/, percent-encoded
     ("/?p=109", "/articles/plain-permalinks"),  # plain permalinks
     ("/?p=101", "/articles/hello-world"),
     ("/?page_id=110", "/pages/our-services"),
@@ -194,7 +217,7 @@ OLD_TO_NEW = [
     ("/category/news/", "/category/news"),
     ("/category/tech/ai/machine-learning/", "/category/machine-learning"),
     ("/tag/python/", "/tag/python"),
-    ("/tag/%e0%a4%b9%e0%a4%bf%e0%a4%82%e0%a4%a6%e0%a5%80/", "/tag/hindii"),
+    ("/tag/%e0%a4%b9%e0%a4%bf%e0%a4%82%e0%a4%a6%e0%a5%80/", HINDI_TAG),
     ("/author/priya/", "/author/priya-shah"),
     ("/feed/", "/feed.xml"),
 ]

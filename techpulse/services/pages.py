@@ -12,7 +12,7 @@ from techpulse.field_errors import FieldError
 from techpulse.markup import render_markdown
 from techpulse.models import Page
 from techpulse.services import audit
-from techpulse.slugs import is_valid_slug, unique_slug
+from techpulse.slugs import is_valid_slug, slug_rule, typed_slug, unique_slug
 
 # Pages the public site links to by a fixed address; their slug cannot change.
 FIXED_SLUGS = frozenset({"about"})
@@ -71,14 +71,14 @@ def _slug(page: Page | None, fields: PageFields) -> str:
     """The slug asked for, or one made from the title (like articles) when left empty."""
     if page is not None and slug_is_fixed(page):
         return page.slug
-    if fields.slug:
-        return fields.slug
+    if typed_slug(fields.slug):
+        return typed_slug(fields.slug)
     return unique_slug(Page.slug, fields.title, exclude_id=page.id if page else None)
 
 
 def _check_slug(page: Page | None, slug: str) -> None:
     if not is_valid_slug(slug):
-        raise FieldError("slug", "Use lower-case letters, digits and single hyphens.")
+        raise FieldError("slug", slug_rule("our-services"))
     taken = select(Page.id).where(Page.slug == slug)
     if page is not None:
         taken = taken.where(Page.id != page.id)
