@@ -71,11 +71,11 @@ def row_counts() -> dict[str, int]:
 
 
 def test_the_summary_counts_and_explains_everything(imported: str) -> None:
-    assert "Imported 9, updated 0, unchanged 1, skipped 4." in imported
+    assert "Imported 11, updated 0, unchanged 1, skipped 3." in imported
     assert "Comments not imported (the site has no comments): 2." in imported
     assert "[contact-form-7] ×1, [gallery] ×1" in imported
     assert "post 108 “Deleted long ago”: status “trash” is not imported" in imported
-    assert "page 111 “Careers (draft)”: page is “draft”" in imported
+    assert "Careers" not in imported  # a draft page is imported, as a draft
     assert "nav_menu_item 300 “Home”: nav_menu_item items are not imported" in imported
     assert "Image file not in the uploads folder: 2024/06/missing.jpg" in imported
     assert "uploads/2024/06/missing-300x200.jpg" in imported  # kept as a link, and listed
@@ -198,6 +198,25 @@ def test_a_published_page_becomes_a_static_page(imported: str, client) -> None: 
     assert "<p>We build web and mobile software.</p>" in html and "<p>Talk to us.</p>" in html
 
 
+def test_unpublished_pages_become_drafts_only_staff_see(imported: str, client, staff) -> None:  # noqa: ANN001
+    careers, handbook = (
+        db.session.scalar(select(Page).where(Page.wordpress_id == n)) for n in (111, 112)
+    )
+    assert (careers.slug, careers.published) == ("careers", False)  # WordPress "draft"
+    assert (handbook.slug, handbook.published) == ("team-handbook", False)  # "private"
+    assert db.session.scalar(select(Page).where(Page.wordpress_id == 110)).published
+    for url in ("/pages/careers", "/pages/team-handbook", "/team-handbook/"):
+        assert client.get(url).status_code == 404, url
+    assert client.get("/?page_id=111").status_code == 200  # the home page, not the draft
+    sitemap = client.get("/sitemap.xml").get_data(as_text=True)
+    assert "/pages/our-services" in sitemap and "careers" not in sitemap
+    staff.login(Role.EDITOR)
+    html = client.get("/pages/team-handbook").get_data(as_text=True)
+    assert "How we work." in html and "<strong>Draft</strong>" in html
+    listing = client.get("/admin/pages").get_data(as_text=True)
+    assert listing.count("<td>Draft</td>") == 2 and "<td>Published</td>" in listing
+
+
 def test_unpublished_posts_stay_private(imported: str, client) -> None:  # noqa: ANN001
     for slug in ("coming-in-2099", "an-unfinished-idea", "only-for-the-team"):
         assert client.get(f"/articles/{slug}").status_code == 404
@@ -241,7 +260,7 @@ def test_a_second_import_changes_nothing(imported: str, runner, uploads: Path, c
     before = row_counts()
     pages = {url: client.get(url).get_data() for url in ("/articles/hello-world", "/")}
     output = run_import(runner, "--uploads", str(uploads))
-    assert "Imported 0, updated 0, unchanged 10, skipped 4." in output
+    assert "Imported 0, updated 0, unchanged 12, skipped 3." in output
     assert row_counts() == before
     assert {url: client.get(url).get_data() for url in pages} == pages
     assert client.get("/2024/05/01/hello-world/").headers["Location"] == "/articles/hello-world"
@@ -260,7 +279,7 @@ def test_a_changed_post_is_updated_and_its_old_slug_redirects(
     export = tmp_path / "changed.xml"
     export.write_text(changed, encoding="utf-8")
     output = run_import(runner, "--uploads", str(uploads), export=export)
-    assert "Imported 0, updated 1, unchanged 9" in output
+    assert "Imported 0, updated 1, unchanged 11" in output
     assert article(102).slug == "classic-post-renamed"
     assert (
         client.get("/articles/classic-post").headers["Location"] == "/articles/classic-post-renamed"
@@ -273,7 +292,7 @@ def test_a_changed_post_is_updated_and_its_old_slug_redirects(
 def test_dry_run_writes_nothing(runner, uploads: Path, app) -> None:  # noqa: ANN001
     before = row_counts()
     output = run_import(runner, "--uploads", str(uploads), "--dry-run")
-    assert "Would import 10, updated 0, unchanged 0, skipped 4." in output
+    assert "Would import 12, updated 0, unchanged 0, skipped 3." in output
     assert "Dry run: nothing was written." in output
     assert row_counts() == before
     assert db.session.scalar(select(func.count()).select_from(ImportRun)) == 0
@@ -327,7 +346,7 @@ def test_admins_see_the_import_history(imported: str, client, staff) -> None:  #
     staff.login(Role.ADMIN)
     html = client.get("/admin/imports").get_data(as_text=True)
     assert "site.xml" in html
-    assert "<dt>Imported</dt><dd>9</dd>" in html and "<dt>Skipped</dt><dd>4</dd>" in html
+    assert "<dt>Imported</dt><dd>11</dd>" in html and "<dt>Skipped</dt><dd>3</dd>" in html
     assert "Comments not imported (the site has no comments): 2." in html
     assert 'href="/admin/imports"' in html  # in the staff navigation
 

@@ -100,9 +100,26 @@ def _remember_tags(item: Item, tags: list[Tag]) -> None:
             legacy_urls.remember(legacy_urls.path_key(f"/tag/{unquote(slug)}/"), "tag", tag.id)
 
 
+def _page_published(job: WordPressImport, item: Item) -> bool | str:
+    """Published, or a draft (draft, pending, private, and future: pages are not scheduled)."""
+    if item.status == "publish":
+        return True
+    if item.status == "future":
+        when = job.clock.to_utc(item.post_date, item.post_date_gmt)
+        date = f" for {when:%Y-%m-%d %H:%M} UTC" if when else ""
+        job.summary.warnings.append(
+            f"Page “{_title(item)}” was scheduled{date}; it is a draft here: publish it then."
+        )
+        return False
+    if item.status in DRAFT_STATUSES:
+        return False
+    return f"status “{item.status}” is not imported"
+
+
 def _page(job: WordPressImport, item: Item) -> str:
-    if item.status != "publish":
-        return f"page is “{item.status}”; TechPulse pages have no drafts, only published ones"
+    published = _page_published(job, item)
+    if isinstance(published, str):
+        return published
     existing = writer.page_for(item.post_id)
     converted = convert_body(item.content, _resolver(job))
     title = _title(item)
@@ -111,11 +128,12 @@ def _page(job: WordPressImport, item: Item) -> str:
     if slug != wanted:
         job.summary.warnings.append(f"Page “{title}” is at /pages/{slug}: {wanted} is taken.")
     _note_conversion(job, item, converted.shortcodes, converted.external_images)
-    if existing is not None and writer.page_unchanged(existing, slug, title, converted.html):
+    fields = writer.PageFields(slug, title, converted.html, published)
+    if existing is not None and writer.page_unchanged(existing, fields):
         outcome, page = "unchanged", existing
     else:
         outcome = "updated" if existing else "imported"
-        page = writer.save_imported_page(existing, item.post_id, slug, title, converted.html)
+        page = writer.save_imported_page(existing, item.post_id, fields)
     _remember_addresses(item, "page", page.id)
     legacy_urls.remember(legacy_urls.query_key("page_id", item.post_id), "page", page.id)
     return outcome

@@ -115,20 +115,30 @@ def free_page_slug(wanted: str, own: Page | None) -> str:
     return unique_slug(Page.slug, wanted, exclude_id=own.id if own else None)
 
 
-def page_unchanged(page: Page, slug: str, title: str, body: str) -> bool:
-    """Whether saving these would change nothing."""
-    return (page.slug, page.title, page.body_md) == (slug, title, body)
+@dataclass(frozen=True)
+class PageFields:
+    """A static page as the export describes it."""
+
+    slug: str
+    title: str
+    body: str
+    published: bool  # False: a draft, seen only by staff
 
 
-def save_imported_page(
-    page: Page | None, wordpress_id: int, slug: str, title: str, body: str
-) -> Page:
+def page_unchanged(page: Page, fields: PageFields) -> bool:
+    """Whether saving ``fields`` would change nothing."""
+    current = (page.slug, page.title, page.body_md, page.published)
+    return current == (fields.slug, fields.title, fields.body, fields.published)
+
+
+def save_imported_page(page: Page | None, wordpress_id: int, fields: PageFields) -> Page:
     """Create or update a static page as the page editor stores it (flushed, not committed)."""
     if page is None:
         page = Page(wordpress_id=wordpress_id, seo_description="")
         db.session.add(page)
-    page.slug, page.title = slug, title
-    page.body_md, page.body_html = body, preview_html(body)  # the page editor's rendering
-    audit.record("page.imported", page.slug, f"WordPress page {wordpress_id}")
+    page.slug, page.title, page.published = fields.slug, fields.title, fields.published
+    page.body_md, page.body_html = fields.body, preview_html(fields.body)  # as the page editor
+    state = "" if fields.published else ", a draft"
+    audit.record("page.imported", page.slug, f"WordPress page {wordpress_id}{state}")
     db.session.flush()
     return page
