@@ -48,7 +48,7 @@ def test_a_draft_page_is_a_404_for_visitors_and_has_no_links(client, staff, make
     page = db.session.scalars(select(Page)).one()
     assert not page.published
     listing = client.get("/admin/pages").get_data(as_text=True)
-    assert "<td>Draft</td>" in listing
+    assert 'status-pill--draft">Draft</span>' in listing
     # Staff read it at its address, with a clear notice and a way back to the editor.
     staff_view = client.get("/pages/careers")
     html = staff_view.get_data(as_text=True)

@@ -14,10 +14,10 @@ from sqlalchemy import select
 
 from techpulse.extensions import db
 from techpulse.field_errors import FieldError
-from techpulse.markup import render_markdown
 from techpulse.models import Page, User
 from techpulse.policy import can_read_draft_page
 from techpulse.services import audit
+from techpulse.services.story_images import check_story_images, record_page_images, render_story
 from techpulse.slugs import is_valid_slug, slug_rule, typed_slug, unique_slug
 
 # Pages the public site links to by a fixed address; their slug cannot change.
@@ -98,12 +98,25 @@ def slug_is_fixed(page: Page | None) -> bool:
 
 def preview_html(body_md: str) -> str:
     """The sanitized HTML a body would be saved as, for a preview that saves nothing."""
-    return render_markdown(body_md).html
+    return render_story(body_md).html
 
 
-def _set_body(page: Page, body_md: str) -> None:
+def set_body(page: Page, body_md: str) -> None:
+    """Store the Markdown body, its HTML (library images placed) and which images it shows.
+
+    The page editor and importers both save bodies here; ``page`` must be in the session.
+    """
     page.body_md = body_md
-    page.body_html = render_markdown(body_md).html
+    page.body_html = render_story(body_md).html
+    record_page_images(page, body_md)
+
+
+def _check_images(body_md: str) -> None:
+    """Library images in the body need alt text and must be in the library (form errors)."""
+    try:
+        check_story_images(body_md)
+    except FieldError as error:
+        raise FieldError("body_md", error.message) from error
 
 
 def _slug(page: Page | None, fields: PageFields) -> str:
@@ -129,13 +142,14 @@ def update_page(page: Page, fields: PageFields) -> Page:
     """Save an edited page (fixed slugs stay), record it in the audit log and commit."""
     slug = _slug(page, fields)
     _check_slug(page, slug)
+    _check_images(fields.body_md)
     before = _audited(page)
     page.title = " ".join(fields.title.split())
     page.slug = slug
     page.seo_description = " ".join(fields.seo_description.split())
     page.in_footer = fields.in_footer
     page.published = fields.published
-    _set_body(page, fields.body_md)
+    set_body(page, fields.body_md)
     after = _audited(page)
     changed = [name for name in before if before[name] != after[name]]
     audit.record("page.updated", page.slug, ", ".join(changed) or "no content change")
@@ -155,6 +169,7 @@ def create_page(fields: PageFields) -> Page:
     """Create a new static page, record it and commit."""
     slug = _slug(None, fields)
     _check_slug(None, slug)
+    _check_images(fields.body_md)
     title = " ".join(fields.title.split())
     seo = " ".join(fields.seo_description.split())
     page = Page(
@@ -164,8 +179,8 @@ def create_page(fields: PageFields) -> Page:
         in_footer=fields.in_footer,
         published=fields.published,
     )
-    _set_body(page, fields.body_md)
     db.session.add(page)
+    set_body(page, fields.body_md)
     audit.record("page.created", page.slug, title if page.published else f"{title} (draft)")
     db.session.commit()
     return page

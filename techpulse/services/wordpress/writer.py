@@ -17,7 +17,7 @@ from techpulse.extensions import db
 from techpulse.models import Article, Page
 from techpulse.services import audit
 from techpulse.services.article_editor import move_slug, set_content
-from techpulse.services.pages import preview_html
+from techpulse.services.pages import set_body
 from techpulse.services.revisions import Content, current_content, snapshot
 from techpulse.slugs import unique_slug
 
@@ -92,11 +92,13 @@ def save_article(article: Article | None, fields: ArticleFields) -> Article:
             created_at=fields.created_at,
         )
     old_slug, was_live = article.slug, article.is_live()
-    with db.session.no_autoflush:  # the row is complete only after set_content
+    db.session.add(article)
+    # The row is complete only after set_content, which flushes it itself to record the
+    # library images the body shows (article_images), as for a story saved in the editor.
+    with db.session.no_autoflush:
         set_content(article, fields.content(article))
     article.author_id = fields.author_id
     article.status, article.published_at = fields.status, fields.published_at
-    db.session.add(article)
     db.session.flush()
     move_slug(article, old_slug, was_live)
     audit.record("article.imported", article.slug, f"WordPress post {fields.wordpress_id}")
@@ -137,7 +139,7 @@ def save_imported_page(page: Page | None, wordpress_id: int, fields: PageFields)
         page = Page(wordpress_id=wordpress_id, seo_description="")
         db.session.add(page)
     page.slug, page.title, page.published = fields.slug, fields.title, fields.published
-    page.body_md, page.body_html = fields.body, preview_html(fields.body)  # as the page editor
+    set_body(page, fields.body)  # as the page editor saves it: images placed and recorded
     state = "" if fields.published else ", a draft"
     audit.record("page.imported", page.slug, f"WordPress page {wordpress_id}{state}")
     db.session.flush()
