@@ -25,7 +25,7 @@ from techpulse.models import (
     Tag,
     User,
 )
-from tests.wordpress_files import SITE_XML, make_uploads
+from tests.wordpress_files import SITE_XML, make_uploads, post_item, write_export
 
 HINDI_SLUG = "नमस्ते-दुनिया"
 HINDI_PATH = (  # as WordPress links it: percent-encoded UTF-8, lower-case hex
@@ -431,3 +431,15 @@ def test_an_attachment_that_is_not_an_image_is_skipped_with_the_reason(
     assert "attachment 203 “price-list”: file missing or refused" in output
     assert "Image 2024/05/price-list.pdf refused: This file is not a JPEG" in output
     assert db.session.scalar(select(Image).where(Image.wordpress_id == 203)) is None
+
+
+def test_a_scheduled_page_becomes_a_draft_and_is_named(runner, tmp_path: Path, client) -> None:  # noqa: ANN001
+    page = post_item(
+        120, "Launch offer", "<p>Soon.</p>", post_type="page", status="future",
+        post_name="launch-offer", post_date="2099-01-01 10:00:00",
+        post_date_gmt="2099-01-01 04:30:00",
+    )  # fmt: skip
+    output = run_import(runner, export=write_export(tmp_path / "future.xml", [page]))
+    assert "Page “Launch offer” was scheduled for 2099-01-01 04:30 UTC; it is a draft" in output
+    assert not db.session.scalar(select(Page).where(Page.wordpress_id == 120)).published
+    assert client.get("/pages/launch-offer").status_code == 404

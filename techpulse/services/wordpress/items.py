@@ -129,7 +129,7 @@ def _page(job: WordPressImport, item: Item) -> str:
     if slug != wanted:
         job.summary.warnings.append(f"Page “{title}” is at /pages/{slug}: {wanted} is taken.")
     _note_conversion(job, item, converted.shortcodes, converted.external_images)
-    fields = writer.PageFields(slug, title, converted.body, published)
+    fields = writer.ImportedPage(slug, title, converted.body, published)
     if existing is not None and writer.page_unchanged(existing, fields):
         outcome, page = "unchanged", existing
     else:

@@ -118,7 +118,7 @@ def free_page_slug(wanted: str, own: Page | None) -> str:
 
 
 @dataclass(frozen=True)
-class PageFields:
+class ImportedPage:
     """A static page as the export describes it."""
 
     slug: str
@@ -127,13 +127,13 @@ class PageFields:
     published: bool  # False: a draft, seen only by staff
 
 
-def page_unchanged(page: Page, fields: PageFields) -> bool:
+def page_unchanged(page: Page, fields: ImportedPage) -> bool:
     """Whether saving ``fields`` would change nothing."""
     current = (page.slug, page.title, page.body_md, page.published)
     return current == (fields.slug, fields.title, fields.body, fields.published)
 
 
-def save_imported_page(page: Page | None, wordpress_id: int, fields: PageFields) -> Page:
+def save_imported_page(page: Page | None, wordpress_id: int, fields: ImportedPage) -> Page:
     """Create or update a static page as the page editor stores it (flushed, not committed)."""
     if page is None:
         page = Page(wordpress_id=wordpress_id, seo_description="")
