@@ -1,7 +1,9 @@
-"""Readable, unique URL slugs, in any script: "ai-tech", "नमस्ते-दुनिया", "café-à-paris".
+"""Readable, unique URL slugs, in any script: "ai-tech", "नमस्ते-दुनिया", "cafe-a-paris".
 
 A slug is lower-case letters, digits and combining marks (which Devanagari, Bengali, Tamil,
-Arabic… need inside words), NFC-normalized, in words joined by single hyphens. Emoji,
+Arabic… need inside words), NFC-normalized, in words joined by single hyphens. Latin
+letters lose their accents, as WordPress's slugs do ("Café" → "cafe"); other scripts are
+kept as written. Emoji,
 symbols and punctuation never appear in one. Slugs are stored as text and put in URLs
 percent-encoded (UTF-8), which ``url_for`` does through :class:`SlugConverter`.
 """
@@ -96,8 +98,20 @@ def text_words(text: str) -> list[str]:
     return found
 
 
+def _fold_latin(text: str) -> str:
+    """Latin letters without their accents ("é" → "e", "ß" → "ss"); other scripts untouched."""
+    return "".join(
+        _ascii_slugify(char) if not char.isascii() and _is_latin(char) else char for char in text
+    )
+
+
+def _is_latin(char: str) -> bool:
+    return unicodedata.name(char, "").startswith("LATIN ")
+
+
 def _unicode_slug(text: str, max_length: int) -> str:
     text = unicodedata.normalize("NFKC", unescape(text)).lower()  # lower() leaves no capital
+    text = _fold_latin(unicodedata.normalize("NFC", text))
     # As for ASCII titles: "don't" is two words, "don’t" one; "1,000" is one number.
     text = _DIGIT_COMMA.sub("", text.replace("'", " ").replace("’", ""))
     return unicodedata.normalize("NFC", _truncate(text_words(text), max_length))
