@@ -59,6 +59,8 @@ def render_site(
     )
     site = "\n".join(line for line in site.splitlines() if "listen [::]" not in line)
     if tls:
+        if redirect_port is None:
+            raise ValueError("the TLS variant needs a port for its http → https redirect")
         certificate, key = self_signed_certificate(folder)
         site = _replace(
             site,
@@ -66,7 +68,7 @@ def render_site(
                 f"/etc/letsencrypt/live/{HOST_NAME}/fullchain.pem": str(certificate),
                 f"/etc/letsencrypt/live/{HOST_NAME}/privkey.pem": str(key),
                 TLS_LISTEN: f"listen 127.0.0.1:{port} ssl http2;",
-                HTTP_LISTEN: f"listen 127.0.0.1:{redirect_port or 0};",
+                HTTP_LISTEN: f"listen 127.0.0.1:{redirect_port};",
             },
         )
     else:

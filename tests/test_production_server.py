@@ -245,13 +245,15 @@ def test_a_page_through_nginx_and_the_app_server(nginx, story):
 @needs_nginx
 def test_the_micro_cache_keeps_a_gzip_and_a_plain_copy_whatever_the_browser_says(nginx, story):
     url = f"/articles/{story.slug}"
-    asks = ["gzip, deflate, br, zstd", "gzip, deflate", "", "identity", "gzip;q=0", "gzip"]
-    for ask in asks:  # each wording once: at most one miss per copy
-        nginx.fetch(url, **{"Accept-Encoding": ask})
-    pages = [(ask, nginx.fetch(url, **{"Accept-Encoding": ask})) for ask in asks * 2]
-    # Browsers wording it differently no longer evict each other's copy (Vary is not honoured
-    # by nginx's cache, the key holds the encoding), and each gets what it can read.
-    assert [page.getheader("X-Micro-Cache") for _, page in pages] == ["HIT"] * len(pages)
+    nginx.fetch(url, **{"Accept-Encoding": "gzip"})  # one visitor's browser asks for gzip
+    nginx.fetch(url)  # and a feed reader for the plain page
+    # Browsers wording Accept-Encoding otherwise are answered from those two copies at once,
+    # each with what it can read. (On a slow machine a second may pass: the copy is then
+    # REVALIDATED with the app, still not a MISS.)
+    asks = ["gzip, deflate, br, zstd", "gzip, deflate", "identity", "gzip;q=0", "br", ""]
+    pages = [(ask, nginx.fetch(url, **{"Accept-Encoding": ask})) for ask in asks]
+    statuses = [page.getheader("X-Micro-Cache") for _, page in pages]
+    assert "MISS" not in statuses and "HIT" in statuses, statuses
     for ask, page in pages:
         gzipped = ask.startswith("gzip") and "q=0" not in ask
         assert page.getheader("Content-Encoding") == ("gzip" if gzipped else None), ask
