@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, String, Table, Text, and_, false
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    and_,
+    false,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from techpulse.clock import utcnow
@@ -165,6 +177,10 @@ class Page(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     wordpress_id: Mapped[int | None] = mapped_column(unique=True)  # see Article.wordpress_id
     in_footer: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A draft page is a 404 for visitors (staff see it with a notice) and linked from nowhere.
+    published: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=true(), index=True
+    )
 
     def __repr__(self) -> str:
         return f"<Page {self.slug}>"

@@ -12,7 +12,8 @@ from sqlalchemy.orm import joinedload, load_only
 
 from techpulse.clock import utcnow
 from techpulse.extensions import db
-from techpulse.models import Article, Category, Page, Tag, User, article_tags
+from techpulse.models import Article, Category, Tag, User, article_tags
+from techpulse.services.pages import public_pages
 from techpulse.services.structured_data import image_urls
 from techpulse.urls import absolute_url
 
@@ -39,12 +40,12 @@ def _archive_urls(query: Select[tuple[str, datetime, datetime]], endpoint: str) 
 
 
 def _site_urls() -> list[SitemapUrl]:
-    """Home, static pages, contact, and every category, tag and author that has stories."""
+    """Home, published pages, contact, and every category, tag and author with stories."""
     now = utcnow()
     newest = (func.max(Article.published_at), func.max(Article.updated_at))
     live = db.session.execute(select(*newest).where(Article.live(now))).one()
     urls = [SitemapUrl(absolute_url(url_for("blog.home")), _newest(*live))]
-    for slug, updated in db.session.execute(select(Page.slug, Page.updated_at).order_by(Page.id)):
+    for slug, updated in public_pages():  # drafts are left out
         is_about = slug == "about"
         path = url_for("company.about") if is_about else url_for("company.page", slug=slug)
         urls.append(SitemapUrl(absolute_url(path), updated))
