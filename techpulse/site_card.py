@@ -14,7 +14,6 @@ from pathlib import Path
 
 from flask import url_for
 
-from techpulse.demo.banners import draw_card
 from techpulse.models import SiteSettings
 from techpulse.services.media import upload_folder
 from techpulse.services.site import site_settings
@@ -41,6 +40,9 @@ def ensure_site_card(settings: SiteSettings) -> Path:
     path = folder / card_filename(settings)
     if path.exists():
         return path
+    # Imported here: Pillow is needed once per site name, not by every worker that serves pages.
+    from techpulse.demo.banners import draw_card
+
     folder.mkdir(parents=True, exist_ok=True)
     headline, label = card_text(settings)
     data = draw_card(headline, label, size=SIZE, seed=settings.site_name)
