@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, request, url_for
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 
 from techpulse import policy
 from techpulse.clock import site_time, utcnow
 from techpulse.markup import is_lead_of
 from techpulse.models import Image
-from techpulse.services.articles import navigation_categories
+from techpulse.services.articles import navigation_categories, newest_article_ids, recent_articles
 from techpulse.services.media import variant_url
 from techpulse.services.site import site_settings
+from techpulse.serving.fragments import fragment, shared
 from techpulse.sharing import share_links
 from techpulse.urls import absolute_url
 
@@ -55,6 +57,29 @@ def image_size(image: Image, max_width: int = 1600) -> tuple[int, int]:
     return width, round(image.height * width / image.width)
 
 
+def site_header() -> Markup:
+    """The header: one per section (the current one is marked), shared by its pages."""
+    current = None
+    if request.endpoint == "blog.category" and request.view_args:
+        slug = request.view_args.get("slug")
+        current = slug if any(c.slug == slug for c in navigation_categories()) else None
+    return fragment("_partials/header.html", request.endpoint, current)
+
+
+def site_footer() -> Markup:
+    """The footer, shared by every page (its copyright line names the year)."""
+    return fragment("_partials/footer.html", localtime(utcnow()).year)
+
+
+def sidebar(story_id: int | None = None) -> Markup:
+    """About the company and, beside story ``story_id``, the newest other stories."""
+    limit = site_settings().recent_posts if story_id is not None else 0
+    newest = shared(("newest-ids", limit), lambda: newest_article_ids(limit + 1)) if limit else []
+    shown = tuple([ident for ident in newest if ident != story_id][:limit])
+    recent = partial(recent_articles, limit, exclude_id=story_id)
+    return fragment("_partials/sidebar.html", shown, recent=recent)
+
+
 def csrf_form() -> FlaskForm:
     """A form holding only its CSRF token, for buttons that POST (logout, publish, delete)."""
     return FlaskForm()
@@ -82,6 +107,9 @@ def register(app: Flask) -> None:
         image_src=image_src,
         image_size=image_size,
         share_links=share_links,
+        sidebar=sidebar,
+        site_footer=site_footer,
+        site_header=site_header,
         now_year=lambda: localtime(utcnow()).year,
     )
     app.jinja_env.globals.update(policy.template_globals())

@@ -8,7 +8,6 @@ from werkzeug.wrappers import Response
 from techpulse.lookup import or_404
 from techpulse.pagination import ensure_page_exists, requested_page
 from techpulse.services import articles, legacy_urls
-from techpulse.services.site import site_settings
 from techpulse.site_card import site_card_url
 
 bp = Blueprint("blog", __name__)
@@ -49,7 +48,6 @@ def article(slug: str) -> str | Response:
         older=older,
         newer=newer,
         related=articles.related_articles(story),
-        recent=articles.recent_articles(site_settings().recent_posts, exclude_id=story.id),
     )
 
 

@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, String, Table, Text, and_, false
+from sqlalchemy import (
+    JSON,
+    BindParameter,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    and_,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from techpulse.clock import utcnow
@@ -107,11 +119,14 @@ class Article(db.Model):
     )
 
     @classmethod
-    def live(cls, now: datetime | None = None):  # noqa: ANN206 - SQL expression
-        """SQL condition for "the public may see this": published, or scheduled and due."""
+    def live(cls, now: datetime | BindParameter[datetime] | None = None):  # noqa: ANN206 - SQL
+        """SQL condition for "the public may see this": published, or scheduled and due.
+
+        ``now`` may be a bound parameter, for statements built once and run many times.
+        """
         return and_(
             cls.status.in_((Status.PUBLISHED.value, Status.SCHEDULED.value)),
-            cls.published_at <= (now or utcnow()),
+            cls.published_at <= (utcnow() if now is None else now),
         )
 
     def is_live(self, now: datetime | None = None) -> bool:

@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from flask import g
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy import (
+    CompoundSelect,
+    Row,
+    Select,
+    and_,
+    bindparam,
+    func,
+    literal_column,
+    or_,
+    select,
+    union,
+    union_all,
+)
+from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from techpulse.clock import utcnow
 from techpulse.extensions import db
 from techpulse.models import Article, Category, SlugRedirect, Tag, User, article_tags
 from techpulse.pagination import IndexedPagination
 from techpulse.services import listing_counts
+from techpulse.serving.fragments import shared
 
 CARD_LOADS = (
     joinedload(Article.category),
@@ -25,12 +41,18 @@ CARD_LOADS = (
 CARD_COLUMNS = (defer(Article.body_md, raiseload=True), defer(Article.body_html, raiseload=True))
 # How many of the newest stories in the category and in the tags are ranked as related.
 RELATED_CANDIDATES = 24
+# "Now", bound when a statement built once (see below) is run.
+_NOW = bindparam("now")
+
+
+def _card_query() -> Select[tuple[Article]]:
+    """Articles with what a card shows loaded in the same query, and never their bodies."""
+    return select(Article).options(*CARD_LOADS, *CARD_COLUMNS)
 
 
 def _live() -> Select[tuple[Article]]:
     """Live articles, newest first, with what a card shows loaded in the same query."""
-    query = select(Article).where(Article.live(utcnow())).options(*CARD_LOADS, *CARD_COLUMNS)
-    return _newest_first(query)
+    return _newest_first(_card_query().where(Article.live(utcnow())))
 
 
 def published_articles(
@@ -77,6 +99,12 @@ def recent_articles(limit: int = 5, exclude_id: int | None = None) -> list[Artic
     return list(db.session.scalars(query.limit(limit)).unique())
 
 
+def newest_article_ids(limit: int) -> list[int]:
+    """The ids of the ``limit`` most recently published live articles (from the index alone)."""
+    query = _newest_first(select(Article.id).where(Article.live(utcnow())))
+    return list(db.session.scalars(query.limit(limit)))
+
+
 def featured_article() -> Article | None:
     """The newest live article marked featured, else the newest live article."""
     featured = db.session.scalars(_live().where(Article.featured.is_(True)).limit(1)).first()
@@ -91,15 +119,60 @@ class ArticleLookup:
     redirect_to: str | None = None
 
 
+# The article page's statements are built once and run with bound parameters (``now``, the
+# story's id…): building a statement costs SQLAlchemy more than SQLite takes to answer it.
+@cache
+def _story_at_slug() -> Select[tuple[Article]]:
+    query = select(Article).where(Article.slug == bindparam("slug"), Article.live(_NOW))
+    return query.options(*CARD_LOADS, defer(Article.body_md, raiseload=True))
+
+
+@cache
+def _story_tags() -> Select[tuple[Tag]]:
+    query = select(Tag).join(article_tags, article_tags.c.tag_id == Tag.id)
+    return query.where(article_tags.c.article_id == bindparam("id")).order_by(Tag.name)
+
+
 def article_by_slug(slug: str) -> ArticleLookup:
-    """The live article at ``slug``, or the slug it moved to, or nothing."""
-    query = select(Article).where(Article.slug == slug, Article.live(utcnow()))
-    article = db.session.scalars(query.options(*CARD_LOADS, selectinload(Article.tags))).first()
+    """The live article at ``slug`` (with its tags), or the slug it moved to, or nothing."""
+    article = db.session.scalars(_story_at_slug(), {"slug": slug, "now": utcnow()}).first()
     if article is not None:
+        # What selectinload would do, for a fraction of its cost: one plain query.
+        tags = db.session.scalars(_story_tags(), {"id": article.id}).all()
+        set_committed_value(article, "tags", tags)
         return ArticleLookup(article=article)
     moved = select(Article.slug).join(SlugRedirect, SlugRedirect.article_id == Article.id)
     new_slug = db.session.scalar(moved.where(SlugRedirect.old_slug == slug, Article.live()))
     return ArticleLookup(redirect_to=new_slug)
+
+
+@cache
+def _related() -> Select[tuple[Article]]:
+    tag_ids = bindparam("tag_ids", expanding=True)
+    newest = (
+        select(Article.id)
+        .where(Article.live(_NOW), Article.id != bindparam("id"))
+        .order_by(Article.published_at.desc(), Article.id.desc())
+        .limit(RELATED_CANDIDATES)
+    )
+    tagged = select(article_tags.c.article_id).where(
+        article_tags.c.article_id == Article.id, article_tags.c.tag_id.in_(tag_ids)
+    )
+    arms = (
+        newest.where(Article.category_id == bindparam("category_id")).subquery(),
+        newest.where(tagged.exists()).subquery(),
+    )
+    candidate_ids = union(*(select(arm.c.id) for arm in arms))
+    shared_tags = (
+        select(func.count())
+        .select_from(article_tags)
+        .where(article_tags.c.article_id == Article.id, article_tags.c.tag_id.in_(tag_ids))
+        .correlate(Article)
+        .scalar_subquery()
+    )
+    query = _card_query().where(Article.id.in_(candidate_ids))
+    query = query.order_by(shared_tags.desc(), Article.published_at.desc())
+    return query.limit(bindparam("limit"))
 
 
 def related_articles(article: Article, limit: int = 3) -> list[Article]:
@@ -108,47 +181,41 @@ def related_articles(article: Article, limit: int = 3) -> list[Article]:
     Only the newest stories of the category and of the tags are ranked, so the cost does
     not grow with the size of the site.
     """
-    tag_ids = [tag.id for tag in article.tags]
-    newest = (
-        select(Article.id)
-        .where(Article.live(utcnow()), Article.id != article.id)
-        .order_by(Article.published_at.desc(), Article.id.desc())
-        .limit(RELATED_CANDIDATES)
-    )
-    arms = [newest.where(Article.category_id == article.category_id)]
-    if tag_ids:
-        arms.append(newest.where(Article.tags.any(Tag.id.in_(tag_ids))))
-    candidates = [select(arm.subquery().c.id) for arm in arms]
-    candidate_ids = candidates[0].union(*candidates[1:]) if len(candidates) > 1 else candidates[0]
-    shared = (
-        select(func.count())
-        .select_from(article_tags)
-        .where(article_tags.c.article_id == Article.id, article_tags.c.tag_id.in_(tag_ids))
-        .correlate(Article)
-        .scalar_subquery()
-    )
-    query = _live().where(Article.id.in_(candidate_ids))
-    query = query.order_by(None).order_by(shared.desc(), Article.published_at.desc())
-    return list(db.session.scalars(query.limit(limit)).unique())
+    values = {
+        "id": article.id,
+        "category_id": article.category_id,
+        "tag_ids": [tag.id for tag in article.tags],
+        "now": utcnow(),
+        "limit": limit,
+    }
+    return list(db.session.scalars(_related(), values).unique())
 
 
-def adjacent_articles(article: Article) -> tuple[Article | None, Article | None]:
-    """The live articles published just before and just after ``article``."""
-    when, ident = article.published_at, article.id
+@cache
+def _adjacent() -> CompoundSelect:
+    when, ident = bindparam("published_at"), bindparam("id")
+    story = select(Article.slug, Article.title).where(Article.live(_NOW))
     # The first condition alone is an index range; the second breaks ties on the id.
-    older = _live().where(
+    older = story.where(
         Article.published_at <= when,
         or_(Article.published_at < when, and_(Article.published_at == when, Article.id < ident)),
-    )
-    newer = _live().order_by(None).order_by(Article.published_at, Article.id)
-    newer = newer.where(
+    ).order_by(Article.published_at.desc(), Article.id.desc())
+    newer = story.where(
         Article.published_at >= when,
         or_(Article.published_at > when, and_(Article.published_at == when, Article.id > ident)),
-    )
-    return (
-        db.session.scalars(older.limit(1)).first(),
-        db.session.scalars(newer.limit(1)).first(),
-    )
+    ).order_by(Article.published_at, Article.id)
+    sides = [
+        select(side.add_columns(literal_column(f"'{name}'").label("side")).limit(1).subquery())
+        for name, side in (("older", older), ("newer", newer))
+    ]
+    return union_all(*sides)
+
+
+def adjacent_articles(article: Article) -> tuple[Row[Any] | None, Row[Any] | None]:
+    """(slug, title) of the live articles published just before and just after ``article``."""
+    values = {"published_at": article.published_at, "id": article.id, "now": utcnow()}
+    found = {row.side: row for row in db.session.execute(_adjacent(), values)}
+    return found.get("older"), found.get("newer")
 
 
 def category_by_slug(slug: str) -> Category | None:
@@ -166,15 +233,20 @@ def author_by_slug(slug: str) -> User | None:
     return db.session.scalar(select(User).where(User.slug == slug))
 
 
-def navigation_categories() -> list[Category]:
-    """Categories with a live story, for the header and footer, in order (once per request)."""
+def navigation_categories() -> Sequence[Row[tuple[str, str]]]:
+    """(slug, name) of the categories with a live story, in navigation order.
+
+    For the header and footer: loaded once per request, or once per generation.
+    """
     if "navigation_categories" not in g:
-        has_live = select(Article.id).where(
-            Article.category_id == Category.id, Article.live(utcnow())
-        )
-        query = select(Category).where(has_live.exists()).order_by(Category.position, Category.name)
-        g.navigation_categories = list(db.session.scalars(query))
+        g.navigation_categories = shared("navigation-categories", _navigation_categories)
     return g.navigation_categories
+
+
+def _navigation_categories() -> Sequence[Row[tuple[str, str]]]:
+    has_live = select(Article.id).where(Article.category_id == Category.id, Article.live(utcnow()))
+    query = select(Category.slug, Category.name).where(has_live.exists())
+    return db.session.execute(query.order_by(Category.position, Category.name)).all()
 
 
 def all_categories() -> list[Category]:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask import g
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from techpulse.extensions import db
 from techpulse.field_errors import FieldError
 from techpulse.markup import render_markdown
 from techpulse.models import Page
 from techpulse.services import audit
+from techpulse.serving.fragments import shared
 from techpulse.slugs import is_valid_slug, unique_slug
 
 # Pages the public site links to by a fixed address; their slug cannot change.
@@ -29,12 +31,19 @@ class PageFields:
     in_footer: bool = False
 
 
-def footer_pages() -> list[Page]:
-    """Pages staff chose to link from the footer, by title (loaded once per request)."""
+def footer_pages() -> Sequence[Row[tuple[str, str]]]:
+    """(slug, title) of the pages staff chose to link from the footer, by title.
+
+    Loaded once per request, or once per generation.
+    """
     if "footer_pages" not in g:
-        query = select(Page).where(Page.in_footer.is_(True), Page.slug != "about")
-        g.footer_pages = list(db.session.scalars(query.order_by(Page.title)))
+        g.footer_pages = shared("footer-pages", _footer_pages)
     return g.footer_pages
+
+
+def _footer_pages() -> Sequence[Row[tuple[str, str]]]:
+    query = select(Page.slug, Page.title).where(Page.in_footer.is_(True), Page.slug != "about")
+    return db.session.execute(query.order_by(Page.title)).all()
 
 
 def page_by_slug(slug: str) -> Page | None:
