@@ -30,6 +30,7 @@ from techpulse.extensions import db
 from techpulse.models import Article, Category, SlugRedirect, Tag, User, article_tags
 from techpulse.pagination import IndexedPagination
 from techpulse.services import listing_counts
+from techpulse.services.listing_counts import in_scope
 from techpulse.serving.fragments import shared
 
 CARD_LOADS = (
@@ -50,11 +51,6 @@ def _card_query() -> Select[tuple[Article]]:
     return select(Article).options(*CARD_LOADS, *CARD_COLUMNS)
 
 
-def _live() -> Select[tuple[Article]]:
-    """Live articles, newest first, with what a card shows loaded in the same query."""
-    return _newest_first(_card_query().where(Article.live(utcnow())))
-
-
 def published_articles(
     page: int = 1,
     per_page: int = 10,
@@ -65,26 +61,36 @@ def published_articles(
     exclude_id: int | None = None,
 ) -> Pagination:
     """One page of live articles, optionally within a category, tag or author."""
-    ids, scope = _newest_first(select(Article.id).where(Article.live(utcnow()))), "all"
-    if category is not None:
-        ids, scope = ids.where(Article.category_id == category.id), f"category:{category.id}"
-    if author is not None:
-        ids, scope = ids.where(Article.author_id == author.id), f"author:{author.id}"
-    if tag is not None:
-        ids, scope = ids.where(Article.tags.any(Tag.id == tag.id)), f"tag:{tag.id}"
-    if exclude_id is not None:
-        ids = ids.where(Article.id != exclude_id)
+    kind, scope_id = "all", None
+    for name, within in (("category", category), ("author", author), ("tag", tag)):
+        if within is not None:
+            kind, scope_id = name, within.id
+    scope = f"{kind}:{scope_id}" if scope_id is not None else kind
+    statement = _listing_page(kind, excluding=exclude_id is not None)
 
-    def load(page_ids: Select[tuple[int]]) -> list[Article]:
-        return list(db.session.scalars(_live().where(Article.id.in_(page_ids))).unique())
+    def load(limit: int, offset: int) -> list[Article]:
+        values = {"scope_id": scope_id, "exclude_id": exclude_id, "now": utcnow()}
+        values |= {"limit": limit, "offset": offset}
+        return list(db.session.scalars(statement, values).unique())
 
     def total() -> int:
         # The left-out story (the home page's hero) is always a live one in this scope.
         return max(0, listing_counts.live_total(scope) - (exclude_id is not None))
 
     return IndexedPagination(
-        page=page, per_page=per_page, error_out=False, ids=ids, load=load, counter=total
+        page=page, per_page=per_page, error_out=False, load=load, counter=total
     )
+
+
+@cache
+def _listing_page(kind: str, *, excluding: bool) -> Select[tuple[Article]]:
+    """A page of one kind of list, built once: the page's ids from the scope's index, newest
+    first (``limit`` and ``offset`` bound), then only those rows with what their cards show."""
+    ids = select(Article.id).where(Article.live(_NOW), in_scope(kind, bindparam("scope_id")))
+    if excluding:
+        ids = ids.where(Article.id != bindparam("exclude_id"))
+    page_ids = _newest_first(ids).limit(bindparam("limit")).offset(bindparam("offset"))
+    return _newest_first(_card_query().where(Article.id.in_(page_ids)))
 
 
 def _newest_first(query: Select[Any]) -> Select[Any]:
@@ -95,8 +101,19 @@ def recent_articles(limit: int = 5, exclude_id: int | None = None) -> list[Artic
     """The ``limit`` most recently published live articles, leaving out ``exclude_id``."""
     if limit <= 0:
         return []
-    query = _live() if exclude_id is None else _live().where(Article.id != exclude_id)
-    return list(db.session.scalars(query.limit(limit)).unique())
+    values = {"limit": limit, "exclude_id": exclude_id, "now": utcnow()}
+    return list(db.session.scalars(_newest(excluding=exclude_id is not None), values).unique())
+
+
+@cache
+def _newest(*, featured: bool = False, excluding: bool = False) -> Select[tuple[Article]]:
+    """The ``limit`` newest live articles (featured ones only, or without one), built once."""
+    query = _card_query().where(Article.live(_NOW))
+    if featured:
+        query = query.where(Article.featured.is_(True))
+    if excluding:
+        query = query.where(Article.id != bindparam("exclude_id"))
+    return _newest_first(query).limit(bindparam("limit"))
 
 
 def newest_article_ids(limit: int) -> list[int]:
@@ -107,7 +124,8 @@ def newest_article_ids(limit: int) -> list[int]:
 
 def featured_article() -> Article | None:
     """The newest live article marked featured, else the newest live article."""
-    featured = db.session.scalars(_live().where(Article.featured.is_(True)).limit(1)).first()
+    values = {"limit": 1, "now": utcnow()}
+    featured = db.session.scalars(_newest(featured=True), values).first()
     return featured or next(iter(recent_articles(1)), None)
 
 
