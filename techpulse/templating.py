@@ -6,9 +6,9 @@ import hashlib
 from datetime import datetime
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 
@@ -21,7 +21,7 @@ from techpulse.services.media import variant_url
 from techpulse.services.site import site_settings
 from techpulse.serving.fragments import fragment, shared
 from techpulse.sharing import share_links
-from techpulse.urls import absolute_url
+from techpulse.urls import absolute_url, path_for
 
 
 def localtime(value: datetime | None) -> datetime | None:
@@ -57,6 +57,46 @@ def image_size(image: Image, max_width: int = 1600) -> tuple[int, int]:
     return width, round(image.height * width / image.width)
 
 
+class Sources(NamedTuple):
+    """What a responsive <picture> of one image shown up to some width needs."""
+
+    webp: str  # srcset of the WebP variants
+    fallback: str  # srcset of the JPEG (or PNG) variants
+    src: str  # the widest fallback variant that fits
+    width: int  # the intrinsic size to reserve
+    height: int
+
+
+_SOURCES: dict[tuple[str, str, int], Sources] = {}
+MAX_SOURCES = 4096
+
+
+def image_sources(image: Image, max_width: int = 1600) -> Sources:
+    """The srcsets, fallback URL and size of ``image`` shown up to ``max_width``.
+
+    An image's variants are written once, at upload, under its unique key: each worker
+    works these out once per image and width (a few hundred bytes each, a bounded number).
+    """
+    if not has_request_context():
+        return _sources(image, max_width)
+    key = (request.script_root, image.key, max_width)
+    found = _SOURCES.get(key)
+    if found is None:
+        if len(_SOURCES) >= MAX_SOURCES:
+            _SOURCES.clear()
+        found = _SOURCES[key] = _sources(image, max_width)
+    return found
+
+
+def _sources(image: Image, max_width: int) -> Sources:
+    return Sources(
+        image_srcset(image, "webp"),
+        image_srcset(image, image.fallback_format),
+        image_src(image, max_width=max_width),
+        *image_size(image, max_width),
+    )
+
+
 def site_header() -> Markup:
     """The header: one per section (the current one is marked), shared by its pages."""
     current = None
@@ -87,23 +127,29 @@ def csrf_form() -> FlaskForm:
 
 @lru_cache(maxsize=64)
 def _asset_version(path: str, mtime: float) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
+    file = Path(path)
+    return hashlib.sha256(file.read_bytes()).hexdigest()[:10] if file.is_file() else "0"
 
 
 def asset_url(filename: str) -> str:
-    """URL of a static file with a content hash, so browsers may cache it for a long time."""
+    """URL of a static file with a content hash, so browsers may cache it for a long time.
+
+    Files do not change under a running site, so each is hashed once per worker; in debug
+    mode, again whenever it changes.
+    """
     path = Path(current_app.static_folder or "") / filename
-    version = _asset_version(str(path), path.stat().st_mtime) if path.exists() else "0"
-    return url_for("static", filename=filename, v=version)
+    mtime = path.stat().st_mtime if current_app.debug and path.exists() else 0.0
+    return path_for("static", filename=filename, v=_asset_version(str(path), mtime))
 
 
 def register(app: Flask) -> None:
     """Install the template context, globals and filters."""
     app.jinja_env.globals.update(
+        url_for=path_for,  # url_for, remembered (see techpulse.urls.path_for)
         absolute_url=absolute_url,
         asset_url=asset_url,
         csrf_form=csrf_form,
-        image_srcset=image_srcset,
+        image_sources=image_sources,
         image_src=image_src,
         image_size=image_size,
         share_links=share_links,
