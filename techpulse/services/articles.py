@@ -33,11 +33,10 @@ from techpulse.services import listing_counts
 from techpulse.services.listing_counts import in_scope
 from techpulse.serving.fragments import shared
 
-CARD_LOADS = (
-    joinedload(Article.category),
-    joinedload(Article.author),
-    joinedload(Article.banner),
-)
+# A card or a sidebar row shows the story's section and banner; a story page, a search
+# result and a feed entry name the author too.
+CARD_LOADS = (joinedload(Article.category), joinedload(Article.banner))
+STORY_LOADS = (*CARD_LOADS, joinedload(Article.author))
 # A card or a row never shows the body: lists leave the big columns in the database.
 CARD_COLUMNS = (defer(Article.body_md, raiseload=True), defer(Article.body_html, raiseload=True))
 # How many of the newest stories in the category and in the tags are ranked as related.
@@ -47,7 +46,7 @@ _NOW = bindparam("now")
 
 
 def _card_query() -> Select[tuple[Article]]:
-    """Articles with what a card shows loaded in the same query, and never their bodies."""
+    """Articles with what a card shows (section and banner, never the author or the body)."""
     return select(Article).options(*CARD_LOADS, *CARD_COLUMNS)
 
 
@@ -142,7 +141,7 @@ class ArticleLookup:
 @cache
 def _story_at_slug() -> Select[tuple[Article]]:
     query = select(Article).where(Article.slug == bindparam("slug"), Article.live(_NOW))
-    return query.options(*CARD_LOADS, defer(Article.body_md, raiseload=True))
+    return query.options(*STORY_LOADS, defer(Article.body_md, raiseload=True))
 
 
 @cache

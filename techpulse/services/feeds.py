@@ -109,7 +109,7 @@ def build_feed(scope: str | None = None, slug: str = "") -> Feed | None:
     query = (
         select(Article)
         .where(Article.live(utcnow()))
-        .options(*articles.CARD_LOADS, selectinload(Article.tags))
+        .options(*articles.STORY_LOADS, selectinload(Article.tags))
         .order_by(Article.published_at.desc(), Article.id.desc())
         .limit(FEED_LENGTH)
     )
