@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from datetime import datetime
 from functools import lru_cache, partial
 from pathlib import Path
@@ -125,10 +126,9 @@ def csrf_form() -> FlaskForm:
     return FlaskForm()
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def _asset_version(path: str, mtime: float) -> str:
-    file = Path(path)
-    return hashlib.sha256(file.read_bytes()).hexdigest()[:10] if file.is_file() else "0"
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10] if os.path.isfile(path) else "0"
 
 
 def asset_url(filename: str) -> str:
@@ -137,9 +137,9 @@ def asset_url(filename: str) -> str:
     Files do not change under a running site, so each is hashed once per worker; in debug
     mode, again whenever it changes.
     """
-    path = Path(current_app.static_folder or "") / filename
-    mtime = path.stat().st_mtime if current_app.debug and path.exists() else 0.0
-    return path_for("static", filename=filename, v=_asset_version(str(path), mtime))
+    path = os.path.join(current_app.static_folder or "", filename)
+    mtime = os.path.getmtime(path) if current_app.debug and os.path.exists(path) else 0.0
+    return path_for("static", filename=filename, v=_asset_version(path, mtime))
 
 
 def register(app: Flask) -> None:

@@ -32,7 +32,7 @@ def absolute_url(path_or_url: str) -> str:
 
 def external_url(endpoint: str, **values: Any) -> str:
     """``url_for`` made absolute the same way as :func:`absolute_url`."""
-    return absolute_url(url_for(endpoint, **values))
+    return absolute_url(path_for(endpoint, **values))
 
 
 def canonical_page_url(page: int = 1) -> str:

@@ -24,6 +24,7 @@ from techpulse.serving.pagecache import CANDIDATE
 
 T = TypeVar("T")
 EXTENSION = "techpulse.fragments"
+_FOR_REQUEST = "techpulse.fragments.parts"
 # Header variants (one per section), footers, sidebars and a few lists: far fewer than this.
 MAX_ITEMS = 256
 
@@ -43,15 +44,19 @@ def _parts() -> _Parts | None:
     """This generation's parts, or None when this request must not share any."""
     if not has_request_context():
         return None
-    generation = request.environ.get(CANDIDATE)
-    if not generation or not current_app.config["PAGE_CACHE"]:
-        return None
-    parts: _Parts | None = current_app.extensions.get(EXTENSION)
-    now = utcnow()
-    if parts is None or parts.generation != generation or (parts.until and now >= parts.until):
-        # Replaced whole, never cleared in place: a thread still reading the old one is safe.
-        parts = _Parts(generation, next_due(generation, now))
-        current_app.extensions[EXTENSION] = parts
+    environ = request.environ
+    if _FOR_REQUEST in environ:  # looked up once per request
+        return environ[_FOR_REQUEST]
+    generation = environ.get(CANDIDATE)
+    parts: _Parts | None = None
+    if generation and current_app.config["PAGE_CACHE"]:
+        parts = current_app.extensions.get(EXTENSION)
+        now = utcnow()
+        if parts is None or parts.generation != generation or (parts.until and now >= parts.until):
+            # Replaced whole, never cleared in place: a thread reading the old one is safe.
+            parts = _Parts(generation, next_due(generation, now))
+            current_app.extensions[EXTENSION] = parts
+    environ[_FOR_REQUEST] = parts
     return parts
 
 
