@@ -16,7 +16,7 @@ from markupsafe import Markup
 from techpulse import policy
 from techpulse.clock import site_time, utcnow
 from techpulse.markup import is_lead_of
-from techpulse.models import Image
+from techpulse.models import Article, Image
 from techpulse.services.articles import navigation_categories, newest_article_ids, recent_articles
 from techpulse.services.media import variant_url
 from techpulse.services.site import site_settings
@@ -121,6 +121,16 @@ def sidebar(story_id: int | None = None) -> Markup:
     return fragment("_partials/sidebar.html", shown, recent=recent)
 
 
+def story_card(article: Article, variant: str = "default", heading: str = "h3") -> Markup:
+    """A story's card (the article_card macro), shared by every page that shows it."""
+
+    def render() -> Markup:
+        macros = current_app.jinja_env.get_template("_macros/articles.html").module
+        return Markup(macros.article_card(article, variant, heading))  # noqa: S704 - Jinja escaped it
+
+    return shared(("card", request.url_root, article.id, variant, heading), render)
+
+
 def csrf_form() -> FlaskForm:
     """A form holding only its CSRF token, for buttons that POST (logout, publish, delete)."""
     return FlaskForm()
@@ -156,6 +166,7 @@ def register(app: Flask) -> None:
         sidebar=sidebar,
         site_footer=site_footer,
         site_header=site_header,
+        story_card=story_card,
         now_year=lambda: localtime(utcnow()).year,
     )
     app.jinja_env.globals.update(policy.template_globals())

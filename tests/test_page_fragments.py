@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from techpulse.extensions import db
 from techpulse.models import Role, Status
 from techpulse.services.pages import PageFields, create_page
 from techpulse.services.site import save_settings
@@ -126,3 +127,15 @@ def test_staff_see_the_same_header_and_footer_as_visitors(app, client, make, sit
     html = seen.get_data(as_text=True)
     assert nav(html) == nav(visitor) and recent_titles(html) == recent_titles(visitor)
     assert footer_text(html) == footer_text(visitor)
+
+
+def test_an_edited_story_shows_its_new_title_in_every_card(client, site):
+    story, neighbour = site["stories"][0], site["stories"][2]  # both in Hardware
+    urls = ["/", "/category/hardware", f"/articles/{neighbour.slug}"]
+    for url in urls:
+        assert "Story 0" in client.get(url).get_data(as_text=True)
+    story.title = "Chips, renamed"
+    db.session.commit()
+    for url in urls:
+        html = client.get(f"{url}?again=1").get_data(as_text=True)  # an address not seen yet
+        assert ">Chips, renamed</a>" in html and ">Story 0<" not in html, url

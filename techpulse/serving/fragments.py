@@ -25,8 +25,9 @@ from techpulse.serving.pagecache import CANDIDATE
 T = TypeVar("T")
 EXTENSION = "techpulse.fragments"
 _FOR_REQUEST = "techpulse.fragments.parts"
-# Header variants (one per section), footers, sidebars and a few lists: far fewer than this.
-MAX_ITEMS = 256
+# Header variants (one per section), footers, sidebars, a few lists and the cards of the
+# stories pages show (about 1.5 KB each): a few MB at most.
+MAX_ITEMS = 2048
 
 
 class _Parts:
