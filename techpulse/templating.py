@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache, partial
 from pathlib import Path
@@ -16,11 +17,16 @@ from markupsafe import Markup
 from techpulse import policy
 from techpulse.clock import site_time, utcnow
 from techpulse.markup import is_lead_of
-from techpulse.models import Article, Image
-from techpulse.services.articles import navigation_categories, newest_article_ids, recent_articles
+from techpulse.models import Image
+from techpulse.services.articles import (
+    card_stories,
+    navigation_categories,
+    newest_article_ids,
+    recent_articles,
+)
 from techpulse.services.media import variant_url
 from techpulse.services.site import site_settings
-from techpulse.serving.fragments import fragment, shared
+from techpulse.serving.fragments import fragment, shared, shared_each
 from techpulse.sharing import share_links
 from techpulse.urls import absolute_url, path_for
 
@@ -121,14 +127,25 @@ def sidebar(story_id: int | None = None) -> Markup:
     return fragment("_partials/sidebar.html", shown, recent=recent)
 
 
-def story_card(article: Article, variant: str = "default", heading: str = "h3") -> Markup:
-    """A story's card (the article_card macro), shared by every page that shows it."""
+def story_cards(ids: Sequence[int], variant: str = "default", heading: str = "h3") -> list[Markup]:
+    """The cards (article_card macro) of stories ``ids``, in order.
 
-    def render() -> Markup:
+    Each card is drawn once per generation and shared by every page that shows it: only
+    the stories whose card is not drawn yet are loaded, in one query.
+    """
+    root = request.url_root
+
+    def draw(missing: list[tuple[object, ...]]) -> dict[tuple[object, ...], Markup]:
         macros = current_app.jinja_env.get_template("_macros/articles.html").module
-        return Markup(macros.article_card(article, variant, heading))  # noqa: S704 - Jinja escaped it
+        stories = card_stories([key[2] for key in missing])  # type: ignore[misc]
+        return {
+            ("card", root, story.id, variant, heading): Markup(  # noqa: S704 - Jinja escaped it
+                macros.article_card(story, variant, heading)
+            )
+            for story in stories
+        }
 
-    return shared(("card", request.url_root, article.id, variant, heading), render)
+    return shared_each([("card", root, ident, variant, heading) for ident in ids], draw)
 
 
 def csrf_form() -> FlaskForm:
@@ -166,7 +183,7 @@ def register(app: Flask) -> None:
         sidebar=sidebar,
         site_footer=site_footer,
         site_header=site_header,
-        story_card=story_card,
+        story_cards=story_cards,
         now_year=lambda: localtime(utcnow()).year,
     )
     app.jinja_env.globals.update(policy.template_globals())

@@ -26,8 +26,8 @@ def home() -> str | Response:
         return redirect(old, 301)
     page = requested_page()
     # The hero is left out of the list on every page, so no story shows up twice.
-    hero = articles.featured_article()
-    listing = articles.published_articles(page, _per_page(), exclude_id=hero.id if hero else None)
+    hero = articles.featured_article_id()
+    listing = articles.published_articles(page, _per_page(), exclude_id=hero)
     ensure_page_exists(listing)
     return render_template("blog/home.html", hero=hero if page == 1 else None, listing=listing)
 
@@ -47,7 +47,7 @@ def article(slug: str) -> str | Response:
         article=story,
         older=older,
         newer=newer,
-        related=articles.related_articles(story),
+        related=articles.related_article_ids(story),
     )
 
 

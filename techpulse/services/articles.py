@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -59,18 +59,22 @@ def published_articles(
     author: User | None = None,
     exclude_id: int | None = None,
 ) -> Pagination:
-    """One page of live articles, optionally within a category, tag or author."""
+    """One page of live articles, optionally within a category, tag or author.
+
+    Its items are the stories' ids, newest first, read from the scope's index alone: pages
+    show them as cards, and :func:`card_stories` loads only those not drawn already.
+    """
     kind, scope_id = "all", None
     for name, within in (("category", category), ("author", author), ("tag", tag)):
         if within is not None:
             kind, scope_id = name, within.id
     scope = f"{kind}:{scope_id}" if scope_id is not None else kind
-    statement = _listing_page(kind, excluding=exclude_id is not None)
+    statement = _listing_ids(kind, excluding=exclude_id is not None)
 
-    def load(limit: int, offset: int) -> list[Article]:
+    def load(limit: int, offset: int) -> list[int]:
         values = {"scope_id": scope_id, "exclude_id": exclude_id, "now": utcnow()}
         values |= {"limit": limit, "offset": offset}
-        return list(db.session.scalars(statement, values).unique())
+        return list(db.session.scalars(statement, values))
 
     def total() -> int:
         # The left-out story (the home page's hero) is always a live one in this scope.
@@ -82,14 +86,22 @@ def published_articles(
 
 
 @cache
-def _listing_page(kind: str, *, excluding: bool) -> Select[tuple[Article]]:
-    """A page of one kind of list, built once: the page's ids from the scope's index, newest
-    first (``limit`` and ``offset`` bound), then only those rows with what their cards show."""
+def _listing_ids(kind: str, *, excluding: bool) -> Select[tuple[int]]:
+    """The ids of a page of one kind of list (``limit`` and ``offset`` bound), built once."""
     ids = select(Article.id).where(Article.live(_NOW), in_scope(kind, bindparam("scope_id")))
     if excluding:
         ids = ids.where(Article.id != bindparam("exclude_id"))
-    page_ids = _newest_first(ids).limit(bindparam("limit")).offset(bindparam("offset"))
-    return _newest_first(_card_query().where(Article.id.in_(page_ids)))
+    return _newest_first(ids).limit(bindparam("limit")).offset(bindparam("offset"))
+
+
+def card_stories(ids: Collection[int]) -> list[Article]:
+    """The stories ``ids`` (in no particular order) with what their cards show, in one query."""
+    return list(db.session.scalars(_card_stories(), {"ids": list(ids)}).unique())
+
+
+@cache
+def _card_stories() -> Select[tuple[Article]]:
+    return _card_query().where(Article.id.in_(bindparam("ids", expanding=True)))
 
 
 def _newest_first(query: Select[Any]) -> Select[Any]:
@@ -105,27 +117,31 @@ def recent_articles(limit: int = 5, exclude_id: int | None = None) -> list[Artic
 
 
 @cache
-def _newest(*, featured: bool = False, excluding: bool = False) -> Select[tuple[Article]]:
-    """The ``limit`` newest live articles (featured ones only, or without one), built once."""
+def _newest(*, excluding: bool) -> Select[tuple[Article]]:
+    """The ``limit`` newest live articles (without ``exclude_id``), built once."""
     query = _card_query().where(Article.live(_NOW))
-    if featured:
-        query = query.where(Article.featured.is_(True))
     if excluding:
         query = query.where(Article.id != bindparam("exclude_id"))
     return _newest_first(query).limit(bindparam("limit"))
 
 
-def newest_article_ids(limit: int) -> list[int]:
-    """The ids of the ``limit`` most recently published live articles (from the index alone)."""
-    query = _newest_first(select(Article.id).where(Article.live(utcnow())))
-    return list(db.session.scalars(query.limit(limit)))
+def newest_article_ids(limit: int, *, featured: bool = False) -> list[int]:
+    """The ids of the ``limit`` newest live articles (marked featured, if asked), from an index."""
+    values = {"limit": limit, "now": utcnow()}
+    return list(db.session.scalars(_newest_ids(featured=featured), values))
 
 
-def featured_article() -> Article | None:
+@cache
+def _newest_ids(*, featured: bool) -> Select[tuple[int]]:
+    query = select(Article.id).where(Article.live(_NOW))
+    if featured:
+        query = query.where(Article.featured.is_(True))
+    return _newest_first(query).limit(bindparam("limit"))
+
+
+def featured_article_id() -> int | None:
     """The newest live article marked featured, else the newest live article."""
-    values = {"limit": 1, "now": utcnow()}
-    featured = db.session.scalars(_newest(featured=True), values).first()
-    return featured or next(iter(recent_articles(1)), None)
+    return next(iter(newest_article_ids(1, featured=True) or newest_article_ids(1)), None)
 
 
 @dataclass(frozen=True)
@@ -164,7 +180,7 @@ def article_by_slug(slug: str) -> ArticleLookup:
 
 
 @cache
-def _related() -> Select[tuple[Article]]:
+def _related() -> Select[tuple[int]]:
     tag_ids = bindparam("tag_ids", expanding=True)
     newest = (
         select(Article.id)
@@ -187,12 +203,12 @@ def _related() -> Select[tuple[Article]]:
         .correlate(Article)
         .scalar_subquery()
     )
-    query = _card_query().where(Article.id.in_(candidate_ids))
+    query = select(Article.id).where(Article.id.in_(candidate_ids))
     query = query.order_by(shared_tags.desc(), Article.published_at.desc())
     return query.limit(bindparam("limit"))
 
 
-def related_articles(article: Article, limit: int = 3) -> list[Article]:
+def related_article_ids(article: Article, limit: int = 3) -> list[int]:
     """Up to ``limit`` live articles sharing the category or a tag, most shared tags first.
 
     Only the newest stories of the category and of the tags are ranked, so the cost does
@@ -205,7 +221,7 @@ def related_articles(article: Article, limit: int = 3) -> list[Article]:
         "now": utcnow(),
         "limit": limit,
     }
-    return list(db.session.scalars(_related(), values).unique())
+    return list(db.session.scalars(_related(), values))
 
 
 @cache

@@ -11,7 +11,7 @@ everything fresh.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import datetime
 from typing import TypeVar
 
@@ -23,6 +23,7 @@ from techpulse.serving.cacheability import next_due
 from techpulse.serving.pagecache import CANDIDATE
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 EXTENSION = "techpulse.fragments"
 _FOR_REQUEST = "techpulse.fragments.parts"
 # Header variants (one per section), footers, sidebars, a few lists and the cards of the
@@ -76,6 +77,21 @@ def shared(key: Hashable, build: Callable[[], T]) -> T:
         if len(parts.items) < MAX_ITEMS:
             parts.items[key] = value
         return value
+
+
+def shared_each(keys: Sequence[K], build: Callable[[list[K]], Mapping[K, T]]) -> list[T]:
+    """:func:`shared` for many keys at once, in order: ``build`` gets the keys not shared
+    yet and returns their values (a key it leaves out is left out of the answer)."""
+    parts = _parts()
+    items: dict[Hashable, object] = parts.items if parts is not None else {}
+    missing = [key for key in keys if key not in items]
+    built = build(missing) if missing else {}
+    if parts is not None:
+        for key, value in built.items():
+            if len(items) < MAX_ITEMS:
+                items[key] = value
+    found = [items.get(key, built.get(key)) for key in keys]
+    return [value for value in found if value is not None]  # type: ignore[misc]
 
 
 def fragment(template: str, *key: Hashable, **context: Callable[[], object]) -> Markup:
