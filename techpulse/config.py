@@ -73,7 +73,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         # Host headers answered (others get 400); None means the defaults of trusted_hosts().
         "TRUSTED_HOSTS": None,
         # URLs per sitemap file before /sitemap.xml becomes an index of several (the protocol's).
-        "SITEMAP_MAX_URLS": 50_000,
+        "SITEMAP_MAX_URLS": 2_000,  # as WordPress core: each file stays small and cheap
         # The page cache (techpulse/serving/): per worker, invalidated everywhere on writes.
         "PAGE_CACHE": True,
         "PAGE_CACHE_MAX_BYTES": 64 * 1024 * 1024,

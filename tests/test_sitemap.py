@@ -105,8 +105,8 @@ def test_large_sitemap_becomes_an_index_of_files_that_together_list_everything(a
     assert client.get("/sitemap-0.xml").status_code == 404
 
 
-def test_small_sitemap_has_no_numbered_files_and_the_default_limit_is_the_protocols(app, client):
-    assert app.config["SITEMAP_MAX_URLS"] == 50_000
+def test_small_sitemap_has_no_numbered_files_and_each_file_stays_small(app, client):
+    assert app.config["SITEMAP_MAX_URLS"] == 2_000  # WordPress core's figure; protocol: 50,000
     assert client.get("/sitemap-1.xml").status_code == 404
 
 

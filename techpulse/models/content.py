@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     and_,
     false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -180,6 +181,10 @@ class Page(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     wordpress_id: Mapped[int | None] = mapped_column(unique=True)  # see Article.wordpress_id
     in_footer: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A draft page is a 404 for visitors (staff see it with a notice) and linked from nowhere.
+    published: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=true(), index=True
+    )
 
     def __repr__(self) -> str:
         return f"<Page {self.slug}>"

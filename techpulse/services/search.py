@@ -22,13 +22,13 @@ from techpulse.extensions import db
 from techpulse.models import Article, SearchDocument
 from techpulse.models.search import FTS_TABLE, TEXT_SEARCH_CONFIG, VECTOR_COLUMN
 from techpulse.services.articles import STORY_LOADS
+from techpulse.slugs import text_words
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 MAX_TERM_LENGTH = 40
 SNIPPET_WORDS = 28
 OPEN, CLOSE = "\x02", "\x03"  # stripped from indexed text, so only the database adds them
-_WORD = re.compile(r"[^\W_]+")
 _ADJACENT_MARKS = re.compile(f"{CLOSE}(\\s+){OPEN}")
 _FTS = table(FTS_TABLE, column("rowid"))
 
@@ -44,7 +44,7 @@ class SearchHit:
 
 def query_terms(query: str) -> list[str]:
     """The distinct words of a visitor's query, lower-cased, bounded in number and length."""
-    words = _WORD.findall(query[:MAX_QUERY_LENGTH].casefold())
+    words = text_words(query[:MAX_QUERY_LENGTH].casefold())
     return list(dict.fromkeys(word[:MAX_TERM_LENGTH] for word in words))[:MAX_TERMS]
 
 

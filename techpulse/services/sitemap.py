@@ -21,6 +21,7 @@ from techpulse.clock import utcnow
 from techpulse.extensions import db
 from techpulse.models import Article, Category, Page, Tag, User, article_tags
 from techpulse.services import listing_counts
+from techpulse.services.pages import public_pages
 from techpulse.services.structured_data import image_urls
 from techpulse.urls import absolute_url
 
@@ -57,12 +58,12 @@ def _tag_is_live(now: datetime) -> ColumnElement[bool]:
 
 
 def _site_urls() -> list[SitemapUrl]:
-    """Home, static pages, contact, every category, and each tag and author with stories."""
+    """Home, published pages, contact, every category, and each tag and author with stories."""
     now = utcnow()
     newest = (func.max(Article.published_at), func.max(Article.updated_at))
     live = db.session.execute(select(*newest).where(Article.live(now))).one()
     urls = [SitemapUrl(absolute_url(url_for("blog.home")), _newest(*live))]
-    for slug, updated in db.session.execute(select(Page.slug, Page.updated_at).order_by(Page.id)):
+    for slug, updated in public_pages():  # drafts are left out
         is_about = slug == "about"
         path = url_for("company.about") if is_about else url_for("company.page", slug=slug)
         urls.append(SitemapUrl(absolute_url(path), updated))
@@ -99,7 +100,7 @@ def _site_url_count() -> int:
     now = utcnow()
     author_is_live = select(Article.id).where(Article.author_id == User.id, Article.live(now))
     counts = (
-        select(func.count()).select_from(Page).scalar_subquery(),
+        select(func.count()).select_from(Page).where(Page.published.is_(True)).scalar_subquery(),
         select(func.count()).select_from(Category).scalar_subquery(),
         select(func.count()).select_from(Tag).where(_tag_is_live(now)).scalar_subquery(),
         select(func.count()).select_from(User).where(author_is_live.exists()).scalar_subquery(),
