@@ -139,3 +139,15 @@ def test_an_edited_story_shows_its_new_title_in_every_card(client, site):
     for url in urls:
         html = client.get(f"{url}?again=1").get_data(as_text=True)  # an address not seen yet
         assert ">Chips, renamed</a>" in html and ">Story 0<" not in html, url
+
+
+def test_feeds_share_entries_yet_show_an_edit_at_once(client, site):
+    story = site["stories"][0]
+    feeds = ["/feed.xml", "/rss.xml", "/category/hardware/feed.xml"]
+    for url in feeds:
+        assert "<title>Story 0</title>" in client.get(url).get_data(as_text=True)
+    story.title = "Chips, renamed"
+    db.session.commit()
+    for url in feeds:
+        xml = client.get(f"{url}?again=1").get_data(as_text=True)
+        assert "<title>Chips, renamed</title>" in xml and "Story 0" not in xml, url
