@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     and_,
     false,
+    or_,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -125,10 +126,10 @@ class Article(db.Model):
 
         ``now`` may be a bound parameter, for statements built once and run many times.
         """
-        return and_(
-            cls.status.in_((Status.PUBLISHED.value, Status.SCHEDULED.value)),
-            cls.published_at <= (utcnow() if now is None else now),
-        )
+        # Two equalities rather than IN (…): SQLAlchemy splices an IN list into the SQL text
+        # on every run, and databases read both forms the same way.
+        published = or_(cls.status == Status.PUBLISHED.value, cls.status == Status.SCHEDULED.value)
+        return and_(published, cls.published_at <= (utcnow() if now is None else now))
 
     def is_live(self, now: datetime | None = None) -> bool:
         """Python twin of :meth:`live` for an article already loaded."""

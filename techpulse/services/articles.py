@@ -181,9 +181,12 @@ def article_by_slug(slug: str) -> ArticleLookup:
 
 @cache
 def _related() -> Select[tuple[int]]:
-    tag_ids = bindparam("tag_ids", expanding=True)
+    # The story's tags, read in the statement (a list of values would be spliced into the
+    # SQL text on every call).
+    tag_ids = select(article_tags.c.tag_id).where(article_tags.c.article_id == bindparam("id"))
+    # Ids and dates come from the live indexes alone: no story row is read.
     newest = (
-        select(Article.id)
+        select(Article.id, Article.published_at)
         .where(Article.live(_NOW), Article.id != bindparam("id"))
         .order_by(Article.published_at.desc(), Article.id.desc())
         .limit(RELATED_CANDIDATES)
@@ -195,16 +198,14 @@ def _related() -> Select[tuple[int]]:
         newest.where(Article.category_id == bindparam("category_id")).subquery(),
         newest.where(tagged.exists()).subquery(),
     )
-    candidate_ids = union(*(select(arm.c.id) for arm in arms))
+    candidates = union(*(select(arm) for arm in arms)).subquery()
     shared_tags = (
         select(func.count())
         .select_from(article_tags)
-        .where(article_tags.c.article_id == Article.id, article_tags.c.tag_id.in_(tag_ids))
-        .correlate(Article)
+        .where(article_tags.c.article_id == candidates.c.id, article_tags.c.tag_id.in_(tag_ids))
         .scalar_subquery()
     )
-    query = select(Article.id).where(Article.id.in_(candidate_ids))
-    query = query.order_by(shared_tags.desc(), Article.published_at.desc())
+    query = select(candidates.c.id).order_by(shared_tags.desc(), candidates.c.published_at.desc())
     return query.limit(bindparam("limit"))
 
 
@@ -214,13 +215,8 @@ def related_article_ids(article: Article, limit: int = 3) -> list[int]:
     Only the newest stories of the category and of the tags are ranked, so the cost does
     not grow with the size of the site.
     """
-    values = {
-        "id": article.id,
-        "category_id": article.category_id,
-        "tag_ids": [tag.id for tag in article.tags],
-        "now": utcnow(),
-        "limit": limit,
-    }
+    values = {"id": article.id, "category_id": article.category_id, "now": utcnow()}
+    values["limit"] = limit
     return list(db.session.scalars(_related(), values))
 
 
