@@ -15,15 +15,14 @@ from datetime import datetime
 
 from flask import url_for
 from sqlalchemy import ColumnElement, Select, and_, func, select
-from sqlalchemy.orm import joinedload, load_only
 
 from techpulse.clock import utcnow
 from techpulse.extensions import db
-from techpulse.models import Article, Category, Page, Tag, User, article_tags
+from techpulse.models import Article, Category, Image, Page, Tag, User, article_tags
 from techpulse.services import listing_counts
 from techpulse.services.pages import public_pages
 from techpulse.services.structured_data import image_urls
-from techpulse.urls import absolute_url
+from techpulse.urls import absolute_url, path_for
 
 
 @dataclass(frozen=True)
@@ -110,7 +109,8 @@ def _site_url_count() -> int:
 
 def _article_urls(offset: int, limit: int) -> list[SitemapUrl]:
     """Live articles, oldest first (so earlier sitemap files rarely change), with banners."""
-    # The ids are read from the live index alone; only the rows listed are loaded.
+    # The ids are read from the live index alone; only the rows listed are loaded, as plain
+    # rows, and each banner once however many stories share it.
     ids = (
         select(Article.id)
         .where(Article.live(utcnow()))
@@ -118,22 +118,19 @@ def _article_urls(offset: int, limit: int) -> list[SitemapUrl]:
         .offset(offset)
         .limit(limit)
     )
-    query = (
-        select(Article)
-        .where(Article.id.in_(ids))
-        .options(
-            load_only(Article.slug, Article.published_at, Article.updated_at, Article.banner_id),
-            joinedload(Article.banner),
-        )
-        .order_by(Article.published_at, Article.id)
-    )
+    columns = (Article.slug, Article.published_at, Article.updated_at, Article.banner_id)
+    query = select(*columns).where(Article.id.in_(ids))
+    rows = db.session.execute(query.order_by(Article.published_at, Article.id)).all()
+    banner_ids = {row.banner_id for row in rows if row.banner_id is not None}
+    banners = select(Image).where(Image.id.in_(banner_ids))
+    images = {image.id: image_urls(image) for image in db.session.scalars(banners)}
     return [
         SitemapUrl(
-            absolute_url(url_for("blog.article", slug=article.slug)),
-            article.modified_at,
-            image_urls(article.banner) if article.banner else [],
+            absolute_url(path_for("blog.article", slug=row.slug)),
+            _newest(row.published_at, row.updated_at),
+            images.get(row.banner_id, []),
         )
-        for article in db.session.scalars(query)
+        for row in rows
     ]
 
 
