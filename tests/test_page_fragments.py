@@ -151,3 +151,14 @@ def test_feeds_share_entries_yet_show_an_edit_at_once(client, site):
     for url in feeds:
         xml = client.get(f"{url}?again=1").get_data(as_text=True)
         assert "<title>Chips, renamed</title>" in xml and "Story 0" not in xml, url
+
+
+def test_a_full_store_starts_again_and_pages_stay_whole(client, site, monkeypatch):
+    from techpulse.serving import fragments
+
+    monkeypatch.setattr(fragments, "MAX_ITEMS", 3)  # far fewer than one page's parts
+    cards = {"/": 4, "/category/hardware": 2, "/category/cloud": 2, "/?page=1": 4}
+    for url, count in [*cards.items(), *cards.items()]:
+        html = client.get(url).get_data(as_text=True)
+        assert len(elements(html, "article", cls="card")) == count, url
+        assert "/category/cloud" in nav(html) and "Contact us" in footer_text(html)

@@ -26,9 +26,10 @@ T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
 EXTENSION = "techpulse.fragments"
 _FOR_REQUEST = "techpulse.fragments.parts"
-# Header variants (one per section), footers, sidebars, a few lists and the cards of the
-# stories pages show (about 1.5 KB each): a few MB at most.
-MAX_ITEMS = 2048
+# Header variants (one per section), footers, sidebars, a few lists, the cards (about
+# 1.5 KB each) and feed entries (a story's HTML) of the stories pages show: a few MB at
+# most. When full, a worker starts again with what the next pages need.
+MAX_ITEMS = 1024
 
 
 class _Parts:
@@ -62,10 +63,17 @@ def _parts() -> _Parts | None:
     return parts
 
 
+def _keep(parts: _Parts, key: Hashable, value: object) -> None:
+    if len(parts.items) >= MAX_ITEMS:
+        parts.items = {}  # a new dict: a thread still reading the old one is safe
+    parts.items[key] = value
+
+
 def shared(key: Hashable, build: Callable[[], T]) -> T:
     """``build()``, computed once per generation and reused by every anonymous request.
 
-    ``build`` must return something no request changes (Core rows, strings, a copy).
+    ``build`` must return something no request changes (Core rows, strings, a copy), and
+    nothing that differs between visitors (a form's per-visitor token).
     """
     parts = _parts()
     if parts is None:
@@ -74,8 +82,7 @@ def shared(key: Hashable, build: Callable[[], T]) -> T:
         return parts.items[key]  # type: ignore[return-value]
     except KeyError:
         value = build()
-        if len(parts.items) < MAX_ITEMS:
-            parts.items[key] = value
+        _keep(parts, key, value)
         return value
 
 
@@ -84,14 +91,14 @@ def shared_each(keys: Sequence[K], build: Callable[[list[K]], Mapping[K, T]]) ->
     yet and returns their values (a key it leaves out is left out of the answer)."""
     parts = _parts()
     items: dict[Hashable, object] = parts.items if parts is not None else {}
-    missing = [key for key in keys if key not in items]
-    built = build(missing) if missing else {}
-    if parts is not None:
-        for key, value in built.items():
-            if len(items) < MAX_ITEMS:
-                items[key] = value
-    found = [items.get(key, built.get(key)) for key in keys]
-    return [value for value in found if value is not None]  # type: ignore[misc]
+    found = {key: items[key] for key in keys if key in items}
+    missing = [key for key in keys if key not in found]
+    if missing:
+        for key, value in build(missing).items():
+            found[key] = value
+            if parts is not None:
+                _keep(parts, key, value)
+    return [found[key] for key in keys if key in found]  # type: ignore[misc]
 
 
 def fragment(template: str, *key: Hashable, **context: Callable[[], object]) -> Markup:
