@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
+    BindParameter,
     Boolean,
     Column,
     ForeignKey,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Text,
     and_,
     false,
+    or_,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -119,12 +121,15 @@ class Article(db.Model):
     )
 
     @classmethod
-    def live(cls, now: datetime | None = None):  # noqa: ANN206 - SQL expression
-        """SQL condition for "the public may see this": published, or scheduled and due."""
-        return and_(
-            cls.status.in_((Status.PUBLISHED.value, Status.SCHEDULED.value)),
-            cls.published_at <= (now or utcnow()),
-        )
+    def live(cls, now: datetime | BindParameter[datetime] | None = None):  # noqa: ANN206 - SQL
+        """SQL condition for "the public may see this": published, or scheduled and due.
+
+        ``now`` may be a bound parameter, for statements built once and run many times.
+        """
+        # Two equalities rather than IN (…): SQLAlchemy splices an IN list into the SQL text
+        # on every run, and databases read both forms the same way.
+        published = or_(cls.status == Status.PUBLISHED.value, cls.status == Status.SCHEDULED.value)
+        return and_(published, cls.published_at <= (utcnow() if now is None else now))
 
     def is_live(self, now: datetime | None = None) -> bool:
         """Python twin of :meth:`live` for an article already loaded."""

@@ -16,6 +16,7 @@ from techpulse.models import Article, Image, Page, Revision, User
 from techpulse.services import audit
 from techpulse.services.media_storage import media_storage
 from techpulse.services.story_images import articles_showing, pages_showing
+from techpulse.urls import path_for
 
 __all__ = [
     "ImageInUse",
@@ -67,7 +68,9 @@ def create_image(
 
 def variant_url(filename: str, *, external: bool = False) -> str:
     """Public URL of one stored image file."""
-    return url_for("media.file", filename=filename, _external=external)
+    if external:
+        return url_for("media.file", filename=filename, _external=True)
+    return path_for("media.file", filename=filename)
 
 
 def upload_image(data: bytes, alt_text: str, original_name: str, uploaded_by: User) -> Image:

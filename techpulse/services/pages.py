@@ -6,11 +6,12 @@ a notice, and linked from nowhere (footer, navigation, sitemap) until it is publ
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask import g
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from techpulse.extensions import db
 from techpulse.field_errors import FieldError
@@ -18,6 +19,7 @@ from techpulse.models import Page, User
 from techpulse.policy import can_read_draft_page
 from techpulse.services import audit
 from techpulse.services.story_images import check_story_images, record_page_images, render_story
+from techpulse.serving.fragments import shared
 from techpulse.slugs import is_valid_slug, slug_rule, typed_slug, unique_slug
 
 # Pages the public site links to by a fixed address; their slug cannot change.
@@ -36,16 +38,24 @@ class PageFields:
     published: bool = True
 
 
-def _linked_pages() -> list[Page]:
-    """The pages the layout links to, in one query per request: About, and footer pages."""
+def _linked_pages() -> Sequence[Row[tuple[str, str, bool]]]:
+    """(slug, title, published) of the pages the layout links to: About, and footer pages.
+
+    Loaded once per request, or once per generation.
+    """
     if "linked_pages" not in g:
-        linked = (Page.in_footer.is_(True)) | (Page.slug == "about")
-        g.linked_pages = list(db.session.scalars(select(Page).where(linked).order_by(Page.title)))
+        g.linked_pages = shared("linked-pages", _load_linked_pages)
     return g.linked_pages
 
 
-def footer_pages() -> list[Page]:
-    """Published pages staff chose to link from the footer, by title."""
+def _load_linked_pages() -> Sequence[Row[tuple[str, str, bool]]]:
+    linked = (Page.in_footer.is_(True)) | (Page.slug == "about")
+    query = select(Page.slug, Page.title, Page.published).where(linked).order_by(Page.title)
+    return db.session.execute(query).all()
+
+
+def footer_pages() -> list[Row[tuple[str, str, bool]]]:
+    """(slug, title) of the published pages staff chose to link from the footer, by title."""
     if "footer_pages" not in g:  # set to [] when the database is unavailable
         g.footer_pages = [
             page for page in _linked_pages() if page.published and page.slug != "about"
