@@ -52,7 +52,8 @@ def path_for(endpoint: str, **values: Any) -> str:
     A relative URL depends on nothing else but the script root, and pages build the same
     ones over and over (a card's story, its section, each image size). Relative endpoints
     (".name"), url_for's options (``_external``…) and values that are not plain strings or
-    numbers go to ``url_for`` every time.
+    numbers go to ``url_for`` every time. (An app that adds ``url_defaults`` must not use
+    this: they would be applied once, not per request.)
     """
     if (
         not has_request_context()

@@ -41,7 +41,9 @@ STORY_LOADS = (*CARD_LOADS, joinedload(Article.author))
 CARD_COLUMNS = (defer(Article.body_md, raiseload=True), defer(Article.body_html, raiseload=True))
 # How many of the newest stories in the category and in the tags are ranked as related.
 RELATED_CANDIDATES = 24
-# "Now", bound when a statement built once (see below) is run.
+# The statements public pages run on every cache miss are built once (functools.cache) and
+# run with bound values (``now``, an id…): building a statement costs SQLAlchemy more than
+# SQLite takes to answer it.
 _NOW = bindparam("now")
 
 
@@ -152,8 +154,6 @@ class ArticleLookup:
     redirect_to: str | None = None
 
 
-# The article page's statements are built once and run with bound parameters (``now``, the
-# story's id…): building a statement costs SQLAlchemy more than SQLite takes to answer it.
 @cache
 def _story_at_slug() -> Select[tuple[Article]]:
     query = select(Article).where(Article.slug == bindparam("slug"), Article.live(_NOW))
@@ -215,9 +215,8 @@ def related_article_ids(article: Article, limit: int = 3) -> list[int]:
     Only the newest stories of the category and of the tags are ranked, so the cost does
     not grow with the size of the site.
     """
-    values = {"id": article.id, "category_id": article.category_id, "now": utcnow()}
-    values["limit"] = limit
-    return list(db.session.scalars(_related(), values))
+    values = {"id": article.id, "category_id": article.category_id, "limit": limit}
+    return list(db.session.scalars(_related(), {**values, "now": utcnow()}))
 
 
 @cache
