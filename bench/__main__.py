@@ -1,8 +1,10 @@
 """``make bench``: the public pages under wrk, against nginx serving a saved copy as the limit.
 
 For each site size: generate (or reuse) the site, start the app server exactly as the README
-says, save the article page and serve that copy with nginx, then run wrk on every target in
-alternating rounds (nginx first in each) and keep the median. Settings: bench/config.py.
+says, save the article page and serve that copy with nginx, put a second nginx running the
+shipped deploy/ configuration (micro-cache included) in front of the app server, then run wrk
+on every target in alternating rounds (the static limit first in each, then the pages through
+nginx, then the app server alone) and keep the median. Settings: bench/config.py.
 """
 
 from __future__ import annotations
@@ -10,23 +12,26 @@ from __future__ import annotations
 import statistics
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from bench import report
 from bench.config import Settings, settings
-from bench.probe import fetch, miss_time_ms, run_wrk, wait_until_serving
-from bench.servers import app_server, cpu_seconds, nginx_static, worker_rss_mb
+from bench.probe import fetch, header, miss_time_ms, run_wrk, wait_until_serving
+from bench.servers import app_server, cpu_seconds, nginx_proxy, nginx_static, worker_rss_mb
 from bench.sitegen import Site, ensure_site
 from bench.targets import TARGETS
 
 STATIC = "static limit"
+PROXIED = ("article", "home")  # also measured through nginx with the shipped configuration
+VIA_NGINX = " via nginx"
 MISS_SAMPLES = 20
 
 
 def measure_size(config: Settings, site: Site) -> dict[str, Any]:
     """Every target on one site: the figures of one row of the table each."""
     host, port = config.host, config.app_port
-    with app_server(config.server, host, port, site.environment()) as pid:
+    with app_server(config.server, host, port, site.environment(config.redis_url)) as pid:
         wait_until_serving(host, port)
         paths, skipped, rows = {}, [], {}
         for name, path_of in TARGETS:
@@ -40,6 +45,7 @@ def measure_size(config: Settings, site: Site) -> dict[str, Any]:
             paths[name] = path
             rows[name] = {
                 "path": path,
+                "kind": "app",
                 "bytes": plain,
                 "bytes_gzip": fetch(host, port, path, True)[2],
             }
@@ -48,13 +54,18 @@ def measure_size(config: Settings, site: Site) -> dict[str, Any]:
             cpu = (cpu_seconds(pid) - cpu_before) / MISS_SAMPLES * 1000
             rows[name]["cpu_ms"] = round(cpu, 1)
         page = fetch(host, port, paths["article"])[1]
-        with nginx_static(page, host, config.nginx_port):
-            runs = _rounds(config, paths)
+        uploads = Path(site.instance) / "uploads"
+        with (
+            nginx_static(page, host, config.nginx_port),
+            nginx_proxy(port, host, config.proxy_port, uploads),
+        ):
+            rows |= _proxied_rows(config, paths)
+            runs = _rounds(config, {name: row["path"] for name, row in rows.items()})
         rss = round(worker_rss_mb(pid), 1)
     limit = statistics.median(r.rps for r in runs[STATIC])
+    rows[STATIC] = {"path": "/article.html (nginx)", "kind": "static"}
     for name, results in runs.items():
-        row = rows.setdefault(name, {"path": "/article.html (nginx)"})
-        row.update(
+        rows[name].update(
             rps=round(statistics.median(r.rps for r in results), 1),
             p50_ms=round(statistics.median(r.p50_ms for r in results), 2),
             p99_ms=round(statistics.median(r.p99_ms for r in results), 2),
@@ -64,11 +75,33 @@ def measure_size(config: Settings, site: Site) -> dict[str, Any]:
     return {"size": site.size, "worker_rss_mb": rss, "targets": rows, "skipped": skipped}
 
 
+def _proxied_rows(config: Settings, paths: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """The PROXIED pages through nginx: what a visitor gets, and the micro-cache's verdict."""
+    rows = {}
+    for name in PROXIED:
+        if name in paths:
+            host, port, path = config.host, config.proxy_port, paths[name]
+            fetch(host, port, path)  # the first visit fills the micro-cache
+            rows[name + VIA_NGINX] = {
+                "path": path,
+                "kind": "proxied",
+                "micro_cache": header(host, port, path, "X-Micro-Cache"),
+                "bytes": fetch(host, port, path)[2],
+                "bytes_gzip": fetch(host, port, path, True)[2],
+            }
+    return rows
+
+
 def _rounds(config: Settings, paths: dict[str, str]) -> dict[str, list[Any]]:
-    """``rounds`` passes over nginx and every target, alternating, so drift hits all alike."""
+    """``rounds`` passes over nginx and every target, alternating, so drift hits all alike.
+
+    Each round: the static limit, the pages through nginx, then the app server alone.
+    """
     base = f"http://{config.host}"
+    ports = {name: config.proxy_port if VIA_NGINX in name else config.app_port for name in paths}
     urls = {STATIC: f"{base}:{config.nginx_port}/article.html"}
-    urls |= {name: f"{base}:{config.app_port}{path}" for name, path in paths.items()}
+    urls |= {name: f"{base}:{ports[name]}{paths[name]}" for name in paths if VIA_NGINX in name}
+    urls |= {name: f"{base}:{ports[name]}{paths[name]}" for name in paths}
     runs: dict[str, list[Any]] = {name: [] for name in urls}
     for round_number in range(1, config.rounds + 1):
         print(f"  round {round_number}/{config.rounds}", flush=True)
@@ -77,7 +110,7 @@ def _rounds(config: Settings, paths: dict[str, str]) -> dict[str, list[Any]]:
             if name != STATIC:
                 # A server that queues connections is still answering the ones wrk left
                 # behind; the next run must not start on a busy server.
-                fetch(config.host, config.app_port, paths[name])
+                fetch(config.host, ports[name], paths[name])
     return runs
 
 
@@ -85,7 +118,7 @@ def main() -> None:
     """Run the whole benchmark and print the table."""
     config = settings()
     started = time.perf_counter()
-    database = "PostgreSQL" if config.database_url else "SQLite"
+    database = report.database_name(config)
     print(f"Server: {config.server}\nDatabase: {database}; sizes: {config.sizes}", flush=True)
     sizes = []
     for size in config.sizes:

@@ -22,10 +22,12 @@ class Settings:
     rounds: int
     seed: int
     database_url: str
+    redis_url: str
     server: str
     host: str
     app_port: int
     nginx_port: int
+    proxy_port: int
     cache: Path
     results: Path
 
@@ -42,10 +44,12 @@ def settings() -> Settings:
         rounds=int(env("BENCH_ROUNDS", "3")),
         seed=int(env("BENCH_SEED", "2026")),
         database_url=env("BENCH_DATABASE_URL", ""),
+        redis_url=env("BENCH_REDIS_URL", ""),
         server=env("BENCH_SERVER", "") or readme_server_command(),
         host="127.0.0.1",
         app_port=int(env("BENCH_APP_PORT", "8011")),
         nginx_port=int(env("BENCH_NGINX_PORT", "8012")),
+        proxy_port=int(env("BENCH_PROXY_PORT", "8013")),
         cache=Path(env("BENCH_CACHE", str(ROOT / "bench" / ".cache"))),
         results=Path(env("BENCH_RESULTS", str(ROOT / "bench" / "results"))),
     )

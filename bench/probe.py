@@ -56,6 +56,16 @@ def fetch(host: str, port: int, path: str, gzip: bool = False) -> tuple[int, byt
     return response.status, body, head + len(body)
 
 
+def header(host: str, port: int, path: str, name: str) -> str:
+    """One response header of a GET (empty when absent)."""
+    connection = http.client.HTTPConnection(host, port, timeout=30)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response.getheader(name, "")
+
+
 def miss_time_ms(host: str, port: int, path: str, samples: int = 20) -> float:
     """Median time of a request nothing can have cached (a never-seen query string), in ms.
 

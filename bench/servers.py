@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bench.config import ROOT, server_argv
+from bench.nginx_site import render_site
 
 NGINX_CONF = """\
 worker_processes auto;
@@ -81,9 +82,7 @@ def app_server(command: str, host: str, port: int, env: dict[str, str]) -> Itera
 @contextmanager
 def nginx_static(page: bytes, host: str, port: int) -> Iterator[int]:
     """nginx serving ``page`` as /article.html; yield its master's process id."""
-    binary = shutil.which("nginx") or "/usr/sbin/nginx"
-    folder = Path(tempfile.mkdtemp(prefix="techpulse-bench-nginx-"))
-    try:
+    with _folder("techpulse-bench-nginx-") as folder:
         (folder / "www").mkdir()
         (folder / "tmp").mkdir()
         (folder / "www" / "article.html").write_bytes(page)
@@ -91,18 +90,48 @@ def nginx_static(page: bytes, host: str, port: int) -> Iterator[int]:
             path.chmod(0o755 if path.is_dir() else 0o644)  # nginx workers may run as nobody
         conf = folder / "nginx.conf"
         conf.write_text(NGINX_CONF.format(dir=folder, host=host, port=port))
-        process = subprocess.Popen(
-            [binary, "-p", str(folder), "-c", str(conf), "-g", "daemon off;"],
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
+        with _nginx(folder, conf, host, port) as pid:
+            yield pid
+
+
+@contextmanager
+def nginx_proxy(app_port: int, host: str, port: int, uploads: Path) -> Iterator[int]:
+    """nginx with the shipped deploy/ site (micro-cache included) in front of the app server.
+
+    Plain http on ``port``, like the static limit: the same locations without TLS (see
+    bench/nginx_site.py). Worker processes and connections as for the static limit.
+    """
+    with _folder("techpulse-bench-proxy-") as folder:
+        folder.chmod(0o755)
+        conf = render_site(
+            folder, app_port, port, tls=False, uploads=uploads, workers="auto", connections=4096
         )
-        try:
-            wait_for_port(host, port)
-            yield process.pid
-        finally:
-            _stop(process)
+        with _nginx(folder, conf, host, port) as pid:
+            yield pid
+
+
+@contextmanager
+def _folder(prefix: str) -> Iterator[Path]:
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def _nginx(folder: Path, conf: Path, host: str, port: int) -> Iterator[int]:
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    process = subprocess.Popen(
+        [binary, "-p", str(folder), "-c", str(conf), "-g", "daemon off;"],
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_for_port(host, port)
+        yield process.pid
+    finally:
+        _stop(process)
 
 
 def worker_rss_mb(pid: int) -> float:

@@ -19,6 +19,7 @@ from typing import Any
 
 from flask_migrate import upgrade
 from sqlalchemy import func, insert, select, text
+from sqlalchemy.engine import make_url
 
 from bench import content
 from techpulse import create_app
@@ -53,25 +54,32 @@ class Site:
     tag: str
     author: str
 
-    def environment(self) -> dict[str, str]:
-        """TECHPULSE_* settings that point an app server at this site."""
+    def environment(self, redis_url: str = "") -> dict[str, str]:
+        """TECHPULSE_* settings that point an app server at this site (and Redis, if given)."""
         return {
             "TECHPULSE_DATABASE_URL": self.database_url,
+            # As the README's production set-up: one proxy in front (nginx, for some rows).
+            "TECHPULSE_PROXY_FIX_X_FOR": "1",
             "TECHPULSE_INSTANCE_PATH": self.instance,
             "TECHPULSE_UPLOAD_FOLDER": str(Path(self.instance) / "uploads"),
             # Production mode, as users run it: a strong key and an https public address.
             "TECHPULSE_SECRET_KEY": "bench-3f9c1a7e5b2d8046c1e9a7f3b5d2c8e0a4f6b1d9",
             "TECHPULSE_SITE_URL": "https://bench.techpulse.example",
-        }
+        } | ({"TECHPULSE_REDIS_URL": redis_url} if redis_url else {})
 
 
 def ensure_site(size: int, seed: int, cache: Path, database_url: str = "") -> Site:
     """The cached site for (size, seed), generated first when missing or out of date."""
     folder = cache.resolve() / f"site-{size}-seed{seed}{'-pg' if database_url else ''}"
     marker = folder / "site.json"
-    url = database_url or f"sqlite:///{folder / 'instance' / 'techpulse.sqlite'}"
+    if database_url:  # every size in a schema of its own, so all stay cached in one database
+        url = schema_url(database_url, f"bench_{size}_seed{seed}")
+    else:
+        url = f"sqlite:///{folder / 'instance' / 'techpulse.sqlite'}"
     if marker.exists():
         saved = json.loads(marker.read_text())
+        # Where the site is now, not where it was generated: a copied cache stays usable.
+        saved |= {"instance": str(folder / "instance"), "database_url": url}
         if saved.pop("version", None) == GENERATOR_VERSION and _has(url, size):
             _upgrade(Path(saved["instance"]), url)  # the site's data, today's schema
             return Site(**saved)
@@ -82,6 +90,16 @@ def ensure_site(size: int, seed: int, cache: Path, database_url: str = "") -> Si
     marker.write_text(json.dumps({"version": GENERATOR_VERSION, **asdict(site)}, indent=2))
     print(f"  done in {time.perf_counter() - started:.0f} s", flush=True)
     return site
+
+
+def schema_url(database_url: str, schema: str) -> str:
+    """``database_url`` with its connections working in ``schema`` (PostgreSQL search_path)."""
+    url = make_url(database_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False)
+
+
+def _schema(url: str) -> str:
+    return make_url(url).query["options"].removeprefix("-csearch_path=")  # type: ignore[union-attr]
 
 
 def _app(instance: Path, url: str) -> Any:
@@ -127,9 +145,12 @@ def _generate(size: int, seed: int, instance: Path, url: str) -> Site:
     app = _app(instance, url)
     with app.app_context():
         if url.startswith("postgres"):
-            db.session.execute(text("DROP SCHEMA public CASCADE"))
-            db.session.execute(text("CREATE SCHEMA public"))
-            db.session.commit()
+            # On a connection of its own: a session commit would try to invalidate the
+            # page cache in a table the drop has just removed.
+            schema = _schema(url)
+            with db.engine.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+                connection.execute(text(f'CREATE SCHEMA "{schema}"'))
             _base(random.Random(seed))
         ids = [list(db.session.scalars(select(m.id).order_by(m.id))) for m in BASE_MODELS]
         _stories(size, rng, *ids)

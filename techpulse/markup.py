@@ -206,14 +206,23 @@ class _Paragraphs(HTMLParser):
             self._current.append(data)
 
 
+_LEAD_CHUNK = 512
+
+
 def lead_text(html: str, limit: int = 200) -> str:
     """Text of the body's opening paragraphs (never headings or list items), about ``limit`` long.
 
     Falls back to the whole text when the body has no plain paragraph.
     """
     parser = _Paragraphs()
-    parser.feed(html)
-    parser.close()
+    # Read a piece at a time and stop once the opening paragraphs are long enough: pages
+    # ask this of the story they show, and the lead is near the top.
+    for start in range(0, len(html), _LEAD_CHUNK):
+        parser.feed(html[start : start + _LEAD_CHUNK])
+        if sum(len(p) + 1 for p in parser.paragraphs) > limit:
+            break
+    else:
+        parser.close()
     lead: list[str] = []
     for paragraph in parser.paragraphs:
         lead.append(paragraph)

@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import abort, request
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select
 
 
 def requested_page() -> int:
@@ -29,14 +28,12 @@ class IndexedPagination(Pagination):
     """A page read in two steps: the ids from an index, then only those rows, and a total
     from ``counter`` rather than counting the table; so page 50 costs what page 1 does.
 
-    ``ids`` is an ordered select of one id column; ``load`` turns a subquery of the page's
-    ids into the items, in the same order.
+    ``load(limit, offset)`` returns the page's items, in order; ``counter()`` the total.
     """
 
     def _query_items(self) -> list[Any]:
-        ids: Select[Any] = self._query_args["ids"]
-        load: Callable[[Select[Any]], list[Any]] = self._query_args["load"]
-        return load(ids.limit(self.per_page).offset(self._query_offset))
+        load: Callable[[int, int], list[Any]] = self._query_args["load"]
+        return load(self.per_page, self._query_offset)
 
     def _query_count(self) -> int:
         counter: Callable[[], int] = self._query_args["counter"]

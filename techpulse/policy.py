@@ -63,12 +63,17 @@ def can_publish(user: User) -> bool:
     return user.has_role(Role.EDITOR)
 
 
+def can_read_draft_page(user: User | None) -> bool:
+    """Draft static pages: any signed-in staff member reads them; visitors get a 404."""
+    return user is not None and user.has_role(Role.AUTHOR)
+
+
 def can_manage_image(user: User, image: Image) -> bool:
     """Editors manage any image; authors only the ones they uploaded."""
     return user.has_role(Role.EDITOR) or image.uploaded_by_id == user.id
 
 
-def _staff() -> User | None:
+def signed_in_staff() -> User | None:
     """The logged-in user as a User row, or None for visitors."""
     if not current_user.is_authenticated:
         return None
@@ -80,7 +85,7 @@ def template_globals() -> dict[str, Callable[..., Any]]:
 
     def asks(rule: Callable[..., bool]) -> Callable[..., bool]:
         def ask(*args: Any) -> bool:
-            user = _staff()
+            user = signed_in_staff()
             return user is not None and rule(user, *args)
 
         return ask

@@ -3,23 +3,32 @@
 from __future__ import annotations
 
 import hashlib
+import os
+from collections.abc import Sequence
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 
 from techpulse import policy
 from techpulse.clock import site_time, utcnow
 from techpulse.markup import is_lead_of
 from techpulse.models import Image
-from techpulse.services.articles import navigation_categories
+from techpulse.services.articles import (
+    card_stories,
+    navigation_categories,
+    newest_article_ids,
+    recent_articles,
+)
 from techpulse.services.media import variant_url
 from techpulse.services.site import site_settings
+from techpulse.serving.fragments import fragment, shared, shared_each
 from techpulse.sharing import share_links
-from techpulse.urls import absolute_url
+from techpulse.urls import absolute_url, path_for
 
 
 def localtime(value: datetime | None) -> datetime | None:
@@ -55,33 +64,126 @@ def image_size(image: Image, max_width: int = 1600) -> tuple[int, int]:
     return width, round(image.height * width / image.width)
 
 
+class Sources(NamedTuple):
+    """What a responsive <picture> of one image shown up to some width needs."""
+
+    webp: str  # srcset of the WebP variants
+    fallback: str  # srcset of the JPEG (or PNG) variants
+    src: str  # the widest fallback variant that fits
+    width: int  # the intrinsic size to reserve
+    height: int
+
+
+_SOURCES: dict[tuple[str, str, int], Sources] = {}
+MAX_SOURCES = 4096
+
+
+def image_sources(image: Image, max_width: int = 1600) -> Sources:
+    """The srcsets, fallback URL and size of ``image`` shown up to ``max_width``.
+
+    An image's variants are written once, at upload, under its unique key: each worker
+    works these out once per image and width (a few hundred bytes each, a bounded number).
+    """
+    if not has_request_context():
+        return _sources(image, max_width)
+    key = (request.script_root, image.key, max_width)
+    found = _SOURCES.get(key)
+    if found is None:
+        if len(_SOURCES) >= MAX_SOURCES:
+            _SOURCES.clear()
+        found = _SOURCES[key] = _sources(image, max_width)
+    return found
+
+
+def _sources(image: Image, max_width: int) -> Sources:
+    return Sources(
+        image_srcset(image, "webp"),
+        image_srcset(image, image.fallback_format),
+        image_src(image, max_width=max_width),
+        *image_size(image, max_width),
+    )
+
+
+def site_header() -> Markup:
+    """The header: one per section (the current one is marked), shared by its pages."""
+    current = None
+    if request.endpoint == "blog.category" and request.view_args:
+        slug = request.view_args.get("slug")
+        current = slug if any(c.slug == slug for c in navigation_categories()) else None
+    return fragment("_partials/header.html", request.endpoint, current)
+
+
+def site_footer() -> Markup:
+    """The footer, shared by every page (its copyright line names the year)."""
+    return fragment("_partials/footer.html", localtime(utcnow()).year)
+
+
+def sidebar(story_id: int | None = None) -> Markup:
+    """About the company and, beside story ``story_id``, the newest other stories."""
+    limit = site_settings().recent_posts if story_id is not None else 0
+    newest = shared(("newest-ids", limit), lambda: newest_article_ids(limit + 1)) if limit else []
+    shown = tuple([ident for ident in newest if ident != story_id][:limit])
+    recent = partial(recent_articles, limit, exclude_id=story_id)
+    return fragment("_partials/sidebar.html", shown, recent=recent)
+
+
+def story_cards(ids: Sequence[int], variant: str = "default", heading: str = "h3") -> list[Markup]:
+    """The cards (article_card macro) of stories ``ids``, in order.
+
+    Each card is drawn once per generation and shared by every page that shows it: only
+    the stories whose card is not drawn yet are loaded, in one query.
+    """
+    root = request.url_root
+
+    def draw(missing: list[tuple[object, ...]]) -> dict[tuple[object, ...], Markup]:
+        macros = current_app.jinja_env.get_template("_macros/articles.html").module
+        stories = card_stories([key[2] for key in missing])  # type: ignore[misc]
+        return {
+            ("card", root, story.id, variant, heading): Markup(  # noqa: S704 - Jinja escaped it
+                macros.article_card(story, variant, heading)
+            )
+            for story in stories
+        }
+
+    return shared_each([("card", root, ident, variant, heading) for ident in ids], draw)
+
+
 def csrf_form() -> FlaskForm:
     """A form holding only its CSRF token, for buttons that POST (logout, publish, delete)."""
     return FlaskForm()
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def _asset_version(path: str, mtime: float) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10] if os.path.isfile(path) else "0"
 
 
 def asset_url(filename: str) -> str:
-    """URL of a static file with a content hash, so browsers may cache it for a long time."""
-    path = Path(current_app.static_folder or "") / filename
-    version = _asset_version(str(path), path.stat().st_mtime) if path.exists() else "0"
-    return url_for("static", filename=filename, v=version)
+    """URL of a static file with a content hash, so browsers may cache it for a long time.
+
+    Files do not change under a running site, so each is hashed once per worker; in debug
+    mode, again whenever it changes.
+    """
+    path = os.path.join(current_app.static_folder or "", filename)
+    mtime = os.path.getmtime(path) if current_app.debug and os.path.exists(path) else 0.0
+    return path_for("static", filename=filename, v=_asset_version(path, mtime))
 
 
 def register(app: Flask) -> None:
     """Install the template context, globals and filters."""
     app.jinja_env.globals.update(
+        url_for=path_for,  # url_for, remembered (see techpulse.urls.path_for)
         absolute_url=absolute_url,
         asset_url=asset_url,
         csrf_form=csrf_form,
-        image_srcset=image_srcset,
+        image_sources=image_sources,
         image_src=image_src,
         image_size=image_size,
         share_links=share_links,
+        sidebar=sidebar,
+        site_footer=site_footer,
+        site_header=site_header,
+        story_cards=story_cards,
         now_year=lambda: localtime(utcnow()).year,
     )
     app.jinja_env.globals.update(policy.template_globals())

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, request, url_for
+from flask import current_app, has_request_context, request, url_for
 
 
 def site_root() -> str:
@@ -31,7 +32,7 @@ def absolute_url(path_or_url: str) -> str:
 
 def external_url(endpoint: str, **values: Any) -> str:
     """``url_for`` made absolute the same way as :func:`absolute_url`."""
-    return absolute_url(url_for(endpoint, **values))
+    return absolute_url(path_for(endpoint, **values))
 
 
 def canonical_page_url(page: int = 1) -> str:
@@ -43,3 +44,28 @@ def canonical_page_url(page: int = 1) -> str:
     if page > 1:
         values["page"] = page
     return external_url(request.endpoint or "blog.home", **values)
+
+
+def path_for(endpoint: str, **values: Any) -> str:
+    """``url_for`` for a path on this site, built once per worker for each endpoint and values.
+
+    A relative URL depends on nothing else but the script root, and pages build the same
+    ones over and over (a card's story, its section, each image size). Relative endpoints
+    (".name"), url_for's options (``_external``…) and values that are not plain strings or
+    numbers go to ``url_for`` every time. (An app that adds ``url_defaults`` must not use
+    this: they would be applied once, not per request.)
+    """
+    if (
+        not has_request_context()
+        or endpoint.startswith(".")
+        or any(
+            key.startswith("_") or type(value) not in (str, int) for key, value in values.items()
+        )
+    ):
+        return url_for(endpoint, **values)
+    return _path_for(request.script_root, endpoint, tuple(values.items()))
+
+
+@lru_cache(maxsize=16_384)
+def _path_for(script_root: str, endpoint: str, values: tuple[tuple[str, Any], ...]) -> str:
+    return url_for(endpoint, **dict(values))

@@ -25,7 +25,7 @@ def import_wordpress_command(export: Path, uploads: Path | None, dry_run: bool) 
     from techpulse.services.wordpress.wxr import WxrError
 
     job = WordPressImport(export, uploads, dry_run)
-    # Image markup is built with url_for, which needs a request; "cli" is what the audit log shows.
+    # Old addresses and image URLs use url_for, which needs a request; "cli" is the audit IP.
     context = current_app.test_request_context("/", environ_base={"REMOTE_ADDR": "cli"})
     try:
         total = job.scan()

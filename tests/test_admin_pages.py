@@ -72,3 +72,22 @@ def test_page_slug_rules_for_other_pages(staff, about):
     assert invalid.status_code == 422
     listing = staff.client.get("/admin/pages").get_data(as_text=True)
     assert "Careers" in listing and "About us" in listing
+
+
+def test_a_page_shows_library_images_and_keeps_them_from_deletion(client, staff, make, about):
+    image = make.image(alt="Our office in Vadodara")
+    staff.login(Role.EDITOR)
+    missing_alt = page_form(body_md=f"Hello\n\n![](image:{image.id})")
+    refused = staff.post(f"/admin/pages/{about.id}/edit", missing_alt)
+    assert "needs alt text" in refused.get_data(as_text=True)
+    body = f'Hello\n\n![Our office](image:{image.id} "Where we work")'
+    assert staff.post(f"/admin/pages/{about.id}/edit", page_form(body_md=body)).status_code == 302
+    public = client.get("/about").get_data(as_text=True)
+    assert '<figure class="story-image">' in public and 'alt="Our office"' in public
+    assert "<figcaption>Where we work</figcaption>" in public
+    confirm = client.get(f"/admin/media/{image.id}/delete").get_data(as_text=True)
+    assert "cannot be deleted" in confirm and "About CodeDote" in confirm
+    staff.post(f"/admin/pages/{about.id}/edit", page_form(body_md="No picture now."))
+    assert "cannot be deleted" not in client.get(f"/admin/media/{image.id}/delete").get_data(
+        as_text=True
+    )

@@ -142,8 +142,8 @@ def test_related_stories_are_at_most_three(client, make):
 
 def test_odd_characters_in_titles_make_readable_slugs_that_work(client, make):
     article = make.article("Ünïcödé & <Tags> — 東京 100%!")
-    assert article.slug == "unicode-tags-dong-jing-100"
-    page = client.get(f"/articles/{article.slug}")
+    assert article.slug == "unicode-tags-東京-100"  # Latin accents folded, other scripts kept
+    page = client.get("/articles/" + quote(article.slug))
     assert page.status_code == 200
     assert "Ünïcödé &amp; &lt;Tags&gt; — 東京 100%!" in page.get_data(as_text=True)
     for odd in ("/articles/%E2%9C%93", "/articles/..%2F..%2Fetc", "/articles/"):

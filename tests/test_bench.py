@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench.config import readme_server_command, server_argv
+from bench.nginx_site import render_site
 from bench.probe import parse_wrk
-from bench.report import flatness
+from bench.report import flatness, markdown, verdicts
+from bench.sitegen import schema_url
 
 WRK_OUTPUT = """\
 Running 5s test @ http://127.0.0.1:8011/
@@ -57,6 +59,77 @@ def test_flatness_compares_the_smallest_and_largest_site():
         {"targets": {"home": {"rps": 800.0}, "tag": {"rps": 500.0}}},
     ]
     assert flatness(sizes) == {"home": 1.25, "tag": 1.0}
+
+
+def row(rps: float, of_limit: float, kind: str = "app", **extra: object) -> dict[str, object]:
+    figures = {"rps": rps, "of_limit": of_limit, "p50_ms": 1.0, "p99_ms": 9.0, "errors": 0}
+    return {"path": "/", "kind": kind, **figures, **extra}
+
+
+def a_result(article_via_nginx: float, home_via_nginx: float) -> dict[str, object]:
+    """One measured size, as bench/__main__.py records it."""
+    targets = {
+        "article": row(6000, 0.3, bytes=28000, bytes_gzip=7000, miss_ms=4.0, cpu_ms=3.0),
+        "home": row(7000, 0.35, bytes=22000, bytes_gzip=5000, miss_ms=3.0, cpu_ms=2.0),
+        "article via nginx": row(20000 * article_via_nginx, article_via_nginx, "proxied",
+                                 micro_cache="HIT", bytes=28100, bytes_gzip=7100),
+        "home via nginx": row(20000 * home_via_nginx, home_via_nginx, "proxied",
+                              micro_cache="HIT", bytes=22100, bytes_gzip=5100),
+        "static limit": row(20000, 1.0, "static"),
+    }  # fmt: skip
+    sizes = [{"size": 100, "worker_rss_mb": 90.0, "targets": targets, "skipped": []}]
+    return {
+        "date": "2026-11-30 06:00 UTC",
+        "machine": "x86_64, 2 cores",
+        "commit": "abc1234",
+        "settings": {"database": "SQLite", "server": "granian", "connections": "32",
+                     "duration": "5s", "rounds": "3"},
+        "sizes": sizes,
+        "flatness": flatness(sizes * 2),
+        "flatness_cpu": {},
+    }  # fmt: skip
+
+
+def test_pages_through_nginx_are_rows_with_their_share_of_the_static_limit():
+    table = markdown(a_result(0.62, 0.85))
+    assert "| 100 | article via nginx | 12,400 | 62.0% |" in table
+    assert "| 100 | home via nginx | 17,000 | 85.0% |" in table
+    assert "plain-http listener" in table  # the table says how nginx was reached
+
+
+def test_pages_through_nginx_are_judged_against_half_the_static_limit():
+    lines = verdicts(a_result(0.62, 0.45))
+    assert "- met: article via nginx ≥ 50% of static (aim 80%) (62.0%, micro-cache HIT)" in lines
+    assert (
+        "- **NOT met**: home via nginx ≥ 50% of static (aim 80%) (45.0%, micro-cache HIT)" in lines
+    )
+
+
+def test_flatness_leaves_out_nginx_rows():
+    assert set(a_result(0.6, 0.6)["flatness"]) == {"article", "home"}
+
+
+def test_the_bench_front_is_the_shipped_site_on_plain_http(tmp_path):
+    conf = render_site(tmp_path, 8611, 8613, tls=False, uploads=tmp_path / "up", workers="auto")
+    site = (tmp_path / "techpulse.conf").read_text()
+    shipped = Path("deploy/nginx/techpulse.conf").read_text()
+    assert site.count("server {") == 1 and "listen 127.0.0.1:8613;" in site
+    assert "ssl" not in site and "return 301" not in site
+    assert "server 127.0.0.1:8611;" in site
+    for kept in ("location /static/", "location /media/", "location @app", "gzip on;"):
+        assert kept in site and kept in shipped
+    assert f"include {tmp_path}/techpulse-microcache.conf;" in site
+    assert (tmp_path / "techpulse-microcache.conf").read_text() == Path(
+        "deploy/nginx/techpulse-microcache.conf"
+    ).read_text()
+    assert "worker_processes auto;" in conf.read_text()
+
+
+def test_each_postgresql_site_size_has_a_schema_of_its_own():
+    url = schema_url("postgresql://postgres@127.0.0.1:5432/bench", "bench_100_seed2026")
+    assert url == (
+        "postgresql://postgres@127.0.0.1:5432/bench?options=-csearch_path%3Dbench_100_seed2026"
+    )
 
 
 def _granian_options(path: str) -> list[str]:

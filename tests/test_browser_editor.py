@@ -162,3 +162,20 @@ def test_images_are_uploaded_or_picked_into_the_story_and_render_responsively(
         "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
     )
     assert page.outside_requests == []
+
+
+def test_the_slug_field_accepts_a_hindi_slug_and_saves_it(page, live_server, make):
+    editor = make.staff(Role.EDITOR)
+    make.category("Gadgets")
+    _log_in(page, live_server, editor)
+    page.goto(f"{live_server}/admin/articles/new")
+    slug = page.get_by_role("textbox", name="Slug")
+    for typed, valid in (("नमस्ते-दुनिया", True), ("ai-tech", True), ("Bad Slug", False),
+                         ("नमस्ते 🚀", False), ("a--b", False)):  # fmt: skip
+        slug.fill(typed)
+        assert slug.evaluate("input => input.validity.valid") is valid, typed
+    _write(page, "नमस्ते दुनिया 🚀", "पहली पोस्ट।")
+    slug.fill("मेरी-कहानी")
+    page.get_by_role("button", name="Save draft").click()
+    page.get_by_text("saved").first.wait_for()
+    assert _stored_article().slug == "मेरी-कहानी"

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from playwright.sync_api import expect
+
+from techpulse.extensions import db
+from techpulse.models import Image
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 
@@ -70,3 +77,50 @@ def test_keyboard_user_can_skip_to_content(page, live_server, story):
     assert skip.is_visible()
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+@pytest.fixture
+def long_story(story, make):
+    """A story as long as the launch story: five paragraphs of about 60 words."""
+    paragraph = " ".join(["Scale AI supplies labelled data to the largest model makers."] * 6)
+    return make.article(
+        "Google May Drop Scale AI Deal, the long read",
+        banner=make.image(alt="TechPulse banner for the long read"),
+        hours_ago=0.5,
+        body="\n\n".join([paragraph] * 5),
+    )
+
+
+def test_a_phones_first_visit_to_a_story_is_small_and_waits_for_nothing_else(
+    browser, live_server, long_story
+):
+    story = long_story
+    # Lighthouse's phone: 412 px wide at 1.75 device pixels per CSS pixel, on a connection
+    # Chromium rates 3G, where it starts lazy images up to 2,500 px below the screen.
+    phone = browser.browser_type.launch(
+        executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--force-effective-connection-type=3G"]
+    )
+    context = phone.new_context(viewport={"width": 412, "height": 823}, device_scale_factor=1.75)
+    tab = context.new_page()
+    loaded: list[Any] = []
+    tab.on("requestfinished", lambda request: loaded.append(request))
+    tab.goto(f"{live_server}/articles/{story.slug}", wait_until="load")
+    tab.wait_for_timeout(300)  # lazy images near the screen would have started by now
+    banner = db.session.get(Image, story.banner_id).key
+    wire = {r.url: sum(r.sizes()[k] for k in ("responseBodySize", "responseHeadersSize"))
+            for r in loaded}  # fmt: skip
+    others = {url: size for url, size in wire.items() if banner not in url}
+    assert sum(others.values()) <= 30 * 1024, others
+    assert len([url for url in wire if "/static/css/" in url]) == 1
+    assert tab.evaluate(
+        "document.querySelectorAll('link[rel=stylesheet]').length === 1 && "
+        "document.querySelectorAll('script[src]:not([defer]):not([async])').length === 0"
+    )
+    # The thumbnails of the sidebar and the related stories below the story wait until the
+    # reader scrolls near them: only the banner competes with the page for the network.
+    assert [url for url in wire if "/media/" in url and banner not in url] == []
+    tab.locator(".widget--recent").scroll_into_view_if_needed()
+    for thumbnail in tab.locator(".widget--recent img").all():
+        expect(thumbnail).to_have_js_property("complete", True)
+        assert thumbnail.evaluate("img => img.naturalWidth") > 0
+    phone.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 
 from tests.wordpress_files import SITE_XML, make_uploads
@@ -25,3 +27,15 @@ def test_old_link_opens_the_imported_story_with_its_images(page, live_server, ru
     banner = page.locator(".article__banner img")
     assert page.evaluate("img => img.complete && img.naturalWidth > 0", banner.element_handle())
     assert page.outside_requests == []  # nothing fetched from the old site or anywhere else
+
+
+def test_the_hindi_old_link_lands_on_the_hindi_address(page, live_server, runner):  # noqa: ANN001
+    result = runner.invoke(args=["import-wordpress", str(SITE_XML)])
+    assert result.exit_code == 0, result.output
+    old = "/" + quote("नमस्ते-दुनिया") + "/"  # %E0%A4%A8…
+    response = page.goto(live_server + old.lower())  # as WordPress wrote it: lower-case hex
+    assert response.status == 200
+    assert response.request.redirected_from.redirected_from is None  # exactly one redirect
+    assert page.url == f"{live_server}/articles/{old.strip('/')}"  # the Hindi slug, encoded
+    assert page.evaluate("decodeURIComponent(location.pathname)") == "/articles/नमस्ते-दुनिया"
+    assert page.locator("h1").inner_text() == "नमस्ते दुनिया 🚀"

@@ -43,6 +43,19 @@ def test_article_page_does_not_repeat_an_automatic_excerpt_above_the_body(client
     assert html.count("This is <strong>bold</strong> news") == 1
 
 
+def test_a_long_opening_is_recognised_past_the_first_kilobyte(client, make):
+    # A list and a quote first (not the lead), then a lead far longer than the summary.
+    opening = "> A quote first.\n\n- a list item\n\n" + "[link](https://example.com) " * 60
+    article = make.article("Long opening", body=opening + "\n\nLater paragraph.")
+    assert article.excerpt.startswith("link link")
+    html = client.get(f"/articles/{article.slug}").get_data(as_text=True)
+    assert not elements(html, "p", cls="article__dek")
+    article.excerpt = "link link and something else"
+    db.session.commit()
+    html = client.get(f"/articles/{article.slug}").get_data(as_text=True)
+    assert len(elements(html, "p", cls="article__dek")) == 1
+
+
 def test_article_page_shows_a_written_standfirst(client, make):
     article = make.article("With a standfirst", body=BODY)
     article.excerpt = "Why this matters for small firms in Gujarat."

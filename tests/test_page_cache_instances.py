@@ -85,6 +85,20 @@ def test_publish_and_edit_through_one_host_show_on_the_other(client, staff, make
     assert db.session.get(Article, old.id).published_at is None
 
 
+def test_a_publish_on_one_host_reaches_the_shared_parts_of_the_other(staff, make, other_host):
+    make.settings()
+    category = make.category("Hardware")
+    stories = [make.article(f"Old story {n}", category=category, hours_ago=5 + n) for n in range(3)]
+    visitor = other_host.test_client()
+    visitor.get(f"/articles/{stories[0].slug}")  # the other host renders its header and sidebar
+    staff.login(Role.EDITOR)
+    new = form_data(make.category("Quantum"), title="Qubits everywhere", publish="Publish now")
+    assert staff.post("/admin/articles/new", new).status_code == 302
+    html = visitor.get(f"/articles/{stories[1].slug}").get_data(as_text=True)
+    assert ">Qubits everywhere</a>" in html  # Recent posts
+    assert 'href="/category/quantum">Quantum</a>' in html  # the menu
+
+
 def test_a_staff_session_is_valid_on_every_host(client, staff, other_host):
     staff.login(Role.EDITOR)
     cookie = client.get_cookie("session")

@@ -14,16 +14,21 @@ import ssl
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
 
+from bench import nginx_site
 from bench.config import readme_server_command, server_argv
 from bench.servers import worker_rss_mb
 from techpulse import PROJECT_ROOT
+from techpulse.extensions import db
+from techpulse.models import Category, Role
+from tests.test_admin_articles import form_data
 
 pytestmark = pytest.mark.slow
 
@@ -186,53 +191,67 @@ needs_nginx = pytest.mark.skipif(not NGINX, reason="Debian's nginx is not instal
 
 
 def render_site(tmp: Path, app_port: int, http_port: int, https_port: int) -> Path:
-    """deploy/nginx/ made runnable here: our ports, paths, a self-signed certificate."""
+    """deploy/nginx/ as users install it, on our ports, with a self-signed certificate."""
     if not shutil.which("openssl"):
         pytest.skip("openssl is needed for a test certificate")
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-subj", "/CN=techpulse.example", "-keyout", tmp / "key.pem", "-out", tmp / "cert.pem"],
-        check=True, capture_output=True,
+    return nginx_site.render_site(tmp, app_port, https_port, redirect_port=http_port)
+
+
+@dataclass
+class Nginx:
+    """nginx with the shipped site in front of the app server: its two loopback ports."""
+
+    http_port: int
+    https_port: int
+
+    def fetch(self, path: str, **headers: str) -> Any:
+        """GET over TLS for the site's host name; the response with its body read."""
+        tls = ssl.create_default_context()
+        tls.check_hostname, tls.verify_mode = False, ssl.CERT_NONE
+        connection = http.client.HTTPSConnection("127.0.0.1", self.https_port, context=tls)
+        connection.request("GET", path, headers={"Host": "techpulse.example", **headers})
+        response = connection.getresponse()
+        response.body = response.read()
+        connection.close()
+        return response
+
+
+@pytest.fixture
+def nginx(app_server: int, tmp_path: Path) -> Iterator[Nginx]:
+    """nginx running deploy/nginx/ (micro-cache included) in front of ``app_server``."""
+    if not NGINX:
+        pytest.skip("Debian's nginx is not installed")
+    front = Nginx(free_port(), free_port())
+    conf = render_site(tmp_path, app_server, front.http_port, front.https_port)
+    process = subprocess.Popen(
+        [NGINX, "-p", str(tmp_path), "-c", str(conf), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
-    deploy = PROJECT_ROOT / "deploy" / "nginx"
-    for snippet in ("techpulse-proxy.conf", "techpulse-microcache.conf"):
-        shutil.copy(deploy / snippet, tmp / snippet)
-    site = (deploy / "techpulse.conf").read_text()
-    replacements = {
-        "/etc/nginx/snippets/": f"{tmp}/",
-        "/srv/techpulse/static/": f"{PROJECT_ROOT / 'static'}/",
-        "/srv/techpulse/instance/uploads/": f"{tmp}/uploads/",
-        "/var/cache/nginx/techpulse": f"{tmp}/cache",
-        "/etc/letsencrypt/live/techpulse.example/fullchain.pem": f"{tmp}/cert.pem",
-        "/etc/letsencrypt/live/techpulse.example/privkey.pem": f"{tmp}/key.pem",
-        "server 127.0.0.1:8000;": f"server 127.0.0.1:{app_port};",
-        "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
-        "listen 80;": f"listen 127.0.0.1:{http_port};",
-    }
-    for old, new in replacements.items():
-        assert old in site, old
-        site = site.replace(old, new)
-    site = "\n".join(line for line in site.splitlines() if "listen [::]" not in line)
-    (tmp / "techpulse.conf").write_text(site)
-    (tmp / "uploads").mkdir()
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    temp_paths = "".join(
-        f"    {kind}_temp_path {tmp}/{kind};\n"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    conf = tmp / "nginx.conf"
-    conf.write_text(
-        f"{user}worker_processes 1;\npid {tmp}/nginx.pid;\nerror_log {tmp}/error.log;\n"
-        "events { worker_connections 256; }\n"
-        f"http {{\n    include /etc/nginx/mime.types;\n    access_log off;\n{temp_paths}"
-        f"    include {tmp}/techpulse.conf;\n}}\n"
-    )
-    return conf
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                socket.create_connection(("127.0.0.1", front.https_port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield front
+    finally:
+        stop(process)
+        if process.stderr:
+            process.stderr.close()
 
 
 @needs_nginx
-def test_shipped_nginx_configuration_is_valid(tmp_path):
-    conf = render_site(tmp_path, free_port(), free_port(), free_port())
+@pytest.mark.parametrize("tls", [True, False], ids=["tls", "plain-http"])
+def test_shipped_nginx_configuration_is_valid(tmp_path, tls):
+    if tls:
+        conf = render_site(tmp_path, free_port(), free_port(), free_port())
+    else:  # the variant make bench measures: the same site on plain http
+        conf = nginx_site.render_site(tmp_path, free_port(), free_port(), tls=False)
+        site = (tmp_path / "techpulse.conf").read_text()
+        assert "ssl" not in site and "return 301" not in site
+        assert "location /static/" in site and "techpulse-microcache.conf" in site
     checked = subprocess.run(
         [NGINX, "-t", "-p", str(tmp_path), "-c", str(conf)], capture_output=True, text=True
     )
@@ -241,53 +260,77 @@ def test_shipped_nginx_configuration_is_valid(tmp_path):
 
 
 @needs_nginx
-def test_a_page_through_nginx_and_the_app_server(app_server, story, tmp_path):
-    http_port, https_port = free_port(), free_port()
-    conf = render_site(tmp_path, app_server, http_port, https_port)
-    nginx = subprocess.Popen(
-        [NGINX, "-p", str(tmp_path), "-c", str(conf), "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and nginx.poll() is None:
-            try:
-                socket.create_connection(("127.0.0.1", https_port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        redirect = get(http_port, "/", Host="techpulse.example")
-        assert redirect.status == 301
-        assert redirect.getheader("Location") == "https://techpulse.example/"
+def test_a_page_through_nginx_and_the_app_server(nginx, story):
+    redirect = get(nginx.http_port, "/", Host="techpulse.example")
+    assert redirect.status == 301
+    assert redirect.getheader("Location") == "https://techpulse.example/"
 
-        tls = ssl.create_default_context()
-        tls.check_hostname, tls.verify_mode = False, ssl.CERT_NONE
+    fetch = nginx.fetch
+    page = fetch(f"/articles/{story.slug}", **{"Accept-Encoding": "gzip"})
+    assert page.status == 200 and page.getheader("Content-Encoding") == "gzip"
+    html = gzip.decompress(page.body).decode()
+    assert "Served by granian" in html
+    # X-Forwarded-Proto reached the app: its canonical link is https on our host name.
+    assert f'rel="canonical" href="https://techpulse.example/articles/{story.slug}"' in html
+    css = next(part.split('"')[0] for part in html.split('href="')[1:] if "site.css" in part)
+    sheet = fetch(css, **{"Accept-Encoding": "gzip"})
+    assert sheet.status == 200
+    assert sheet.getheader("Cache-Control") == "public, max-age=31536000, immutable"
+    # From disk by nginx: the app would have added its Content-Security-Policy.
+    assert sheet.getheader("Content-Security-Policy") is None
+    # The micro-cache keeps anonymous pages for a second; staff cookies pass through.
+    statuses = [fetch("/").getheader("X-Micro-Cache") for _ in range(4)]
+    assert "HIT" in statuses[1:], statuses  # (a slow machine may let one second pass)
+    for staff in ("session=staff", "theme=x; __Host-session=staff", "__Host-remember_token=y"):
+        assert fetch("/", Cookie=staff).getheader("X-Micro-Cache") == "BYPASS", staff
 
-        def fetch(path: str, **headers: str) -> Any:
-            connection = http.client.HTTPSConnection("127.0.0.1", https_port, context=tls)
-            connection.request("GET", path, headers={"Host": "techpulse.example", **headers})
-            response = connection.getresponse()
-            response.body = response.read()
-            connection.close()
-            return response
 
-        page = fetch(f"/articles/{story.slug}", **{"Accept-Encoding": "gzip"})
-        assert page.status == 200 and page.getheader("Content-Encoding") == "gzip"
-        html = gzip.decompress(page.body).decode()
-        assert "Served by granian" in html
-        # X-Forwarded-Proto reached the app: its canonical link is https on our host name.
-        assert f'rel="canonical" href="https://techpulse.example/articles/{story.slug}"' in html
-        css = next(part.split('"')[0] for part in html.split('href="')[1:] if "site.css" in part)
-        sheet = fetch(css, **{"Accept-Encoding": "gzip"})
-        assert sheet.status == 200
-        assert sheet.getheader("Cache-Control") == "public, max-age=31536000, immutable"
-        # From disk by nginx: the app would have added its Content-Security-Policy.
-        assert sheet.getheader("Content-Security-Policy") is None
-        # The micro-cache keeps anonymous pages for a second; staff cookies pass through.
-        statuses = [fetch("/").getheader("X-Micro-Cache") for _ in range(4)]
-        assert "HIT" in statuses[1:], statuses  # (a slow machine may let one second pass)
-        assert fetch("/", Cookie="session=staff").getheader("X-Micro-Cache") == "BYPASS"
-    finally:
-        stop(nginx)
-        if nginx.stderr:
-            nginx.stderr.close()
+@needs_nginx
+def test_the_micro_cache_keeps_a_gzip_and_a_plain_copy_whatever_the_browser_says(nginx, story):
+    url = f"/articles/{story.slug}"
+    nginx.fetch(url, **{"Accept-Encoding": "gzip"})  # one visitor's browser asks for gzip
+    nginx.fetch(url)  # and a feed reader for the plain page
+    # Browsers wording Accept-Encoding otherwise are answered from those two copies at once,
+    # each with what it can read. (On a slow machine a second may pass: the copy is then
+    # REVALIDATED with the app, still not a MISS.)
+    asks = ["gzip, deflate, br, zstd", "gzip, deflate", "identity", "gzip;q=0", "br", ""]
+    pages = [(ask, nginx.fetch(url, **{"Accept-Encoding": ask})) for ask in asks]
+    statuses = [page.getheader("X-Micro-Cache") for _, page in pages]
+    assert "MISS" not in statuses and "HIT" in statuses, statuses
+    for ask, page in pages:
+        gzipped = ask.startswith("gzip") and "q=0" not in ask
+        assert page.getheader("Content-Encoding") == ("gzip" if gzipped else None), ask
+        body = gzip.decompress(page.body) if gzipped else page.body
+        assert b"Served by granian" in body
+        assert "Accept-Encoding" in page.getheader("Vary")  # browsers still see it
+
+
+def seconds_until(shown: Callable[[], bool], limit: float = 10) -> float:
+    """How long, polling, until ``shown()`` holds (``limit`` if it never does)."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        if shown():
+            return time.monotonic() - started
+        time.sleep(0.05)
+    return limit
+
+
+@needs_nginx
+def test_a_publish_or_edit_shows_through_the_micro_cache_within_two_seconds(nginx, story, staff):
+    article, home = f"/articles/{story.slug}", "/"
+    category = db.session.get(Category, story.category_id)
+    for url in (article, home):  # both pages sit in nginx's micro-cache
+        assert "HIT" in [nginx.fetch(url).getheader("X-Micro-Cache") for _ in range(4)]
+
+    staff.login(Role.EDITOR)
+    edit = form_data(category, title="Edited behind nginx", slug=story.slug, save="Save")
+    assert staff.post(f"/admin/articles/{story.id}/edit", edit).status_code == 302
+    edited = seconds_until(lambda: b"Edited behind nginx" in nginx.fetch(article).body)
+
+    new = form_data(category, title="Published behind nginx", publish="Publish now")
+    assert staff.post("/admin/articles/new", new).status_code == 302
+    published = seconds_until(lambda: b"Published behind nginx" in nginx.fetch(home).body)
+
+    assert edited < 2 and published < 2, (edited, published)
+    # And it stays visible: nginx does not go back to the copy it held before the write.
+    assert all(b"Edited behind nginx" in nginx.fetch(article).body for _ in range(5))

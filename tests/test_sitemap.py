@@ -105,8 +105,8 @@ def test_large_sitemap_becomes_an_index_of_files_that_together_list_everything(a
     assert client.get("/sitemap-0.xml").status_code == 404
 
 
-def test_small_sitemap_has_no_numbered_files_and_the_default_limit_is_the_protocols(app, client):
-    assert app.config["SITEMAP_MAX_URLS"] == 50_000
+def test_small_sitemap_has_no_numbered_files_and_each_file_stays_small(app, client):
+    assert app.config["SITEMAP_MAX_URLS"] == 2_000  # WordPress core's figure; protocol: 50,000
     assert client.get("/sitemap-1.xml").status_code == 404
 
 
@@ -140,3 +140,13 @@ def test_favicon_ico_is_an_icon(client):
         assert response.status_code == 200
         assert response.mimetype in ("image/vnd.microsoft.icon", "image/x-icon")
         assert response.data[:4] == b"\x00\x00\x01\x00"  # the ICO signature
+
+
+def test_sitemap_index_is_worked_out_without_reading_every_story(app, client, make, count_queries):
+    app.config["SITEMAP_MAX_URLS"] = 100
+    bulk_articles(make, 300)
+    count_queries.statements.clear()
+    assert fetch(client, "/sitemap.xml").tag == f"{{{NS['s']}}}sitemapindex"
+    # No per-archive newest date and no story list: those are for the numbered files.
+    sql = " ".join(count_queries.statements).lower()
+    assert "max(" not in sql and "group by" not in sql and "articles.slug" not in sql

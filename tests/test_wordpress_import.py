@@ -25,12 +25,16 @@ from techpulse.models import (
     Tag,
     User,
 )
-from tests.wordpress_files import SITE_XML, make_uploads
+from tests.wordpress_files import SITE_XML, make_uploads, post_item, write_export
 
-HINDI_PATH = (
+HINDI_SLUG = "नमस्ते-दुनिया"
+HINDI_PATH = (  # as WordPress links it: percent-encoded UTF-8, lower-case hex
     "/%e0%a4%a8%e0%a4%ae%e0%a4%b8%e0%a5%8d%e0%a4%a4%e0%a5%87-"
     "%e0%a4%a6%e0%a5%81%e0%a4%a8%e0%a4%bf%e0%a4%af%e0%a4%be/"
 )
+# The new address as url_for writes it: the same UTF-8 bytes, upper-case hex (RFC 3986).
+HINDI_ARTICLE = "/articles/" + HINDI_PATH.strip("/").upper()
+HINDI_TAG = "/tag/%E0%A4%B9%E0%A4%BF%E0%A4%82%E0%A4%A6%E0%A5%80"
 
 
 @pytest.fixture
@@ -56,6 +60,9 @@ def article(wordpress_id: int) -> Article:
     return found
 
 
+STORY_FIGURE = re.compile(r'<figure class="story-image">.*?</figure>', re.DOTALL)
+
+
 def story_body(html: str) -> str:
     """The article body as shown (the allow-list has no <div>, so the first one closes it)."""
     return html.split('class="article__body prose">', 1)[1].split("</div>", 1)[0]
@@ -67,11 +74,11 @@ def row_counts() -> dict[str, int]:
 
 
 def test_the_summary_counts_and_explains_everything(imported: str) -> None:
-    assert "Imported 9, updated 0, unchanged 1, skipped 4." in imported
+    assert "Imported 11, updated 0, unchanged 1, skipped 3." in imported
     assert "Comments not imported (the site has no comments): 2." in imported
     assert "[contact-form-7] ×1, [gallery] ×1" in imported
     assert "post 108 “Deleted long ago”: status “trash” is not imported" in imported
-    assert "page 111 “Careers (draft)”: page is “draft”" in imported
+    assert "Careers" not in imported  # a draft page is imported, as a draft
     assert "nav_menu_item 300 “Home”: nav_menu_item items are not imported" in imported
     assert "Image file not in the uploads folder: 2024/06/missing.jpg" in imported
     assert "uploads/2024/06/missing-300x200.jpg" in imported  # kept as a link, and listed
@@ -123,17 +130,61 @@ def test_published_post_renders_with_its_banner_and_inline_image(imported: str, 
     assert image.alt_text == "Five engineers around a whiteboard"  # _wp_attachment_image_alt
     assert article(101).banner_id == image.id
     body = story_body(html)
-    inline = re.search(r"<picture>.*?</picture>", body, re.DOTALL)
-    assert inline, "the inline image is not a responsive picture"
-    assert 'type="image/webp"' in inline.group(0) and 'loading="lazy"' in inline.group(0)
-    assert 'width="1600" height="889"' in inline.group(0)
-    assert 'alt="Five engineers around a whiteboard"' in inline.group(0)
-    assert "<figcaption>The team at work</figcaption>" in body
+    (figure,) = STORY_FIGURE.findall(body)
+    assert 'type="image/webp"' in figure and 'loading="lazy"' in figure
+    assert 'width="1600" height="889"' in figure
+    assert 'alt="Five engineers around a whiteboard"' in figure
+    assert "<figcaption>The team at work</figcaption>" in figure
     assert "old.codedote.example" not in html  # no request to the old site
     for src in set(re.findall(r'(/media/[^" ]+)', html)):
         with client.get(src) as image_response:
             assert image_response.status_code == 200, src
     assert "[gallery" not in html and "wp:paragraph" not in html
+
+
+def test_inline_images_are_library_references_like_the_editor_places(
+    imported: str,
+    client,  # noqa: ANN001
+    staff,  # noqa: ANN001
+) -> None:
+    image = db.session.scalar(select(Image).where(Image.wordpress_id == 201))
+    story = article(101)
+    reference = f'![Five engineers around a whiteboard](image:{image.id} "The team at work")'
+    assert reference in story.body_md.splitlines()  # the editor's own reference, on its line
+    assert "<picture" not in story.body_md  # resolved at save time, not stored as markup
+    # The same reference written in the editor renders the very same figure.
+    staff.login(Role.EDITOR)
+    category = db.session.scalar(select(Category).where(Category.slug == "news"))
+    form = {"title": "Written here", "slug": "", "excerpt": "", "body": reference,
+            "category": str(category.id), "tags": "", "banner_id": "0", "banner_alt": "",
+            "seo_title": "", "seo_description": "", "publish_at": "",
+            "publish": "Publish"}  # fmt: skip
+    assert staff.post("/admin/articles/new", form).status_code == 302
+    written = client.get("/articles/written-here").get_data(as_text=True)
+    imported_html = client.get("/articles/hello-world").get_data(as_text=True)
+    assert STORY_FIGURE.findall(story_body(imported_html)) == STORY_FIGURE.findall(
+        story_body(written)
+    )
+
+
+def test_an_image_a_story_shows_inline_cannot_be_deleted(imported: str, client, staff) -> None:  # noqa: ANN001
+    inline_only = db.session.scalar(select(Image).where(Image.wordpress_id == 201))
+    article(101).banner_id = None  # so only the inline use is left
+    db.session.commit()
+    staff.login(Role.EDITOR)
+    library = client.get("/admin/media").get_data(as_text=True)
+    assert "Hello, world of models" in library
+    page = client.get(f"/admin/media/{inline_only.id}/delete").get_data(as_text=True)
+    assert "This image cannot be deleted" in page and "“Hello, world of models”" in page
+    refused = staff.post(
+        f"/admin/media/{inline_only.id}/delete", {"submit": "Delete image"}, follow_redirects=True
+    )
+    assert "This image is used by “Hello, world of models”" in refused.get_data(as_text=True)
+    assert db.session.get(Image, inline_only.id) is not None
+    html = client.get("/articles/hello-world").get_data(as_text=True)
+    for src in set(re.findall(r'(/media/[^" ]+)', story_body(html))):
+        with client.get(src) as image_response:
+            assert image_response.status_code == 200, src
 
 
 def test_imported_images_lose_their_exif(imported: str, app) -> None:  # noqa: ANN001
@@ -165,14 +216,52 @@ def test_classic_html_is_sanitized_and_gets_its_paragraphs(imported: str, client
 def test_hindi_title_emoji_and_tag_survive(imported: str, client) -> None:  # noqa: ANN001
     story = article(103)
     assert story.title == "नमस्ते दुनिया 🚀"
-    html = client.get(f"/articles/{story.slug}").get_data(as_text=True)
+    assert story.slug == HINDI_SLUG  # decoded and kept, not transliterated
+    response = client.get(HINDI_ARTICLE)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
     assert "नमस्ते दुनिया 🚀" in html and "यह हमारी पहली हिंदी पोस्ट है। 🎉" in html
-    assert "हिंदी" in html  # the tag, by its own name
+    assert f'<link rel="canonical" href="http://localhost{HINDI_ARTICLE}">' in html
+    assert f'href="{HINDI_TAG}"' in html  # the tag, by its own name and Hindi address
+    assert client.get(HINDI_TAG).status_code == 200
+
+
+def test_the_hindi_old_address_answers_in_any_case_of_hex(imported: str, client) -> None:  # noqa: ANN001
+    for old in (HINDI_PATH, HINDI_PATH.upper(), HINDI_PATH.rstrip("/"), "/" + HINDI_SLUG + "/"):
+        response = client.get(old)
+        assert (response.status_code, response.headers["Location"]) == (301, HINDI_ARTICLE), old
+    assert client.get(HINDI_ARTICLE.lower()).status_code == 200  # lower-case hex: same bytes
+
+
+def test_the_sitemap_lists_the_hindi_address_percent_encoded(imported: str, client) -> None:  # noqa: ANN001
+    xml = client.get("/sitemap.xml").get_data(as_text=True)
+    assert f"<loc>http://localhost{HINDI_ARTICLE}</loc>" in xml
+    assert f"<loc>http://localhost{HINDI_TAG}</loc>" in xml
+    assert HINDI_SLUG not in xml  # only ASCII in <loc>: valid URIs
 
 
 def test_a_published_page_becomes_a_static_page(imported: str, client) -> None:  # noqa: ANN001
     html = client.get("/pages/our-services").get_data(as_text=True)
     assert "<p>We build web and mobile software.</p>" in html and "<p>Talk to us.</p>" in html
+
+
+def test_unpublished_pages_become_drafts_only_staff_see(imported: str, client, staff) -> None:  # noqa: ANN001
+    careers, handbook = (
+        db.session.scalar(select(Page).where(Page.wordpress_id == n)) for n in (111, 112)
+    )
+    assert (careers.slug, careers.published) == ("careers", False)  # WordPress "draft"
+    assert (handbook.slug, handbook.published) == ("team-handbook", False)  # "private"
+    assert db.session.scalar(select(Page).where(Page.wordpress_id == 110)).published
+    for url in ("/pages/careers", "/pages/team-handbook", "/team-handbook/"):
+        assert client.get(url).status_code == 404, url
+    assert client.get("/?page_id=111").status_code == 200  # the home page, not the draft
+    sitemap = client.get("/sitemap.xml").get_data(as_text=True)
+    assert "/pages/our-services" in sitemap and "careers" not in sitemap
+    staff.login(Role.EDITOR)
+    html = client.get("/pages/team-handbook").get_data(as_text=True)
+    assert "How we work." in html and "<strong>Draft</strong>" in html
+    listing = client.get("/admin/pages").get_data(as_text=True)
+    assert listing.count(">Draft</span>") == 2 and ">Published</span>" in listing
 
 
 def test_unpublished_posts_stay_private(imported: str, client) -> None:  # noqa: ANN001
@@ -186,7 +275,7 @@ def test_unpublished_posts_stay_private(imported: str, client) -> None:  # noqa:
 OLD_TO_NEW = [
     ("/2024/05/01/hello-world/", "/articles/hello-world"),  # /%year%/%monthnum%/%day%/%postname%/
     ("/2024/06/classic-post/", "/articles/classic-post"),  # /%year%/%monthnum%/%postname%/
-    (HINDI_PATH, "/articles/nmste-duniyaa"),  # /%postname%/, percent-encoded
+    (HINDI_PATH, HINDI_ARTICLE),  # /%postname%/, percent-encoded
     ("/?p=109", "/articles/plain-permalinks"),  # plain permalinks
     ("/?p=101", "/articles/hello-world"),
     ("/?page_id=110", "/pages/our-services"),
@@ -194,7 +283,7 @@ OLD_TO_NEW = [
     ("/category/news/", "/category/news"),
     ("/category/tech/ai/machine-learning/", "/category/machine-learning"),
     ("/tag/python/", "/tag/python"),
-    ("/tag/%e0%a4%b9%e0%a4%bf%e0%a4%82%e0%a4%a6%e0%a5%80/", "/tag/hindii"),
+    ("/tag/%e0%a4%b9%e0%a4%bf%e0%a4%82%e0%a4%a6%e0%a5%80/", HINDI_TAG),
     ("/author/priya/", "/author/priya-shah"),
     ("/feed/", "/feed.xml"),
 ]
@@ -218,7 +307,7 @@ def test_a_second_import_changes_nothing(imported: str, runner, uploads: Path, c
     before = row_counts()
     pages = {url: client.get(url).get_data() for url in ("/articles/hello-world", "/")}
     output = run_import(runner, "--uploads", str(uploads))
-    assert "Imported 0, updated 0, unchanged 10, skipped 4." in output
+    assert "Imported 0, updated 0, unchanged 12, skipped 3." in output
     assert row_counts() == before
     assert {url: client.get(url).get_data() for url in pages} == pages
     assert client.get("/2024/05/01/hello-world/").headers["Location"] == "/articles/hello-world"
@@ -237,7 +326,7 @@ def test_a_changed_post_is_updated_and_its_old_slug_redirects(
     export = tmp_path / "changed.xml"
     export.write_text(changed, encoding="utf-8")
     output = run_import(runner, "--uploads", str(uploads), export=export)
-    assert "Imported 0, updated 1, unchanged 9" in output
+    assert "Imported 0, updated 1, unchanged 11" in output
     assert article(102).slug == "classic-post-renamed"
     assert (
         client.get("/articles/classic-post").headers["Location"] == "/articles/classic-post-renamed"
@@ -250,7 +339,7 @@ def test_a_changed_post_is_updated_and_its_old_slug_redirects(
 def test_dry_run_writes_nothing(runner, uploads: Path, app) -> None:  # noqa: ANN001
     before = row_counts()
     output = run_import(runner, "--uploads", str(uploads), "--dry-run")
-    assert "Would import 10, updated 0, unchanged 0, skipped 4." in output
+    assert "Would import 12, updated 0, unchanged 0, skipped 3." in output
     assert "Dry run: nothing was written." in output
     assert row_counts() == before
     assert db.session.scalar(select(func.count()).select_from(ImportRun)) == 0
@@ -304,7 +393,7 @@ def test_admins_see_the_import_history(imported: str, client, staff) -> None:  #
     staff.login(Role.ADMIN)
     html = client.get("/admin/imports").get_data(as_text=True)
     assert "site.xml" in html
-    assert "<dt>Imported</dt><dd>9</dd>" in html and "<dt>Skipped</dt><dd>4</dd>" in html
+    assert "<dt>Imported</dt><dd>11</dd>" in html and "<dt>Skipped</dt><dd>3</dd>" in html
     assert "Comments not imported (the site has no comments): 2." in html
     assert 'href="/admin/imports"' in html  # in the staff navigation
 
@@ -342,3 +431,15 @@ def test_an_attachment_that_is_not_an_image_is_skipped_with_the_reason(
     assert "attachment 203 “price-list”: file missing or refused" in output
     assert "Image 2024/05/price-list.pdf refused: This file is not a JPEG" in output
     assert db.session.scalar(select(Image).where(Image.wordpress_id == 203)) is None
+
+
+def test_a_scheduled_page_becomes_a_draft_and_is_named(runner, tmp_path: Path, client) -> None:  # noqa: ANN001
+    page = post_item(
+        120, "Launch offer", "<p>Soon.</p>", post_type="page", status="future",
+        post_name="launch-offer", post_date="2099-01-01 10:00:00",
+        post_date_gmt="2099-01-01 04:30:00",
+    )  # fmt: skip
+    output = run_import(runner, export=write_export(tmp_path / "future.xml", [page]))
+    assert "Page “Launch offer” was scheduled for 2099-01-01 04:30 UTC; it is a draft" in output
+    assert not db.session.scalar(select(Page).where(Page.wordpress_id == 120)).published
+    assert client.get("/pages/launch-offer").status_code == 404

@@ -63,3 +63,18 @@ def write_export(path: Path, items: Iterable[str]) -> Path:
             out.write(item)
         out.write(TAIL)
     return path
+
+
+def attachment_item(post_id: int, file: str, alt: str = "") -> str:
+    """One ``attachment`` item for ``wp-content/uploads/<file>``, with its alt text."""
+    url = f"{OLD_HOST}/wp-content/uploads/{file}"
+    meta = f"<wp:postmeta><wp:meta_key>_wp_attached_file</wp:meta_key><wp:meta_value>{file}"
+    meta += "</wp:meta_value></wp:postmeta>"
+    if alt:
+        meta += "<wp:postmeta><wp:meta_key>_wp_attachment_image_alt</wp:meta_key>"
+        meta += f"<wp:meta_value><![CDATA[{alt}]]></wp:meta_value></wp:postmeta>"
+    return (
+        f"<item><title>{file.rsplit('/', 1)[-1]}</title><wp:post_id>{post_id}</wp:post_id>"
+        "<wp:status>inherit</wp:status><wp:post_type>attachment</wp:post_type>"
+        f"<wp:attachment_url>{url}</wp:attachment_url>{meta}</item>\n"
+    )

@@ -19,11 +19,12 @@ from techpulse.services import media
 
 def _render_library(form: UploadForm, status: int = 200) -> tuple[str, int]:
     listing = ensure_page_exists(media.image_library(requested_page()))
-    usage = media.image_usage(image.id for image in listing.items)
+    ids = [image.id for image in listing.items]
     html = render_template(
         "admin/media/library.html",
         listing=listing,
-        usage=usage,
+        usage=media.image_usage(ids),
+        page_usage=media.image_page_usage(ids),
         form=form,
     )
     return html, status
@@ -79,7 +80,10 @@ def media_delete(image_id: int) -> Response | str:
     form = ConfirmDeleteForm()
     if not form.validate_on_submit():
         usage = media.image_usage([image.id])[image.id]
-        return render_template("admin/media/delete.html", image=image, usage=usage, form=form)
+        pages = media.image_page_usage([image.id])[image.id]
+        return render_template(
+            "admin/media/delete.html", image=image, usage=usage, pages=pages, form=form
+        )
     try:
         media.delete_image(image)
     except media.ImageInUse as exc:

@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from techpulse.admin.blueprint import bp
-from techpulse.admin.forms.pages import PageForm
+from techpulse.admin.forms.pages import DRAFT, PUBLISHED, PageForm
 from techpulse.field_errors import errors_on
 from techpulse.lookup import or_404
 from techpulse.models import Page, Role
@@ -21,7 +21,12 @@ def _page_fields(form: PageForm) -> pages.PageFields:
         body_md=form.body_md.data or "",
         seo_description=form.seo_description.data or "",
         in_footer=bool(form.in_footer.data),
+        published=form.status.data != DRAFT,
     )
+
+
+def _as_draft(page: Page) -> str:
+    return "" if page.published else " as a draft"
 
 
 def _render_form(form: PageForm, page: Page | None) -> tuple[str, int]:
@@ -49,11 +54,11 @@ def pages_list() -> str:
 def pages_edit(page_id: int) -> Response | tuple[str, int]:
     """Edit a page's title, slug, description and Markdown body; "Preview" saves nothing."""
     page = or_404(pages.page_by_id(page_id))
-    form = PageForm(obj=page)
+    form = PageForm(obj=page, status=PUBLISHED if page.published else DRAFT)
     if form.validate_on_submit() and not form.preview.data:
         with errors_on(form):
             pages.update_page(page, _page_fields(form))
-            flash(f"Page “{page.title}” saved.", "success")
+            flash(f"Page “{page.title}” saved{_as_draft(page)}.", "success")
             return redirect(url_for("admin.pages"))
     return _render_form(form, page)
 
@@ -66,6 +71,6 @@ def pages_new() -> Response | tuple[str, int]:
     if form.validate_on_submit() and not form.preview.data:
         with errors_on(form):
             page = pages.create_page(_page_fields(form))
-            flash(f"Page “{page.title}” created.", "success")
+            flash(f"Page “{page.title}” created{_as_draft(page)}.", "success")
             return redirect(url_for("admin.pages"))
     return _render_form(form, None)

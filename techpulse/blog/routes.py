@@ -8,7 +8,6 @@ from werkzeug.wrappers import Response
 from techpulse.lookup import or_404
 from techpulse.pagination import ensure_page_exists, requested_page
 from techpulse.services import articles, legacy_urls
-from techpulse.services.site import site_settings
 from techpulse.site_card import site_card_url
 
 bp = Blueprint("blog", __name__)
@@ -27,8 +26,8 @@ def home() -> str | Response:
         return redirect(old, 301)
     page = requested_page()
     # The hero is left out of the list on every page, so no story shows up twice.
-    hero = articles.featured_article()
-    listing = articles.published_articles(page, _per_page(), exclude_id=hero.id if hero else None)
+    hero = articles.featured_article_id()
+    listing = articles.published_articles(page, _per_page(), exclude_id=hero)
     ensure_page_exists(listing)
     return render_template("blog/home.html", hero=hero if page == 1 else None, listing=listing)
 
@@ -48,8 +47,7 @@ def article(slug: str) -> str | Response:
         article=story,
         older=older,
         newer=newer,
-        related=articles.related_articles(story),
-        recent=articles.recent_articles(site_settings().recent_posts, exclude_id=story.id),
+        related=articles.related_article_ids(story),
     )
 
 

@@ -13,7 +13,7 @@ from techpulse.models.content import (
     Tag,
     article_tags,
 )
-from techpulse.models.drafts import EditorDraft, article_images
+from techpulse.models.drafts import EditorDraft, article_images, page_images
 from techpulse.models.imports import ImportRun, LegacyRedirect
 from techpulse.models.media import Image, MediaBlob
 from techpulse.models.search import SearchDocument
@@ -49,5 +49,6 @@ __all__ = [
     "TwoFactor",
     "User",
     "article_images",
+    "page_images",
     "article_tags",
 ]

@@ -5,7 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, String, Table, Text, and_, false
+from sqlalchemy import (
+    JSON,
+    BindParameter,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    and_,
+    false,
+    or_,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from techpulse.clock import utcnow
@@ -107,12 +121,15 @@ class Article(db.Model):
     )
 
     @classmethod
-    def live(cls, now: datetime | None = None):  # noqa: ANN206 - SQL expression
-        """SQL condition for "the public may see this": published, or scheduled and due."""
-        return and_(
-            cls.status.in_((Status.PUBLISHED.value, Status.SCHEDULED.value)),
-            cls.published_at <= (now or utcnow()),
-        )
+    def live(cls, now: datetime | BindParameter[datetime] | None = None):  # noqa: ANN206 - SQL
+        """SQL condition for "the public may see this": published, or scheduled and due.
+
+        ``now`` may be a bound parameter, for statements built once and run many times.
+        """
+        # Two equalities rather than IN (…): SQLAlchemy splices an IN list into the SQL text
+        # on every run, and databases read both forms the same way.
+        published = or_(cls.status == Status.PUBLISHED.value, cls.status == Status.SCHEDULED.value)
+        return and_(published, cls.published_at <= (utcnow() if now is None else now))
 
     def is_live(self, now: datetime | None = None) -> bool:
         """Python twin of :meth:`live` for an article already loaded."""
@@ -165,6 +182,10 @@ class Page(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     wordpress_id: Mapped[int | None] = mapped_column(unique=True)  # see Article.wordpress_id
     in_footer: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A draft page is a 404 for visitors (staff see it with a notice) and linked from nowhere.
+    published: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=true(), index=True
+    )
 
     def __repr__(self) -> str:
         return f"<Page {self.slug}>"

@@ -22,6 +22,13 @@ article_images = Table(
     Column("article_id", ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     Column("image_id", ForeignKey("images.id", ondelete="RESTRICT"), primary_key=True, index=True),
 )
+# The same for static pages (About, imported WordPress pages…).
+page_images = Table(
+    "page_images",
+    db.metadata,
+    Column("page_id", ForeignKey("pages.id", ondelete="CASCADE"), primary_key=True),
+    Column("image_id", ForeignKey("images.id", ondelete="RESTRICT"), primary_key=True, index=True),
+)
 
 
 class EditorDraft(db.Model):

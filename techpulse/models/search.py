@@ -23,6 +23,9 @@ VECTOR_COLUMN = "search_vector"
 VECTOR_INDEX = "ix_search_documents_search_vector"
 # English stemming on both databases, so "deals" finds "deal" whichever one serves the site.
 TEXT_SEARCH_CONFIG = "english"
+# FTS5's words: combining marks count as letters ("दुनिया" is one word, not "द न य"), and
+# Latin accents are folded ("cafe" finds "café"). Migration 0012 set this on existing sites.
+SQLITE_TOKENIZER = "porter unicode61 remove_diacritics 2 categories ''L* N* Co M*''"
 
 
 class SearchDocument(db.Model):
@@ -50,7 +53,7 @@ _NAMES = ", ".join(COLUMNS)
 
 SQLITE_DDL = (
     f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5({_NAMES}, content='search_documents', "
-    "content_rowid='article_id', tokenize='porter unicode61 remove_diacritics 2')",
+    f"content_rowid='article_id', tokenize='{SQLITE_TOKENIZER}')",
     f"CREATE TRIGGER search_documents_ai AFTER INSERT ON search_documents BEGIN "
     f"INSERT INTO {FTS_TABLE}(rowid, {_NAMES}) VALUES (new.article_id, {_NEW}); END",
     f"CREATE TRIGGER search_documents_ad AFTER DELETE ON search_documents BEGIN "

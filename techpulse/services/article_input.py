@@ -19,9 +19,9 @@ from techpulse.models import Article, Category, Image, Revision, User
 from techpulse.services.media import create_image
 from techpulse.services.revisions import Content
 from techpulse.services.story_images import check_story_images
-from techpulse.slugs import is_valid_slug, unique_slug
+from techpulse.slugs import is_valid_slug, slug_rule, typed_slug, unique_slug
 
-SLUG_RULE = "Use lower-case letters, digits and single hyphens, e.g. “my-first-story”."
+SLUG_RULE = slug_rule("my-first-story")
 
 
 class Action(StrEnum):
@@ -144,7 +144,7 @@ def _uploaded_banner(upload: BannerUpload, editor: User) -> int:
 
 def checked_slug(requested: str, title: str, own_id: int | None) -> str:
     """The requested slug if valid and free, or one made from the title when empty."""
-    requested = requested.strip()
+    requested = typed_slug(requested)
     if not requested:
         return unique_slug(Article.slug, title, exclude_id=own_id)
     if not is_valid_slug(requested):

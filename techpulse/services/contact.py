@@ -113,6 +113,7 @@ def use_offline_defaults() -> None:
     g.site_settings = default_settings()
     g.navigation_categories = []
     g.footer_pages = []
+    g.about_is_draft = False
 
 
 def receive_message(submission: Submission) -> ContactMessage:

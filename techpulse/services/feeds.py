@@ -5,18 +5,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 
 from flask import url_for
 from markupsafe import escape
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import selectinload
 
-from techpulse.clock import utcnow
 from techpulse.extensions import db
-from techpulse.models import Article, Tag
+from techpulse.models import Article, Category, Tag, User
 from techpulse.services import articles
 from techpulse.services.media import variant_url
 from techpulse.services.site import site_settings
+from techpulse.serving.fragments import shared_each
 from techpulse.urls import absolute_url, site_host, site_root
 
 FEED_LENGTH = 20
@@ -80,46 +81,53 @@ class _Scope:
     title: str
     subtitle: str
     html_path: str
-    condition: ColumnElement[bool] | None = None
+    within: dict[str, Category | Tag | User] = field(default_factory=dict)
 
 
 def _scope(scope: str | None, slug: str) -> _Scope | None:
-    """What a feed covers: its title, its HTML page and the SQL condition on articles."""
+    """What a feed covers: its title, its HTML page and the category, tag or author."""
     site = site_settings()
     if scope is None:
         return _Scope(site.site_name, site.tagline, url_for("blog.home"))
     if scope == "category" and (category := articles.category_by_slug(slug)):
         path = url_for("blog.category", slug=category.slug)
-        condition = Article.category_id == category.id
-        return _Scope(category.name, category.description, path, condition)
+        return _Scope(category.name, category.description, path, {"category": category})
     if scope == "tag" and (tag := articles.tag_by_slug(slug)):
-        path = url_for("blog.tag", slug=tag.slug)
-        return _Scope(tag.name, "", path, Article.tags.any(Tag.id == tag.id))
+        return _Scope(tag.name, "", url_for("blog.tag", slug=tag.slug), {"tag": tag})
     if scope == "author" and (author := articles.author_by_slug(slug)):
         path = url_for("blog.author", slug=author.slug)
-        return _Scope(author.name, author.bio, path, Article.author_id == author.id)
+        return _Scope(author.name, author.bio, path, {"author": author})
     return None
 
 
 def build_feed(scope: str | None = None, slug: str = "") -> Feed | None:
-    """The feed of the whole site, or of one category, tag or author; None if there is none."""
+    """The feed of the whole site, or of one category, tag or author; None if there is none.
+
+    An entry is worked out once per generation and shared by every feed that lists the
+    story (Atom and RSS, the site's and its sections'): only stories not seen yet are loaded.
+    """
     found = _scope(scope, slug)
     if found is None:
         return None
-    query = (
-        select(Article)
-        .where(Article.live(utcnow()))
-        .options(*articles.CARD_LOADS, selectinload(Article.tags))
-        .order_by(Article.published_at.desc(), Article.id.desc())
-        .limit(FEED_LENGTH)
-    )
-    if found.condition is not None:
-        query = query.where(found.condition)
+    ids = articles.published_articles(1, FEED_LENGTH, **found.within).items  # type: ignore[arg-type]
+    root = site_root()
+
+    def load(missing: list[tuple[str, str, int]]) -> dict[tuple[str, str, int], FeedEntry]:
+        stories = db.session.scalars(_stories(), {"ids": [key[2] for key in missing]})
+        return {("feed-entry", root, story.id): feed_entry(story) for story in stories.unique()}
+
+    entries = shared_each([("feed-entry", root, ident) for ident in ids], load)
     site = site_settings()
     title = found.title if scope is None else f"{found.title} — {site.site_name}"
-    entries = [feed_entry(article) for article in db.session.scalars(query).unique()]
     subtitle = xml_text(found.subtitle or site.tagline)
     return Feed(xml_text(title), subtitle, absolute_url(found.html_path), entries)
+
+
+@cache
+def _stories() -> Select[tuple[Article]]:
+    """Stories by id with everything an entry shows, built once."""
+    query = select(Article).where(Article.id.in_(bindparam("ids", expanding=True)))
+    return query.options(*articles.STORY_LOADS, selectinload(Article.tags))
 
 
 def entry_id(article: Article) -> str:

@@ -61,6 +61,8 @@ def _resolve(row: LegacyRedirect | None) -> str | None:
     if isinstance(found, Article):
         return url_for("blog.article", slug=found.slug) if found.is_live() else None
     if isinstance(found, Page):
+        if not found.published:  # like an unpublished article: the old address tells nothing
+            return None
         if found.slug == "about":
             return url_for("company.about")
         return url_for("company.page", slug=found.slug)

@@ -15,9 +15,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, event, func, select, true
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    delete,
+    event,
+    func,
+    select,
+    true,
+)
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from techpulse.clock import utcnow
@@ -34,28 +46,48 @@ def counted() -> ColumnElement[bool]:
     return and_(Article.status.in_(COUNTED), Article.published_at.is_not(None))
 
 
-def scope_filter(scope: str) -> ColumnElement[bool]:
-    """SQL condition restricting articles to one scope."""
-    kind, _, ident = scope.partition(":")
+def in_scope(kind: str, ident: int | BindParameter[int] | None = None) -> ColumnElement[bool]:
+    """SQL condition restricting articles to one kind of scope (``ident`` may be bound later)."""
     if kind == "all":
         return true()
     if kind == "category":
-        return Article.category_id == int(ident)
+        return Article.category_id == ident
     if kind == "author":
-        return Article.author_id == int(ident)
+        return Article.author_id == ident
     if kind == "tag":
-        return Article.tags.any(id=int(ident))
-    raise ValueError(f"Unknown listing scope {scope!r}")
+        tagged = select(article_tags.c.article_id).where(
+            article_tags.c.article_id == Article.id, article_tags.c.tag_id == ident
+        )
+        return tagged.exists()
+    raise ValueError(f"Unknown listing scope kind {kind!r}")
+
+
+def scope_filter(scope: str) -> ColumnElement[bool]:
+    """SQL condition restricting articles to one scope."""
+    kind, _, ident = scope.partition(":")
+    return in_scope(kind, int(ident) if ident else None)
+
+
+@cache
+def _stored_and_due_later(kind: str) -> Select[tuple[int | None, int]]:
+    """One statement, built once per kind: the stored total, and how many are not out yet."""
+    stored = select(ListingCount.total).where(ListingCount.scope == bindparam("scope"))
+    later = select(func.count()).select_from(Article)
+    later = later.where(counted(), Article.published_at > bindparam("now"))
+    later = later.where(in_scope(kind, bindparam("ident")))
+    return select(stored.scalar_subquery(), later.scalar_subquery())
 
 
 def live_total(scope: str, now: datetime | None = None) -> int:
     """How many articles the public sees in ``scope`` right now, without counting the table."""
     now = now or utcnow()
-    stored = db.session.scalar(select(ListingCount.total).where(ListingCount.scope == scope))
+    kind, _, ident = scope.partition(":")
+    values = {"scope": scope, "now": now, "ident": int(ident) if ident else None}
+    # The stories scheduled for later are counted here: an indexed range, few rows.
+    stored, later = db.session.execute(_stored_and_due_later(kind), values).one()
     if stored is None:  # never counted (e.g. rows written outside the app): count exactly
         return _exact(scope, Article.published_at <= now)
-    # Only the stories scheduled for later are counted here: an indexed range, few rows.
-    return stored - _exact(scope, Article.published_at > now)
+    return stored - later
 
 
 def _exact(scope: str, condition: ColumnElement[bool]) -> int:

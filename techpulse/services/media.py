@@ -12,16 +12,18 @@ from sqlalchemy.orm import joinedload
 
 from techpulse.extensions import db
 from techpulse.field_errors import FieldError
-from techpulse.models import Article, Image, Revision, User
+from techpulse.models import Article, Image, Page, Revision, User
 from techpulse.services import audit
 from techpulse.services.media_storage import media_storage
-from techpulse.services.story_images import articles_showing
+from techpulse.services.story_images import articles_showing, pages_showing
+from techpulse.urls import path_for
 
 __all__ = [
     "ImageInUse",
     "create_image",
     "delete_image",
     "image_library",
+    "image_page_usage",
     "image_usage",
     "update_alt_text",
     "upload_image",
@@ -66,7 +68,9 @@ def create_image(
 
 def variant_url(filename: str, *, external: bool = False) -> str:
     """Public URL of one stored image file."""
-    return url_for("media.file", filename=filename, _external=external)
+    if external:
+        return url_for("media.file", filename=filename, _external=True)
+    return path_for("media.file", filename=filename)
 
 
 def upload_image(data: bytes, alt_text: str, original_name: str, uploaded_by: User) -> Image:
@@ -111,6 +115,15 @@ def image_usage(image_ids: Iterable[int]) -> dict[int, list[Article]]:
     return usage
 
 
+def image_page_usage(image_ids: Iterable[int]) -> dict[int, list[Page]]:
+    """The static pages showing each image inside their body, in one query."""
+    ids = list(image_ids)
+    usage: dict[int, list[Page]] = {image_id: [] for image_id in ids}
+    for image_id, page in pages_showing(ids) if ids else ():
+        usage[image_id].append(page)
+    return usage
+
+
 def update_alt_text(image: Image, alt_text: str) -> None:
     """Change an image's alt text and commit."""
     alt_text = " ".join(alt_text.split())
@@ -121,14 +134,17 @@ def update_alt_text(image: Image, alt_text: str) -> None:
 
 
 def delete_image(image: Image) -> None:
-    """Delete an unused image and its files; raise ImageInUse when an article shows it."""
-    used_by = image_usage([image.id])[image.id]
+    """Delete an unused image and its files; raise ImageInUse when a story or page shows it."""
+    used_by: list[Article | Page] = [
+        *image_usage([image.id])[image.id],
+        *image_page_usage([image.id])[image.id],
+    ]
     if used_by:
-        titles = ", ".join(f"“{article.title}”" for article in used_by[:3])
+        titles = ", ".join(f"“{row.title}”" for row in used_by[:3])
         more = f" and {len(used_by) - 3} more" if len(used_by) > 3 else ""
         raise ImageInUse(
-            f"This image is used by {titles}{more} (as the banner or inside the story); "
-            "take it out of those stories first."
+            f"This image is used by {titles}{more} (as a banner, or inside a story or page); "
+            "take it out of those first."
         )
     files = [variant["file"] for variant in image.variants]
     audit.record("image.deleted", image.original_name or image.key, image.alt_text)

@@ -21,14 +21,14 @@ from techpulse.clock import utcnow
 from techpulse.extensions import db
 from techpulse.models import Article, SearchDocument
 from techpulse.models.search import FTS_TABLE, TEXT_SEARCH_CONFIG, VECTOR_COLUMN
-from techpulse.services.articles import CARD_LOADS
+from techpulse.services.articles import STORY_LOADS
+from techpulse.slugs import text_words
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 MAX_TERM_LENGTH = 40
 SNIPPET_WORDS = 28
 OPEN, CLOSE = "\x02", "\x03"  # stripped from indexed text, so only the database adds them
-_WORD = re.compile(r"[^\W_]+")
 _ADJACENT_MARKS = re.compile(f"{CLOSE}(\\s+){OPEN}")
 _FTS = table(FTS_TABLE, column("rowid"))
 
@@ -44,7 +44,7 @@ class SearchHit:
 
 def query_terms(query: str) -> list[str]:
     """The distinct words of a visitor's query, lower-cased, bounded in number and length."""
-    words = _WORD.findall(query[:MAX_QUERY_LENGTH].casefold())
+    words = text_words(query[:MAX_QUERY_LENGTH].casefold())
     return list(dict.fromkeys(word[:MAX_TERM_LENGTH] for word in words))[:MAX_TERMS]
 
 
@@ -129,7 +129,7 @@ class SqliteFinder(_Finder):
         score = func.bm25(literal_column(FTS_TABLE), 10.0, 3.0, 1.0, 4.0, 4.0)
         return (
             self._found()
-            .options(*CARD_LOADS)
+            .options(*STORY_LOADS)
             .order_by(Article.id.in_(in_title).desc(), score, Article.published_at.desc())
             .limit(limit)
             .offset(offset)
@@ -182,7 +182,7 @@ class PostgresFinder(_Finder):
             )  # fmt: skip
             .join(ranked, ranked.c.article_id == Article.id)
             .join(SearchDocument, SearchDocument.article_id == Article.id)
-            .options(*CARD_LOADS)
+            .options(*STORY_LOADS)
             .order_by(ranked.c.in_title.desc(), ranked.c.rank.desc())
             .order_by(ranked.c.published_at.desc(), Article.id.desc())
         )

@@ -9,19 +9,33 @@ from flask import g
 from techpulse.extensions import db
 from techpulse.models import SiteSettings
 from techpulse.services import audit
+from techpulse.serving.fragments import shared
+
+_COLUMNS = tuple(SiteSettings.__table__.columns)
 
 
 def site_settings() -> SiteSettings:
-    """The site settings row, loaded once per request; defaults if none was saved yet."""
+    """The site settings (a copy of the row, to read), loaded once per request or generation.
+
+    Defaults if none was saved yet.
+    """
     if "site_settings" not in g:
-        g.site_settings = db.session.get(SiteSettings, 1) or default_settings()
+        g.site_settings = shared("site-settings", _load_settings)
     return g.site_settings
+
+
+def _load_settings() -> SiteSettings:
+    row = db.session.get(SiteSettings, 1)
+    if row is None:
+        return default_settings()
+    # Unattached to any session, so requests can share it and no commit can expire it.
+    return SiteSettings(**{column.key: getattr(row, column.key) for column in _COLUMNS})
 
 
 def default_settings() -> SiteSettings:
     """Unsaved settings holding every column's default (before an admin saves any)."""
     settings = SiteSettings(id=1)
-    for column in SiteSettings.__table__.columns:
+    for column in _COLUMNS:
         if column.default is not None and getattr(settings, column.key) is None:
             setattr(settings, column.key, column.default.arg)
     return settings
@@ -33,7 +47,7 @@ def save_settings(values: Mapping[str, object]) -> list[str]:
     if settings is None:
         settings = default_settings()
         db.session.add(settings)
-    editable = {column.key for column in SiteSettings.__table__.columns} - {"id"}
+    editable = {column.key for column in _COLUMNS} - {"id"}
     changed = []
     for field, value in values.items():
         if field in editable and getattr(settings, field) != value:

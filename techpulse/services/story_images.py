@@ -1,13 +1,18 @@
-"""Library images inside stories: check the references, render them, remember which are used."""
+"""Library images inside stories and pages: check, render, remember which are used.
+
+A body shows a library image with ``![alt](image:ID "caption")``. The editor, the page
+editor and importers all save bodies through here, so every image a body shows is in
+``article_images`` or ``page_images``, and the media library refuses to delete it.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, insert, select
 
 from techpulse.extensions import db
 from techpulse.field_errors import FieldError
 from techpulse.markup import Rendered, image_references, render_markdown
-from techpulse.models import Article, Image, article_images
+from techpulse.models import Article, Image, Page, article_images, page_images
 
 MISSING_ALT = "Every image in the story needs alt text: ![what the picture shows](image:{id})."
 UNKNOWN_IMAGE = "Image {id} is not in the media library; pick it again from the library."
@@ -40,13 +45,22 @@ def check_story_images(source: str) -> None:
 
 def record_story_images(article: Article, source: str) -> None:
     """Remember which library images the article's body shows (flushes a new article first)."""
-    if article.id is None:
+    _record(article_images, "article_id", article, source)
+
+
+def record_page_images(page: Page, source: str) -> None:
+    """Remember which library images the page's body shows (flushes a new page first)."""
+    _record(page_images, "page_id", page, source)
+
+
+def _record(table: Table, key: str, owner: Article | Page, source: str) -> None:
+    if owner.id is None:
         db.session.flush()
     ids = set(story_images(source))
-    db.session.execute(delete(article_images).where(article_images.c.article_id == article.id))
+    db.session.execute(delete(table).where(table.c[key] == owner.id))
     if ids:
-        rows = [{"article_id": article.id, "image_id": image_id} for image_id in sorted(ids)]
-        db.session.execute(insert(article_images), rows)
+        rows = [{key: owner.id, "image_id": image_id} for image_id in sorted(ids)]
+        db.session.execute(insert(table), rows)
 
 
 def articles_showing(image_ids: list[int]) -> list[tuple[int, Article]]:
@@ -58,3 +72,14 @@ def articles_showing(image_ids: list[int]) -> list[tuple[int, Article]]:
         .order_by(Article.title)
     )
     return [(image_id, article) for image_id, article in db.session.execute(query)]
+
+
+def pages_showing(image_ids: list[int]) -> list[tuple[int, Page]]:
+    """(image id, page) for every static page whose body shows one of these images."""
+    query = (
+        select(page_images.c.image_id, Page)
+        .join(Page, Page.id == page_images.c.page_id)
+        .where(page_images.c.image_id.in_(image_ids))
+        .order_by(Page.title)
+    )
+    return [(image_id, page) for image_id, page in db.session.execute(query)]

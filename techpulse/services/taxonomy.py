@@ -12,9 +12,9 @@ from techpulse.field_errors import FieldError
 from techpulse.models import Article, Category, Tag, article_tags
 from techpulse.services import audit
 from techpulse.services.articles import all_categories
-from techpulse.slugs import is_valid_slug
+from techpulse.slugs import is_valid_slug, slug_rule, typed_slug
 
-SLUG_RULE = "Use lower-case letters, digits and single hyphens, e.g. “cloud-computing”."
+SLUG_RULE = slug_rule("cloud-computing")
 
 
 @dataclass(frozen=True)
@@ -73,15 +73,15 @@ def _check_slug(slug: str) -> None:
 
 def save_category(category: Category | None, fields: CategoryFields) -> Category:
     """Create (``category`` None) or update a category; commit. Raises FieldError."""
-    name = " ".join(fields.name.split())
-    _check_slug(fields.slug)
-    _check_unique(Category, {"name": name, "slug": fields.slug}, category and category.id)
+    name, slug = " ".join(fields.name.split()), typed_slug(fields.slug)
+    _check_slug(slug)
+    _check_unique(Category, {"name": name, "slug": slug}, category and category.id)
     if category is None:
-        category = Category(name=name, slug=fields.slug)
+        category = Category(name=name, slug=slug)
         db.session.add(category)
-        audit.record("category.created", fields.slug, name)
-    _audit_identity("category", category, name, fields.slug)
-    category.name, category.slug = name, fields.slug
+        audit.record("category.created", slug, name)
+    _audit_identity("category", category, name, slug)
+    category.name, category.slug = name, slug
     category.description = fields.description.strip()
     category.position = fields.position
     db.session.commit()
@@ -146,7 +146,7 @@ def tag_article_count(tag: Tag) -> int:
 
 def save_tag(tag: Tag, name: str, slug: str) -> Tag:
     """Rename and/or re-slug a tag; commit. Raises FieldError."""
-    name = " ".join(name.split())
+    name, slug = " ".join(name.split()), typed_slug(slug)
     _check_slug(slug)
     _check_unique(Tag, {"name": name, "slug": slug}, tag.id)
     _audit_identity("tag", tag, name, slug)

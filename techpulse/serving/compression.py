@@ -24,8 +24,11 @@ COMPRESSIBLE_TYPES = frozenset(
 )
 # Below this, gzip's header and the extra Vary cost more than they save.
 MIN_SIZE = 512
-# Cached pages and static files are compressed once, so spend the CPU on the smallest bytes.
+# Static files are compressed once per worker, so spend the CPU on the smallest bytes.
 STORED_LEVEL = 9
+# A page is compressed on every cache miss: past level 6, HTML shrinks by a few bytes in
+# ten thousand (the article page: 9 bytes of 6.6 KB) for a third more CPU.
+PAGE_LEVEL = 6
 # Responses compressed on every request (staff pages) trade a little size for speed.
 ON_THE_FLY_LEVEL = 6
 

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from werkzeug.http import http_date, parse_date
 
-from techpulse.serving.compression import MIN_SIZE, add_vary, gzip_bytes
+from techpulse.serving.compression import MIN_SIZE, PAGE_LEVEL, add_vary, gzip_bytes
 
 # Headers the cache writes itself, or that must never be replayed to another visitor.
 DROPPED = frozenset(
@@ -70,7 +70,7 @@ def build_entry(
     kept = [(name, value) for name, value in headers if name.lower() not in DROPPED]
     kept = add_vary(kept, "Accept-Encoding")
     kept += [("ETag", etag), ("Last-Modified", http_date(rendered_at))]
-    gzipped = gzip_bytes(body) if len(body) >= MIN_SIZE else None
+    gzipped = gzip_bytes(body, PAGE_LEVEL) if len(body) >= MIN_SIZE else None
     identity_headers = (*kept, ("Content-Length", str(len(body))))
     gzip_headers = identity_headers
     if gzipped is not None:

@@ -7,7 +7,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import SubmitField
 
-SLUG_HINT = "Part of the address: lower-case letters, digits and hyphens."
+SLUG_HINT = "Part of the address: lower-case letters (any script), digits and hyphens."
 
 
 def strip(value: str | None) -> str | None:

@@ -24,7 +24,7 @@ from techpulse.clock import site_zone
 from techpulse.models import Article, Category, Image, Status, User
 from techpulse.services.article_input import Action, ArticleInput, BannerUpload
 from techpulse.services.staff_articles import ArticleFilters
-from techpulse.slugs import row_id
+from techpulse.slugs import SLUG_INPUT_PATTERN, row_id
 
 SEO_TITLE_MAX = 60
 SEO_DESCRIPTION_MAX = 160
@@ -43,8 +43,9 @@ class ArticleForm(FlaskForm):
     slug = StringField(
         "Slug",
         validators=[Optional(), Length(max=200)],
-        description="The end of the article's address, e.g. “my-first-story”. "
-        "Leave empty to make it from the title.",
+        description="The end of the article's address, e.g. “my-first-story” or "
+        "“नमस्ते-दुनिया”. Leave empty to make it from the title.",
+        render_kw={"pattern": SLUG_INPUT_PATTERN},
     )
     excerpt = TextAreaField(
         "Excerpt",

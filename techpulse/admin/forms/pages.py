@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from techpulse.admin.forms import SLUG_HINT
+
+PUBLISHED, DRAFT = "published", "draft"
 
 
 class PageForm(FlaskForm):
@@ -22,6 +25,16 @@ class PageForm(FlaskForm):
         description="Shown by search engines and in link previews; about 150 characters.",
     )
     body_md = TextAreaField("Body (Markdown)", validators=[Length(max=200_000)])
+    status = RadioField(
+        "Status",
+        choices=[
+            SelectChoice(PUBLISHED, "Published — everyone can read it"),
+            SelectChoice(
+                DRAFT, "Draft — only staff can see it; left out of the footer, menu and sitemap"
+            ),
+        ],
+        default=PUBLISHED,
+    )
     in_footer = BooleanField(
         "Link from the site footer", description="Readers find it under “Explore” on every page."
     )

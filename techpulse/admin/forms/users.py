@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, Email, Length, ValidationError
 from techpulse.admin.forms import strip
 from techpulse.models import Role
 from techpulse.services.accounts import MAX_PASSWORD_LENGTH, password_problem
-from techpulse.slugs import is_valid_slug
+from techpulse.slugs import is_valid_slug, slug_rule, typed_slug
 
 ROLE_CHOICES = [
     SelectChoice(Role.AUTHOR.value, "Author — writes and submits their own stories"),
@@ -64,7 +64,8 @@ class ProfileForm(FlaskForm):
         "Author page address",
         validators=[DataRequired(), Length(max=140)],
         filters=[strip],
-        description="Lower-case letters, digits and hyphens; the page is /author/<this>.",
+        description="Lower-case letters (any script), digits and hyphens; "
+        "the page is /author/<this>.",
     )
     bio = TextAreaField(
         "Bio", validators=[Length(max=2000)], description="Shown on the author page."
@@ -72,8 +73,9 @@ class ProfileForm(FlaskForm):
 
     def validate_slug(self, field: Field) -> None:
         """Only canonical slugs: the URL converter would never match anything else."""
-        if not is_valid_slug(field.data or ""):
-            raise ValidationError("Use lower-case letters, digits and single hyphens: ana-roy.")
+        field.data = typed_slug(field.data)
+        if not is_valid_slug(field.data):
+            raise ValidationError(slug_rule("ana-roy"))
 
 
 class ActiveForm(FlaskForm):

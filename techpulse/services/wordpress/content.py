@@ -1,21 +1,18 @@
 """WordPress post HTML to a TechPulse body: shortcodes, paragraphs, allow-list, images.
 
-The result is HTML that is also valid Markdown (one HTML block, no blank lines), so the
-article write path stores it as the body and renders it like any other.
+The result is Markdown the article write path stores and renders like any other: the
+post's HTML as raw HTML blocks, and each library image as the editor's own reference on
+a line of its own (see ``inline_images``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
-from html.parser import HTMLParser
 
 from techpulse.markup import sanitize_imported_html
-
-# Where an <img> points → the markup to show instead (a library image), or None to link it.
-ImageResolver = Callable[[str, str], str | None]
+from techpulse.services.wordpress.inline_images import ImageResolver, place_library_images
 
 _BLOCKS = (
     "table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form"
@@ -27,32 +24,29 @@ _BLOCK_CLOSE = re.compile(rf"(</(?:{_BLOCKS})>)", re.IGNORECASE)
 _STARTS_WITH_BLOCK = re.compile(rf"^</?(?:{_BLOCKS})[\s/>]", re.IGNORECASE)
 _PRE = re.compile(r"<pre\b.*?</pre>", re.IGNORECASE | re.DOTALL)
 _BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:.*?-->", re.DOTALL)
-_BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 _ENCLOSING = re.compile(r"(?<!\[)\[([a-z][a-z0-9_-]*)(\s[^\]]*)?\](.*?)\[/\1\](?!\])", re.DOTALL)
 _SINGLE = re.compile(r"(?<!\[)\[([a-z][a-z0-9_-]*)(\s[^\]]*?)?\s*/?\](?!\])")
 _ESCAPED = re.compile(r"\[(\[[a-z][^\]]*\])\]")
 _CAPTIONED = re.compile(r"^\s*((?:<a\s[^>]*>\s*)?<img\s[^>]*>(?:\s*</a>)?)(.*)$", re.DOTALL)
-_LINKED_IMG = re.compile(r"<a\s[^>]*>\s*(<img\s[^>]*>)\s*</a>|(<img\s[^>]*>)", re.IGNORECASE)
 _ATTR = re.compile(r'(\w+)="([^"]*)"')
 
 
 @dataclass
 class Converted:
-    """A converted body and what could not come over as it was."""
+    """A converted body (Markdown) and what could not come over as it was."""
 
-    html: str
+    body: str
     shortcodes: list[str] = field(default_factory=list)
     external_images: list[str] = field(default_factory=list)
 
 
 def convert_body(source: str, resolve_image: ImageResolver) -> Converted:
     """Turn one post's ``content:encoded`` into a TechPulse body."""
-    result = Converted(html="")
+    result = Converted(body="")
     html = _BLOCK_COMMENT.sub("\n\n", source or "")
     html = render_shortcodes(html, result.shortcodes)
     html = autop(sanitize_imported_html(html))
-    html = replace_images(html, resolve_image, result.external_images)
-    result.html = _one_html_block(html)
+    result.body = place_library_images(html, resolve_image, result.external_images)
     return result
 
 
@@ -109,37 +103,3 @@ def autop(html: str) -> str:
         else:
             chunks.append("<p>" + chunk.replace("\n", "<br>\n") + "</p>")
     return "\n".join(chunks)
-
-
-class _Attributes(HTMLParser):
-    def __init__(self, tag: str) -> None:
-        super().__init__()
-        self.attrs: dict[str, str] = {}
-        self.feed(tag)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.attrs = {name: value or "" for name, value in attrs}
-
-
-def replace_images(html: str, resolve: ImageResolver, external: list[str]) -> str:
-    """Give each <img> (and a link around it) to ``resolve``; unresolved ones become links."""
-
-    def replace(match: re.Match[str]) -> str:
-        attrs = _Attributes(match.group(1) or match.group(2)).attrs
-        src, alt = attrs.get("src", ""), attrs.get("alt", "")
-        markup = resolve(src, alt) if src else None
-        if markup is not None:
-            return markup
-        if not src:
-            return escape(alt)
-        external.append(src)
-        label = alt or src.rsplit("/", 1)[-1] or src
-        return f'<a href="{escape(src)}">{escape(label)}</a>'
-
-    return _LINKED_IMG.sub(replace, html)
-
-
-def _one_html_block(html: str) -> str:
-    """No blank lines, so Markdown keeps it all as one HTML block (<pre> stays one line)."""
-    html = _PRE.sub(lambda found: found.group(0).replace("\n", "&#10;"), html)
-    return _BLANK_LINES.sub("\n", html).strip()

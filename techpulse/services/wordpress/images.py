@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from flask import get_template_attribute
 from sqlalchemy import select
 
 from techpulse.extensions import db
@@ -16,10 +15,8 @@ from techpulse.models import Image
 from techpulse.services.media import create_image
 from techpulse.services.wordpress.wxr import Item
 
-ARTICLE_IMAGE_SIZES = "(min-width: 1100px) 760px, 100vw"  # as the article banner
 _RESIZED = re.compile(r"-(?:\d+x\d+|scaled|rotated)(?=\.[A-Za-z0-9]+$)")
 _UPLOADS = "/wp-content/uploads/"
-_BETWEEN_TAGS = re.compile(r">\s+<")
 
 
 @dataclass(frozen=True)
@@ -118,14 +115,3 @@ class ImageImporter:
         candidate = (self.uploads / PurePosixPath(file)).resolve()
         inside = candidate.is_relative_to(self.uploads)  # a hostile path never leaves it
         return candidate if inside and candidate.is_file() else None
-
-
-def inline_image_markup(image: Image) -> str:
-    """How an imported inline image is stored in a body: the banner's responsive <picture>.
-
-    The one place to change when the editor's own library-image reference is settled.
-    """
-    macro = get_template_attribute("_macros/images.html", "responsive_image")
-    html = str(macro(image, ARTICLE_IMAGE_SIZES))
-    # One line: the body must stay one Markdown HTML block.
-    return _BETWEEN_TAGS.sub("><", " ".join(line.strip() for line in html.splitlines()).strip())

@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from techpulse.clock import utcnow
+from techpulse.extensions import db
 from techpulse.markup import excerpt, html_to_text
 from techpulse.models import Article, Image, Status, Tag
 from techpulse.services import legacy_urls
 from techpulse.services.wordpress import writer
-from techpulse.services.wordpress.content import ImageResolver, convert_body
-from techpulse.services.wordpress.images import inline_image_markup
+from techpulse.services.wordpress.content import convert_body
+from techpulse.services.wordpress.inline_images import ImageResolver, LibraryImage
 from techpulse.services.wordpress.records import wp_slug
 from techpulse.services.wordpress.wxr import Item
 from techpulse.slugs import slugify
@@ -80,7 +81,7 @@ def _article_fields(
         title=title,
         slug=writer.free_article_slug(wp_slug(item.post_name) or slugify(title), existing),
         excerpt=excerpt(html_to_text(item.excerpt), 300),
-        body=converted.html,
+        body=converted.body,
         category_id=job.taxonomy.category(term).id,
         banner_id=banner.id if banner else None,
         tag_names=tuple(sorted({" ".join(name.split())[:60] for name in tags if name.strip()})),
@@ -100,9 +101,26 @@ def _remember_tags(item: Item, tags: list[Tag]) -> None:
             legacy_urls.remember(legacy_urls.path_key(f"/tag/{unquote(slug)}/"), "tag", tag.id)
 
 
+def _page_published(job: WordPressImport, item: Item) -> bool | str:
+    """Published, or a draft (draft, pending, private, and future: pages are not scheduled)."""
+    if item.status == "publish":
+        return True
+    if item.status == "future":
+        when = job.clock.to_utc(item.post_date, item.post_date_gmt)
+        date = f" for {when:%Y-%m-%d %H:%M} UTC" if when else ""
+        job.summary.warnings.append(
+            f"Page “{_title(item)}” was scheduled{date}; it is a draft here: publish it then."
+        )
+        return False
+    if item.status in DRAFT_STATUSES:
+        return False
+    return f"status “{item.status}” is not imported"
+
+
 def _page(job: WordPressImport, item: Item) -> str:
-    if item.status != "publish":
-        return f"page is “{item.status}”; TechPulse pages have no drafts, only published ones"
+    published = _page_published(job, item)
+    if isinstance(published, str):
+        return published
     existing = writer.page_for(item.post_id)
     converted = convert_body(item.content, _resolver(job))
     title = _title(item)
@@ -111,11 +129,12 @@ def _page(job: WordPressImport, item: Item) -> str:
     if slug != wanted:
         job.summary.warnings.append(f"Page “{title}” is at /pages/{slug}: {wanted} is taken.")
     _note_conversion(job, item, converted.shortcodes, converted.external_images)
-    if existing is not None and writer.page_unchanged(existing, slug, title, converted.html):
+    fields = writer.ImportedPage(slug, title, converted.body, published)
+    if existing is not None and writer.page_unchanged(existing, fields):
         outcome, page = "unchanged", existing
     else:
         outcome = "updated" if existing else "imported"
-        page = writer.save_imported_page(existing, item.post_id, slug, title, converted.html)
+        page = writer.save_imported_page(existing, item.post_id, fields)
     _remember_addresses(item, "page", page.id)
     legacy_urls.remember(legacy_urls.query_key("page_id", item.post_id), "page", page.id)
     return outcome
@@ -144,12 +163,17 @@ def _featured_image(job: WordPressImport, item: Item) -> Image | None:
 
 
 def _resolver(job: WordPressImport) -> ImageResolver:
-    def resolve(src: str, alt: str) -> str | None:
+    """An inline image URL (maybe of a resized copy) → its library image, imported if need be."""
+
+    def resolve(src: str, alt: str) -> LibraryImage | None:
         attachment = job.attachments.for_url(src)
         image = job.images.library_image(attachment, alt) if attachment else None
         if image is not None:
-            return inline_image_markup(image)
-        return "" if attachment and job.images.would_import(attachment) else None
+            db.session.flush()  # a new image needs its id for the reference
+            return LibraryImage(image.id, alt or attachment.alt or image.alt_text)
+        if attachment and job.images.would_import(attachment):
+            return LibraryImage(0, alt or attachment.alt or attachment.title)  # dry run only
+        return None
 
     return resolve
 

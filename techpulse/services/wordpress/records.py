@@ -19,15 +19,18 @@ from techpulse.extensions import db
 from techpulse.models import Category, Role, User
 from techpulse.services import audit, legacy_urls
 from techpulse.services.wordpress.wxr import Author, Term
-from techpulse.slugs import is_valid_slug, slugify, unique_slug
+from techpulse.slugs import is_valid_slug, slugify, typed_slug, unique_slug
 
 ZERO_DATE = "0000-00-00 00:00:00"
 UNCATEGORIZED = Term("category", "uncategorized", "Uncategorized")
 
 
 def wp_slug(raw: str) -> str:
-    """A WordPress slug, percent-decoded, as a TechPulse slug (transliterated when needed)."""
-    decoded = unquote(raw or "").strip().lower()
+    """A WordPress slug, percent-decoded (any case of hex) and kept: "%e0%a4%a8…" → "न…".
+
+    A slug that is not canonical as it stands (emoji, upper case…) is slugified.
+    """
+    decoded = typed_slug(unquote(raw or "").lower())
     return decoded if is_valid_slug(decoded) else slugify(decoded) if decoded else ""
 
 

@@ -17,7 +17,7 @@ from techpulse.extensions import db
 from techpulse.models import Article, Page
 from techpulse.services import audit
 from techpulse.services.article_editor import move_slug, set_content
-from techpulse.services.pages import preview_html
+from techpulse.services.pages import set_body
 from techpulse.services.revisions import Content, current_content, snapshot
 from techpulse.slugs import unique_slug
 
@@ -92,11 +92,13 @@ def save_article(article: Article | None, fields: ArticleFields) -> Article:
             created_at=fields.created_at,
         )
     old_slug, was_live = article.slug, article.is_live()
-    with db.session.no_autoflush:  # the row is complete only after set_content
+    db.session.add(article)
+    # The row is complete only after set_content, which flushes it itself to record the
+    # library images the body shows (article_images), as for a story saved in the editor.
+    with db.session.no_autoflush:
         set_content(article, fields.content(article))
     article.author_id = fields.author_id
     article.status, article.published_at = fields.status, fields.published_at
-    db.session.add(article)
     db.session.flush()
     move_slug(article, old_slug, was_live)
     audit.record("article.imported", article.slug, f"WordPress post {fields.wordpress_id}")
@@ -115,20 +117,30 @@ def free_page_slug(wanted: str, own: Page | None) -> str:
     return unique_slug(Page.slug, wanted, exclude_id=own.id if own else None)
 
 
-def page_unchanged(page: Page, slug: str, title: str, body: str) -> bool:
-    """Whether saving these would change nothing."""
-    return (page.slug, page.title, page.body_md) == (slug, title, body)
+@dataclass(frozen=True)
+class ImportedPage:
+    """A static page as the export describes it."""
+
+    slug: str
+    title: str
+    body: str
+    published: bool  # False: a draft, seen only by staff
 
 
-def save_imported_page(
-    page: Page | None, wordpress_id: int, slug: str, title: str, body: str
-) -> Page:
+def page_unchanged(page: Page, fields: ImportedPage) -> bool:
+    """Whether saving ``fields`` would change nothing."""
+    current = (page.slug, page.title, page.body_md, page.published)
+    return current == (fields.slug, fields.title, fields.body, fields.published)
+
+
+def save_imported_page(page: Page | None, wordpress_id: int, fields: ImportedPage) -> Page:
     """Create or update a static page as the page editor stores it (flushed, not committed)."""
     if page is None:
         page = Page(wordpress_id=wordpress_id, seo_description="")
         db.session.add(page)
-    page.slug, page.title = slug, title
-    page.body_md, page.body_html = body, preview_html(body)  # the page editor's rendering
-    audit.record("page.imported", page.slug, f"WordPress page {wordpress_id}")
+    page.slug, page.title, page.published = fields.slug, fields.title, fields.published
+    set_body(page, fields.body)  # as the page editor saves it: images placed and recorded
+    state = "" if fields.published else ", a draft"
+    audit.record("page.imported", page.slug, f"WordPress page {wordpress_id}{state}")
     db.session.flush()
     return page
