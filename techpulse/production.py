@@ -27,8 +27,12 @@ def is_production(config: Mapping[str, Any]) -> bool:
     """
     if "PRODUCTION" in config:
         return bool(config["PRODUCTION"])
-    server = "granian" in sys.modules or "gunicorn" in sys.modules
-    return server and not config.get("TESTING")
+    return served_by_wsgi_server() and not config.get("TESTING")
+
+
+def served_by_wsgi_server() -> bool:
+    """Whether this process is a production server's worker (granian or gunicorn loaded us)."""
+    return "granian" in sys.modules or "gunicorn" in sys.modules
 
 
 def secret_problem(key: object) -> str | None:

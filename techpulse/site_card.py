@@ -10,11 +10,11 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 from flask import url_for
 
-from techpulse.demo.banners import draw_card
 from techpulse.models import SiteSettings
 from techpulse.services.media import upload_folder
 from techpulse.services.site import site_settings
@@ -22,6 +22,9 @@ from techpulse.services.site import site_settings
 SIZE = (1200, 630)
 DESIGN = "1"  # bump when the drawing changes, so cached cards are replaced
 PREFIX = "site-card-"
+# One drawing at a time in a worker: each takes about 10 MB that the process keeps, so the
+# first visitors after a tagline change, arriving together, must not each draw the card.
+_DRAWING = threading.Lock()
 
 
 def card_text(settings: SiteSettings) -> tuple[str, str]:
@@ -41,6 +44,16 @@ def ensure_site_card(settings: SiteSettings) -> Path:
     path = folder / card_filename(settings)
     if path.exists():
         return path
+    with _DRAWING:
+        if not path.exists():  # another thread may have drawn it while this one waited
+            _draw(settings, folder, path)
+    return path
+
+
+def _draw(settings: SiteSettings, folder: Path, path: Path) -> None:
+    # Imported here: Pillow is needed once per site name, not by every worker that serves pages.
+    from techpulse.demo.banners import draw_card
+
     folder.mkdir(parents=True, exist_ok=True)
     headline, label = card_text(settings)
     data = draw_card(headline, label, size=SIZE, seed=settings.site_name)
@@ -51,7 +64,6 @@ def ensure_site_card(settings: SiteSettings) -> Path:
     for old in folder.glob(f"{PREFIX}*.png"):
         if old != path:
             old.unlink(missing_ok=True)
-    return path
 
 
 def site_card_url() -> str:

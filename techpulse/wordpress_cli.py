@@ -8,9 +8,6 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from techpulse.services.wordpress.importer import WordPressImport
-from techpulse.services.wordpress.wxr import WxrError
-
 
 @click.command("import-wordpress")
 @click.argument("export", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -23,6 +20,10 @@ from techpulse.services.wordpress.wxr import WxrError
 @with_appcontext
 def import_wordpress_command(export: Path, uploads: Path | None, dry_run: bool) -> None:
     """Import a WordPress export (Tools → Export) with its images and old addresses."""
+    # Imported here: a serving worker never needs the importer or its XML parser.
+    from techpulse.services.wordpress.importer import WordPressImport
+    from techpulse.services.wordpress.wxr import WxrError
+
     job = WordPressImport(export, uploads, dry_run)
     # Old addresses and image URLs use url_for, which needs a request; "cli" is the audit IP.
     context = current_app.test_request_context("/", environ_base={"REMOTE_ADDR": "cli"})

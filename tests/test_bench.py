@@ -130,3 +130,23 @@ def test_each_postgresql_site_size_has_a_schema_of_its_own():
     assert url == (
         "postgresql://postgres@127.0.0.1:5432/bench?options=-csearch_path%3Dbench_100_seed2026"
     )
+
+
+def _granian_options(path: str) -> list[str]:
+    """The granian options in ``path``, without the address and worker count (set per place)."""
+    text = Path(path).read_text().replace("\\\n", " ")
+    line = next(line for line in text.splitlines() if "granian --interface" in line)
+    words = line.split("granian", 1)[1].split()
+    kept, skip = [], False
+    for word in words:
+        if not skip and word not in ("--host", "--port", "--workers"):
+            kept.append(word)
+        skip = word in ("--host", "--port", "--workers")
+    return kept
+
+
+def test_make_serve_and_the_systemd_unit_run_the_readme_server_command():
+    readme = _granian_options("README.md")
+    assert "--blocking-threads" in readme and readme[-1] == "app:app"
+    assert _granian_options("Makefile") == readme
+    assert _granian_options("deploy/techpulse.service") == readme

@@ -15,13 +15,16 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
 from bench import nginx_site
+from bench.config import readme_server_command, server_argv
+from bench.servers import worker_rss_mb
 from techpulse import PROJECT_ROOT
 from techpulse.extensions import db
 from techpulse.models import Category, Role
@@ -78,9 +81,14 @@ def story(make: Any) -> Any:
     return make.article("Served by granian", body="A story. " * 300)
 
 
+class Server(NamedTuple):
+    port: int
+    pid: int
+
+
 @pytest.fixture
-def app_server(app: Any, app_config: dict[str, Any], story: Any) -> Iterator[int]:
-    """granian with two workers, started exactly as `make serve` does, on the test database."""
+def server(app: Any, app_config: dict[str, Any], story: Any, tmp_path: Path) -> Iterator[Server]:
+    """granian started with the README's command (as `make serve` and deploy/ run it)."""
     if not GRANIAN.exists():
         pytest.skip("granian is not installed")
     port = free_port()
@@ -97,18 +105,26 @@ def app_server(app: Any, app_config: dict[str, Any], story: Any) -> Iterator[int
         # The public name nginx is configured for, as DEPLOY.md sets it, and loopback.
         "TECHPULSE_TRUSTED_HOSTS": "techpulse.example,127.0.0.1,localhost",
     }
-    command = [str(GRANIAN), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--workers", "2", "--no-access-log", "app:app"]
+    command = server_argv(readme_server_command(), "127.0.0.1", port)
+    assert Path(command[0]).name == "granian", command
+    command[0] = str(GRANIAN)
+    # Its log goes to a file: a pipe nobody reads would fill up and stop the server mid-test.
+    log = (tmp_path / "granian.log").open("wb")
     process = subprocess.Popen(
-        command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
     )
     try:
         wait_until_serving(port, process)
-        yield port
+        yield Server(port, process.pid)
     finally:
         stop(process)
-        if process.stderr:
-            process.stderr.close()
+        log.close()
+
+
+@pytest.fixture
+def app_server(server: Server) -> int:
+    """The port of the running server."""
+    return server.port
 
 
 def test_idle_and_slow_connections_do_not_stall_the_site(app_server, story):
@@ -140,6 +156,33 @@ def test_the_server_sends_cached_gzip_pages(app_server, story):
     page = next(page for page in pages if page.getheader("X-Cache") == "hit")
     assert page.getheader("Content-Encoding") == "gzip"
     assert b"Served by granian" in gzip.decompress(page.body)
+
+
+def test_each_worker_stays_under_120_mb_after_a_burst_of_page_renders(server, story):
+    # Issue 8's memory target. 32 visitors at once, each request a page nobody has seen
+    # (so rendered and then cached): a worker with one Python thread per connection and the
+    # staff-only libraries loaded grew past 130 MB on this.
+    pages = ["/", f"/articles/{story.slug}", "/feed.xml", "/sitemap.xml", "/search?q=granian"]
+
+    def visitor(number: int) -> list[int]:
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        statuses = []
+        for visit in range(12):
+            page = pages[visit % len(pages)]
+            query = f"{'&' if '?' in page else '?'}visitor={number}-{visit}"
+            connection.request("GET", page + query, headers={"Accept-Encoding": "gzip"})
+            response = connection.getresponse()
+            response.read()
+            statuses.append(response.status)
+        connection.close()
+        return statuses
+
+    with ThreadPoolExecutor(32) as pool:
+        statuses = [status for visits in pool.map(visitor, range(32)) for status in visits]
+    assert statuses == [200] * 32 * 12
+    largest = worker_rss_mb(server.pid)
+    print(f"largest worker: {largest:.0f} MB")
+    assert largest <= 120
 
 
 # --- nginx in front, with the shipped configuration -------------------------------------

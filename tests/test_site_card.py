@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from techpulse import site_card
+from techpulse.demo import banners
 from tests.helpers import elements
 
 
@@ -36,13 +36,13 @@ def test_article_without_banner_shares_the_site_card(client, make, app):
 
 def test_the_card_is_drawn_once_not_per_request(client, make, monkeypatch):
     drawn: list[str] = []
-    real = site_card.draw_card
+    real = banners.draw_card  # site_card imports it when it draws
 
     def counting(*args, **kwargs):
         drawn.append(args[0])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(site_card, "draw_card", counting)
+    monkeypatch.setattr(banners, "draw_card", counting)
     first, second = make.article("One"), make.article("Two")
     urls = {_og(client.get(f"/articles/{a.slug}").get_data(as_text=True))["og:image"]
             for a in (first, second, first)}  # fmt: skip

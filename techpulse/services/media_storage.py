@@ -17,6 +17,7 @@ import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import abort, current_app, request, send_from_directory
 from sqlalchemy import delete, event, select
@@ -24,8 +25,11 @@ from sqlalchemy.orm import Session, SessionTransaction
 from werkzeug.wrappers import Response
 
 from techpulse.extensions import db
-from techpulse.imaging import ProcessedImage, delete_files, process_image
 from techpulse.models import MediaBlob
+
+if TYPE_CHECKING:
+    # Pillow (techpulse.imaging) is imported by an upload or a delete, never to serve a file.
+    from techpulse.imaging import ProcessedImage
 
 ONE_YEAR = 365 * 24 * 3600
 BACKENDS = ("local", "database")
@@ -63,6 +67,8 @@ class LocalStorage(MediaStorage):
         self.folder = folder
 
     def store(self, data: bytes) -> ProcessedImage:
+        from techpulse.imaging import process_image
+
         processed = process_image(data, self.folder)
         written = db.session.info.setdefault(_WRITTEN, [])
         written.extend(self.folder / name for name in processed.files())
@@ -83,6 +89,8 @@ class DatabaseStorage(MediaStorage):
     """Files as rows of ``media_blobs``, shared by every app host using the database."""
 
     def store(self, data: bytes) -> ProcessedImage:
+        from techpulse.imaging import process_image
+
         with tempfile.TemporaryDirectory(prefix="techpulse-upload-") as scratch:
             processed = process_image(data, Path(scratch))
             for variant in processed.variants:
@@ -119,8 +127,12 @@ def media_storage() -> MediaStorage:
 @event.listens_for(Session, "after_commit")
 def _settle_files(session: Session) -> None:
     session.info.pop(_WRITTEN, None)
-    for folder, names in session.info.pop(_DOOMED, []):
-        delete_files(folder, names)
+    doomed = session.info.pop(_DOOMED, [])
+    if doomed:
+        from techpulse.imaging import delete_files
+
+        for folder, names in doomed:
+            delete_files(folder, names)
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -6,8 +6,6 @@ import hashlib
 import hmac
 import secrets
 
-import pyotp
-import segno
 from markupsafe import Markup
 from sqlalchemy import delete, func, select
 
@@ -69,6 +67,8 @@ def begin_enrolment(user: User) -> TwoFactor:
     if row is None:
         row = TwoFactor(user_id=user.id)
         db.session.add(row)
+    import pyotp  # here and below: loaded by staff logins only, never for a public page
+
     row.secret, row.last_step = pyotp.random_base32(), 0
     db.session.commit()
     return row
@@ -76,11 +76,15 @@ def begin_enrolment(user: User) -> TwoFactor:
 
 def provisioning_uri(user: User, row: TwoFactor, issuer: str) -> str:
     """The otpauth:// address an authenticator app reads from the QR code."""
+    import pyotp
+
     return pyotp.TOTP(row.secret).provisioning_uri(name=user.email, issuer_name=issuer)
 
 
 def qr_svg(uri: str) -> Markup:
     """The QR code for ``uri`` as inline SVG, drawn on our server."""
+    import segno
+
     svg = segno.make(uri, error="m").svg_inline(scale=5, border=2, dark="#111", light="#fff")
     return Markup(svg)  # noqa: S704 - segno's own markup, no user text is interpolated
 
@@ -89,6 +93,8 @@ def _accept_code(row: TwoFactor, code: str) -> bool:
     """Check a TOTP code; each time step is accepted once, never an older one (no replay)."""
     if not (code.isdigit() and len(code) == 6):
         return False
+    import pyotp
+
     totp = pyotp.TOTP(row.secret)
     now_step = int(utcnow().timestamp()) // STEP
     for step in range(now_step - DRIFT, now_step + DRIFT + 1):
