@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from bench.config import ROOT, server_argv
 from bench.nginx_site import render_site
@@ -62,21 +63,24 @@ def app_server(command: str, host: str, port: int, env: dict[str, str]) -> Itera
     """Run the app server with ``env`` added; yield its process id."""
     argv = server_argv(command, host, port)
     environment = {**os.environ, **env}
-    log = open(Path(tempfile.gettempdir()) / f"techpulse-bench-{port}.log", "wb")  # noqa: SIM115
-    process = subprocess.Popen(
-        argv,
-        cwd=ROOT,
-        env=environment,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    with (
+        open(Path(tempfile.gettempdir()) / f"techpulse-bench-{port}.log", "wb") as log,
+        _running(
+            argv, host, port, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT
+        ) as pid,
+    ):
+        yield pid
+
+
+@contextmanager
+def _running(argv: list[str], host: str, port: int, **popen: Any) -> Iterator[int]:
+    """Start ``argv`` in a session of its own, wait for its port, stop it (and its children)."""
+    process = subprocess.Popen(argv, start_new_session=True, **popen)
     try:
         wait_for_port(host, port)
         yield process.pid
     finally:
         _stop(process)
-        log.close()
 
 
 @contextmanager
@@ -122,16 +126,9 @@ def _folder(prefix: str) -> Iterator[Path]:
 @contextmanager
 def _nginx(folder: Path, conf: Path, host: str, port: int) -> Iterator[int]:
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
-    process = subprocess.Popen(
-        [binary, "-p", str(folder), "-c", str(conf), "-g", "daemon off;"],
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        wait_for_port(host, port)
-        yield process.pid
-    finally:
-        _stop(process)
+    argv = [binary, "-p", str(folder), "-c", str(conf), "-g", "daemon off;"]
+    with _running(argv, host, port, stderr=subprocess.DEVNULL) as pid:
+        yield pid
 
 
 def worker_rss_mb(pid: int) -> float:
