@@ -10,8 +10,8 @@ from typing import Any
 from flask import Flask
 
 from techpulse import config as settings
-from techpulse import production
 from techpulse.extensions import csrf, db, limiter, login_manager
+from techpulse.web import production
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -96,7 +96,7 @@ def register_migrations(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount each feature's routes and the site-wide error and header handlers."""
-    from techpulse import errors, legacy_urls, request_id, security
+    from techpulse import web
     from techpulse.admin import bp as admin_bp
     from techpulse.auth import sessions
     from techpulse.auth.reset import bp as password_reset_bp
@@ -125,11 +125,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(crawlers_bp)
-    errors.register(app)
-    legacy_urls.register(app)  # after errors: a 404 first looks for an old address
-    security.register(app)
+    web.register(app)
     sessions.register(app)
-    request_id.register(app)
 
 
 def register_templating(app: Flask) -> None:

@@ -9,7 +9,7 @@ from flask import Flask, url_for
 from markupsafe import Markup
 
 from techpulse.services import structured_data
-from techpulse.urls import canonical_page_url
+from techpulse.web.urls import canonical_page_url
 
 
 def json_ld(*things: structured_data.Thing) -> Markup:

@@ -28,7 +28,7 @@ from techpulse.services.media import variant_url
 from techpulse.services.site import site_settings
 from techpulse.serving.fragments import fragment, shared, shared_each
 from techpulse.sharing import share_links
-from techpulse.urls import absolute_url, path_for
+from techpulse.web.urls import absolute_url, path_for
 
 
 def localtime(value: datetime | None) -> datetime | None:
@@ -172,7 +172,7 @@ def asset_url(filename: str) -> str:
 def register(app: Flask) -> None:
     """Install the template context, globals and filters."""
     app.jinja_env.globals.update(
-        url_for=path_for,  # url_for, remembered (see techpulse.urls.path_for)
+        url_for=path_for,  # url_for, remembered (see techpulse.web.urls.path_for)
         absolute_url=absolute_url,
         asset_url=asset_url,
         csrf_form=csrf_form,

@@ -18,7 +18,6 @@ from PIL import Image, ImageChops, ImageCms, ImageDraw, PngImagePlugin
 
 from techpulse import imaging
 from techpulse.demo import banners
-from techpulse.field_errors import FieldError
 from techpulse.imaging import (
     MAX_UPLOAD_BYTES,
     RESPONSIVE_WIDTHS,
@@ -27,6 +26,7 @@ from techpulse.imaging import (
     delete_files,
     process_image,
 )
+from techpulse.web.field_errors import FieldError
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from techpulse import create_app, production
-from techpulse.production import UnsafeConfiguration
+from techpulse import create_app
+from techpulse.web import production
+from techpulse.web.production import UnsafeConfiguration
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_KEY = "c2f1e0a9b8d7c6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9"

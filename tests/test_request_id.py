@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from techpulse import request_id
+from techpulse.web import request_id
 
 
 def test_a_500_page_shows_the_request_id_that_the_log_records(app, client, caplog):

@@ -113,7 +113,7 @@ def test_the_scorer_fails_what_the_issue_measured():
         def get_data(self, as_text: bool = False) -> str:
             return '<script src="/static/js/site.js"></script>'
 
-    from techpulse.security import CONTENT_SECURITY_POLICY
+    from techpulse.web.security import CONTENT_SECURITY_POLICY
 
     before = {
         "Content-Security-Policy": CONTENT_SECURITY_POLICY,

@@ -16,16 +16,16 @@ from techpulse.admin.forms.articles import (
     article_values,
     draft_values,
 )
-from techpulse.field_errors import FieldError, show_on_form
-from techpulse.lookup import or_404
 from techpulse.markup import story_image_reference
 from techpulse.models import Article, Revision, Role
-from techpulse.pagination import ensure_page_exists, requested_page
 from techpulse.policy import can_delete, can_edit, requires
 from techpulse.services import article_editor, editor_drafts, media, revisions, staff_articles
 from techpulse.services.article_editor import NotPermitted
 from techpulse.services.article_input import Action, EditConflict
 from techpulse.services.articles import all_categories
+from techpulse.web.field_errors import FieldError, show_on_form
+from techpulse.web.lookup import or_404
+from techpulse.web.pagination import ensure_page_exists, requested_page
 
 SAVED = {
     Action.SAVE: "Saved.",

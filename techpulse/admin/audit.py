@@ -7,9 +7,9 @@ from flask import render_template, request
 from techpulse.admin.blueprint import bp
 from techpulse.admin.forms.audit import AuditFilterForm
 from techpulse.models import Role
-from techpulse.pagination import ensure_page_exists, requested_page
 from techpulse.policy import requires
 from techpulse.services import audit as audit_log
+from techpulse.web.pagination import ensure_page_exists, requested_page
 
 PER_PAGE = 50
 

@@ -6,9 +6,9 @@ from flask import render_template
 
 from techpulse.admin.blueprint import bp
 from techpulse.models import Role
-from techpulse.pagination import ensure_page_exists, requested_page
 from techpulse.policy import requires
 from techpulse.services import import_history
+from techpulse.web.pagination import ensure_page_exists, requested_page
 
 PER_PAGE = 20
 

@@ -9,12 +9,12 @@ from werkzeug.wrappers import Response
 from techpulse.admin.blueprint import bp
 from techpulse.admin.forms import ConfirmDeleteForm
 from techpulse.admin.forms.media import AltTextForm, UploadForm
-from techpulse.field_errors import errors_on
-from techpulse.lookup import or_404
 from techpulse.models import Image
-from techpulse.pagination import ensure_page_exists, requested_page
 from techpulse.policy import can_manage_image
 from techpulse.services import media
+from techpulse.web.field_errors import errors_on
+from techpulse.web.lookup import or_404
+from techpulse.web.pagination import ensure_page_exists, requested_page
 
 
 def _render_library(form: UploadForm, status: int = 200) -> tuple[str, int]:

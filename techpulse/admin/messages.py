@@ -9,11 +9,11 @@ from techpulse.admin.blueprint import bp
 from techpulse.admin.forms import ConfirmDeleteForm
 from techpulse.admin.forms.messages import MessageFilterForm, NoteForm, StatusForm
 from techpulse.clock import site_time, utcnow
-from techpulse.lookup import or_404
 from techpulse.models import ContactMessage, MessageStatus, Role
-from techpulse.pagination import ensure_page_exists, requested_page
 from techpulse.policy import requires
 from techpulse.services import inbox
+from techpulse.web.lookup import or_404
+from techpulse.web.pagination import ensure_page_exists, requested_page
 
 
 @bp.app_template_global("unread_messages")

@@ -7,11 +7,11 @@ from werkzeug.wrappers import Response
 
 from techpulse.admin.blueprint import bp
 from techpulse.admin.forms.pages import DRAFT, PUBLISHED, PageForm
-from techpulse.field_errors import errors_on
-from techpulse.lookup import or_404
 from techpulse.models import Page, Role
 from techpulse.policy import requires
 from techpulse.services import pages
+from techpulse.web.field_errors import errors_on
+from techpulse.web.lookup import or_404
 
 
 def _page_fields(form: PageForm) -> pages.PageFields:

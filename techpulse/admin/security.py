@@ -8,10 +8,10 @@ from werkzeug.wrappers import Response
 
 from techpulse.admin.blueprint import bp
 from techpulse.admin.forms.security import RequireTwoFactorForm
-from techpulse.lookup import or_404
 from techpulse.models import Role
 from techpulse.policy import requires
 from techpulse.services import accounts, two_factor
+from techpulse.web.lookup import or_404
 
 
 @bp.route("/security", methods=["GET", "POST"])

@@ -9,12 +9,12 @@ from wtforms import SelectChoice
 from techpulse.admin.blueprint import bp
 from techpulse.admin.forms import ConfirmDeleteForm
 from techpulse.admin.forms.taxonomy import CategoryForm, DeleteCategoryForm, TagForm
-from techpulse.field_errors import errors_on
-from techpulse.lookup import or_404
 from techpulse.models import Role
-from techpulse.pagination import ensure_page_exists, requested_page
 from techpulse.policy import requires
 from techpulse.services import taxonomy
+from techpulse.web.field_errors import errors_on
+from techpulse.web.lookup import or_404
+from techpulse.web.pagination import ensure_page_exists, requested_page
 
 
 def _category_fields(form: CategoryForm) -> taxonomy.CategoryFields:

@@ -7,11 +7,11 @@ from werkzeug.wrappers import Response
 
 from techpulse.admin.blueprint import bp
 from techpulse.admin.forms.users import ActiveForm, NewUserForm, ProfileForm, RoleForm
-from techpulse.field_errors import FieldError, errors_on
-from techpulse.lookup import or_404
 from techpulse.models import Role, User
 from techpulse.policy import requires
 from techpulse.services import accounts
+from techpulse.web.field_errors import FieldError, errors_on
+from techpulse.web.lookup import or_404
 
 # Where a freshly made set-password link waits to be shown exactly once.
 LINK_KEY = "set_password_link"

@@ -7,9 +7,9 @@ from flask.typing import ResponseReturnValue
 
 from techpulse.auth import sessions
 from techpulse.auth.forms import ForgotPasswordForm, NewPasswordForm
-from techpulse.errors import too_many_requests
-from techpulse.field_errors import errors_on
 from techpulse.services import accounts, password_reset, site
+from techpulse.web.errors import too_many_requests
+from techpulse.web.field_errors import errors_on
 
 bp = Blueprint("password_reset", __name__)
 bp.after_request(sessions.no_store)

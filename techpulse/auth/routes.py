@@ -11,10 +11,10 @@ from werkzeug.wrappers import Response
 
 from techpulse.auth import second_step, sessions
 from techpulse.auth.forms import ChangePasswordForm, LoginForm, NewPasswordForm
-from techpulse.errors import too_many_requests
 from techpulse.extensions import db
-from techpulse.field_errors import errors_on
 from techpulse.services import accounts, throttle
+from techpulse.web.errors import too_many_requests
+from techpulse.web.field_errors import errors_on
 
 bp = Blueprint("auth", __name__)
 bp.after_request(sessions.no_store)

@@ -9,10 +9,10 @@ from werkzeug.wrappers import Response
 
 from techpulse.auth import second_step, sessions
 from techpulse.auth.forms import CodeForm, ConfirmPasswordForm
-from techpulse.errors import too_many_requests
 from techpulse.extensions import db
 from techpulse.models import User
 from techpulse.services import accounts, audit, site, throttle, two_factor
+from techpulse.web.errors import too_many_requests
 
 bp = Blueprint("two_factor", __name__)
 bp.after_request(sessions.no_store)

@@ -6,9 +6,9 @@ from flask import Blueprint, current_app, render_template
 from werkzeug.wrappers import Response
 
 from techpulse.blog.responses import conditional
-from techpulse.lookup import or_404
 from techpulse.services.sitemap import sitemap, sitemap_file
-from techpulse.urls import external_url
+from techpulse.web.lookup import or_404
+from techpulse.web.urls import external_url
 
 bp = Blueprint("crawlers", __name__)
 

@@ -6,9 +6,9 @@ from flask import Blueprint, render_template, request
 from werkzeug.wrappers import Response
 
 from techpulse.blog.responses import conditional
-from techpulse.lookup import or_404
 from techpulse.services.feeds import build_feed
-from techpulse.urls import absolute_url
+from techpulse.web.lookup import or_404
+from techpulse.web.urls import absolute_url
 
 bp = Blueprint("feeds", __name__)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from techpulse.lookup import or_404
-from techpulse.pagination import ensure_page_exists, requested_page
 from techpulse.services import articles, legacy_urls
 from techpulse.site_card import site_card_url
+from techpulse.web.lookup import or_404
+from techpulse.web.pagination import ensure_page_exists, requested_page
 
 bp = Blueprint("blog", __name__)
 bp.add_app_template_global(site_card_url)

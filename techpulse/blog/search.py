@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
 
-from techpulse.pagination import ensure_page_exists, requested_page
 from techpulse.services.search import MAX_QUERY_LENGTH, search
+from techpulse.web.pagination import ensure_page_exists, requested_page
 
 bp = Blueprint("search", __name__)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, make_response, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from techpulse.lookup import or_404
 from techpulse.models import Page
 from techpulse.policy import signed_in_staff
 from techpulse.services.pages import about_is_draft, footer_pages, readable_page
+from techpulse.web.lookup import or_404
 
 bp = Blueprint("company", __name__)
 bp.add_app_template_global(footer_pages)

@@ -8,8 +8,8 @@ from werkzeug.wrappers import Response
 
 from techpulse.contact.forms import ContactForm
 from techpulse.extensions import limiter
-from techpulse.lookup import or_404
 from techpulse.services import contact, spam
+from techpulse.web.lookup import or_404
 
 bp = Blueprint("contact", __name__, url_prefix="/contact")
 

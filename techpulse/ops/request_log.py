@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask, Response, current_app, g, request
 
-from techpulse import request_id
+from techpulse.web import request_id
 
 LOGGER_NAME = "techpulse.requests"
 logger = logging.getLogger(LOGGER_NAME)

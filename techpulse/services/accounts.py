@@ -12,10 +12,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from techpulse.clock import utcnow
 from techpulse.extensions import db
-from techpulse.field_errors import FieldError
 from techpulse.models import Role, User
 from techpulse.services import audit
 from techpulse.slugs import unique_slug
+from techpulse.web.field_errors import FieldError
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256

@@ -28,10 +28,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 from techpulse.clock import utcnow
 from techpulse.extensions import db
 from techpulse.models import Article, Category, SlugRedirect, Tag, User, article_tags
-from techpulse.pagination import IndexedPagination
 from techpulse.services import listing_counts
 from techpulse.services.listing_counts import in_scope
 from techpulse.serving.fragments import shared
+from techpulse.web.pagination import IndexedPagination
 
 # A card or a sidebar row shows the story's section and banner; a story page, a search
 # result and a feed entry name the author too.

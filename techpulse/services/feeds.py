@@ -18,7 +18,7 @@ from techpulse.services import articles
 from techpulse.services.media import variant_url
 from techpulse.services.site import site_settings
 from techpulse.serving.fragments import shared_each
-from techpulse.urls import absolute_url, site_host, site_root
+from techpulse.web.urls import absolute_url, site_host, site_root
 
 FEED_LENGTH = 20
 SCOPES = ("category", "tag", "author")

@@ -11,12 +11,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from techpulse.extensions import db
-from techpulse.field_errors import FieldError
 from techpulse.models import Article, Image, Page, Revision, User
 from techpulse.services import audit
 from techpulse.services.media_storage import media_storage
 from techpulse.services.story_images import articles_showing, pages_showing
-from techpulse.urls import path_for
+from techpulse.web.field_errors import FieldError
+from techpulse.web.urls import path_for
 
 __all__ = [
     "ImageInUse",

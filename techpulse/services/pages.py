@@ -14,13 +14,13 @@ from flask import g
 from sqlalchemy import Row, select
 
 from techpulse.extensions import db
-from techpulse.field_errors import FieldError
 from techpulse.models import Page, User
 from techpulse.policy import can_read_draft_page
 from techpulse.services import audit
 from techpulse.services.story_images import check_story_images, record_page_images, render_story
 from techpulse.serving.fragments import shared
 from techpulse.slugs import is_valid_slug, slug_rule, typed_slug, unique_slug
+from techpulse.web.field_errors import FieldError
 
 # Pages the public site links to by a fixed address; their slug cannot change.
 FIXED_SLUGS = frozenset({"about"})

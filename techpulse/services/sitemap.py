@@ -22,7 +22,7 @@ from techpulse.models import Article, Category, Image, Page, Tag, User, article_
 from techpulse.services import listing_counts
 from techpulse.services.pages import public_pages
 from techpulse.services.structured_data import image_urls
-from techpulse.urls import absolute_url, path_for
+from techpulse.web.urls import absolute_url, path_for
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from sqlalchemy import Table, delete, insert, select
 
 from techpulse.extensions import db
-from techpulse.field_errors import FieldError
 from techpulse.markup import Rendered, image_references, render_markdown
 from techpulse.models import Article, Image, Page, article_images, page_images
+from techpulse.web.field_errors import FieldError
 
 MISSING_ALT = "Every image in the story needs alt text: ![what the picture shows](image:{id})."
 UNKNOWN_IMAGE = "Image {id} is not in the media library; pick it again from the library."

@@ -10,7 +10,7 @@ from flask import url_for
 from techpulse.models import Article, Image
 from techpulse.services.media import variant_url
 from techpulse.services.site import site_settings
-from techpulse.urls import absolute_url, external_url
+from techpulse.web.urls import absolute_url, external_url
 
 Thing = dict[str, Any]
 LOGO = ("logo.png", 512, 512)

@@ -8,11 +8,11 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import delete, func, select, update
 
 from techpulse.extensions import db
-from techpulse.field_errors import FieldError
 from techpulse.models import Article, Category, Tag, article_tags
 from techpulse.services import audit
 from techpulse.services.articles import all_categories
 from techpulse.slugs import is_valid_slug, slug_rule, typed_slug
+from techpulse.web.field_errors import FieldError
 
 SLUG_RULE = slug_rule("cloud-computing")
 

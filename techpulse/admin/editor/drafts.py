@@ -13,14 +13,14 @@ from werkzeug.wrappers import Response
 from techpulse.admin.articles import editor_after_expired_token
 from techpulse.admin.blueprint import bp
 from techpulse.admin.editor.kept_text import EDITOR_PAGES, stash_and_log_in
-from techpulse.errors import render_error
-from techpulse.field_errors import FieldError
-from techpulse.lookup import or_404
 from techpulse.markup import html_to_text, story_image_reference
 from techpulse.models import Article
 from techpulse.policy import can_edit
 from techpulse.services import editor_drafts, media, staff_articles
 from techpulse.services.story_images import render_story
+from techpulse.web.errors import render_error
+from techpulse.web.field_errors import FieldError
+from techpulse.web.lookup import or_404
 
 JSON_ENDPOINTS = frozenset(
     {"admin.editor_session", "admin.articles_autosave", "admin.articles_live_preview",

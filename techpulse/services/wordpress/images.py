@@ -10,10 +10,10 @@ from urllib.parse import unquote, urlsplit
 from sqlalchemy import select
 
 from techpulse.extensions import db
-from techpulse.field_errors import FieldError
 from techpulse.models import Image
 from techpulse.services.media import create_image
 from techpulse.services.wordpress.wxr import Item
+from techpulse.web.field_errors import FieldError
 
 _RESIZED = re.compile(r"-(?:\d+x\d+|scaled|rotated)(?=\.[A-Za-z0-9]+$)")
 _UPLOADS = "/wp-content/uploads/"

@@ -6,8 +6,8 @@ from flask import Flask, redirect, request
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
-from techpulse import errors
 from techpulse.services import legacy_urls
+from techpulse.web import errors
 
 
 def register(app: Flask) -> None:

@@ -12,8 +12,8 @@ from werkzeug.exceptions import (
     TooManyRequests,
 )
 
-from techpulse import request_id
 from techpulse.extensions import db
+from techpulse.web import request_id
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood. Please go back and try again."),
