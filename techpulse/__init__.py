@@ -131,10 +131,9 @@ def register_blueprints(app: Flask) -> None:
 
 def register_templating(app: Flask) -> None:
     """Template globals and filters."""
-    from techpulse import seo, templating
+    from techpulse import templating
 
     templating.register(app)
-    seo.register(app)
 
 
 def register_cli(app: Flask) -> None:

@@ -27,7 +27,7 @@ from techpulse.services.articles import (
 from techpulse.services.media import variant_url
 from techpulse.services.site import site_settings
 from techpulse.serving.fragments import fragment, shared, shared_each
-from techpulse.sharing import share_links
+from techpulse.templating.sharing import share_links
 from techpulse.web.urls import absolute_url, path_for
 
 
