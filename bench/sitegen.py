@@ -2,7 +2,7 @@
 
 The demo content goes through the app's own services (categories, the About page, banners
 through the image pipeline); the bulk of the stories is inserted in batches, with bodies
-rendered and sanitized by ``techpulse.markup`` exactly as a save would, so the rows look
+rendered and sanitized by ``techpulse.markup.markdown`` exactly as a save would, so the rows look
 like the ones the editor writes. A site is cached under ``<cache>/site-<size>-seed<seed>``.
 """
 
@@ -26,7 +26,7 @@ from techpulse import create_app
 from techpulse.demo.banners import draw_banner
 from techpulse.demo.seed import seed_demo
 from techpulse.extensions import db
-from techpulse.markup import excerpt, render_markdown
+from techpulse.markup.markdown import excerpt, render_markdown
 from techpulse.models import Article, Category, Image, Role, Status, Tag, User, article_tags
 from techpulse.services.listing_counts import recount_all
 from techpulse.services.media import create_image

@@ -42,7 +42,7 @@ def elements(html: str | bytes, tag: str | None = None, cls: str | None = None) 
 
 def text_of(html: str | bytes) -> str:
     """Visible text of a page, whitespace folded (scripts and styles left out)."""
-    from techpulse.markup import html_to_text
+    from techpulse.markup.markdown import html_to_text
 
     source = html.decode() if isinstance(html, bytes) else html
     return html_to_text(source)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from techpulse.extensions import db
-from techpulse.markup import lead_text
+from techpulse.markup.markdown import lead_text
 from tests.helpers import elements
 
 BODY = """## Intro

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from techpulse.markup import excerpt, reading_minutes, render_markdown
+from techpulse.markup.markdown import excerpt, reading_minutes, render_markdown
 
 
 def test_markdown_renders_common_formatting():

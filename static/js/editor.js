@@ -150,7 +150,7 @@
     post(data.previewUrl, payload).then(function (response) {
       if (!response.ok) return;
       return response.json().then(function (answer) {
-        // The HTML was rendered and allow-list sanitized by the server (techpulse/markup.py).
+        // The HTML was rendered and allow-list sanitized by the server (techpulse/markup/markdown.py).
         liveBody.innerHTML = answer.html;
       });
     }).catch(function () { /* offline: the preview simply waits */ });

@@ -16,7 +16,7 @@ from techpulse.admin.forms.articles import (
     article_values,
     draft_values,
 )
-from techpulse.markup import story_image_reference
+from techpulse.markup.markdown import story_image_reference
 from techpulse.models import Article, Revision, Role
 from techpulse.policy import can_delete, can_edit, requires
 from techpulse.services import article_editor, editor_drafts, media, revisions, staff_articles

@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, or_, select
 
 from techpulse.clock import utcnow
 from techpulse.extensions import db
-from techpulse.markup import excerpt, lead_text
+from techpulse.markup.markdown import excerpt, lead_text
 from techpulse.models import (
     Article,
     Category,

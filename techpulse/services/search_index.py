@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, delete, event, func, insert, inspect, select
 from sqlalchemy.orm import Session
 
-from techpulse.markup import html_to_text
+from techpulse.markup.markdown import html_to_text
 from techpulse.models import Article, Category, SearchDocument, Tag, article_tags
 from techpulse.models.search import FTS_TABLE
 

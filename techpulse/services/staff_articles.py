@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from techpulse.clock import utcnow
 from techpulse.extensions import db
-from techpulse.markup import excerpt, lead_text
+from techpulse.markup.markdown import excerpt, lead_text
 from techpulse.models import Article, Category, Image, Role, Status, Tag, User
 from techpulse.services.article_input import ArticleInput
 from techpulse.services.story_images import render_story

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import Table, delete, insert, select
 
 from techpulse.extensions import db
-from techpulse.markup import Rendered, image_references, render_markdown
+from techpulse.markup.markdown import Rendered, image_references, render_markdown
 from techpulse.models import Article, Image, Page, article_images, page_images
 from techpulse.web.field_errors import FieldError
 

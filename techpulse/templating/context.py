@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from techpulse import policy
 from techpulse.clock import site_time, utcnow
-from techpulse.markup import is_lead_of
+from techpulse.markup.markdown import is_lead_of
 from techpulse.models import Image
 from techpulse.services.articles import (
     card_stories,

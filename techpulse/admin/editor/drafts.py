@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from techpulse.admin.articles import editor_after_expired_token
 from techpulse.admin.blueprint import bp
 from techpulse.admin.editor.kept_text import EDITOR_PAGES, stash_and_log_in
-from techpulse.markup import html_to_text, story_image_reference
+from techpulse.markup.markdown import html_to_text, story_image_reference
 from techpulse.models import Article
 from techpulse.policy import can_edit
 from techpulse.services import editor_drafts, media, staff_articles

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from html import escape
 
-from techpulse.markup import sanitize_imported_html
+from techpulse.markup.markdown import sanitize_imported_html
 from techpulse.services.wordpress.inline_images import ImageResolver, place_library_images
 
 _BLOCKS = (

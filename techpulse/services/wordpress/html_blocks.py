@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from html import escape
 from html.parser import HTMLParser
 
-from techpulse.markup import story_image_reference
+from techpulse.markup.markdown import story_image_reference
 
 VOID = frozenset({"img", "br", "hr", "source", "wbr", "col"})
 _PRE = re.compile(r"<pre\b.*?</pre>", re.IGNORECASE | re.DOTALL)

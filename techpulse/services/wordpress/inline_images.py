@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from techpulse.markup import html_to_text
+from techpulse.markup.markdown import html_to_text
 from techpulse.services.wordpress.html_blocks import (
     Element,
     Node,

@@ -8,7 +8,7 @@ from urllib.parse import unquote, urlsplit
 
 from techpulse.clock import utcnow
 from techpulse.extensions import db
-from techpulse.markup import excerpt, html_to_text
+from techpulse.markup.markdown import excerpt, html_to_text
 from techpulse.models import Article, Image, Status, Tag
 from techpulse.services import legacy_urls
 from techpulse.services.wordpress import writer

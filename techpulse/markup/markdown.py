@@ -17,7 +17,7 @@ from html import unescape
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
-from techpulse.markup_media import (
+from techpulse.markup.media import (
     IMAGE_REFERENCE,
     ImageReference,
     StoryBlocks,
