@@ -23,13 +23,13 @@ from sqlalchemy.engine import make_url
 
 from bench import content
 from techpulse import create_app
-from techpulse.demo.banners import draw_banner
 from techpulse.demo.seed import seed_demo
 from techpulse.extensions import db
 from techpulse.markup.markdown import excerpt, render_markdown
 from techpulse.models import Article, Category, Image, Role, Status, Tag, User, article_tags
 from techpulse.services.listing_counts import recount_all
-from techpulse.services.media import create_image
+from techpulse.services.media.drawing import draw_banner
+from techpulse.services.media.library import create_image
 from techpulse.slugs import slugify
 
 GENERATOR_VERSION = 2  # bump when the generated rows change shape

@@ -24,7 +24,7 @@ from techpulse import clock, create_app
 from techpulse.extensions import db
 from techpulse.models import Article, Category, Image, Page, Role, SiteSettings, Status, User
 from techpulse.services.article_editor import create_article
-from techpulse.services.media import create_image
+from techpulse.services.media.library import create_image
 from techpulse.services.pages import PageFields, create_page
 from techpulse.slugs import slugify
 

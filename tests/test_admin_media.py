@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from techpulse.extensions import db
 from techpulse.models import AuditEvent, Image, Role
-from techpulse.services.media import create_image, upload_folder
+from techpulse.services.media.library import create_image, upload_folder
 from tests.conftest import image_bytes
 
 

@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageChops, ImageCms, ImageDraw, PngImagePlugin
 
-from techpulse import imaging
-from techpulse.demo import banners
-from techpulse.imaging import (
+from techpulse.services.media import drawing as banners
+from techpulse.services.media import imaging
+from techpulse.services.media.imaging import (
     MAX_UPLOAD_BYTES,
     RESPONSIVE_WIDTHS,
     SOCIAL_SIZE,

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from techpulse import create_app
 from techpulse.extensions import db
 from techpulse.models import MediaBlob, Role
-from techpulse.services.media import create_image
+from techpulse.services.media.library import create_image
 from tests.conftest import IsolatedClient, image_bytes
 
 

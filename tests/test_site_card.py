@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from techpulse.demo import banners
+from techpulse.services.media import drawing as banners
 from tests.helpers import elements
 
 

@@ -26,7 +26,7 @@ STAFF_ONLY = (
     "pyotp",
     "segno",
     "defusedxml",
-    "techpulse.imaging",
+    "techpulse.services.media.imaging",
     "techpulse.services.wordpress",
 )
 

@@ -19,10 +19,11 @@ from techpulse.admin.forms.articles import (
 from techpulse.markup.markdown import story_image_reference
 from techpulse.models import Article, Revision, Role
 from techpulse.policy import can_delete, can_edit, requires
-from techpulse.services import article_editor, editor_drafts, media, revisions, staff_articles
+from techpulse.services import article_editor, editor_drafts, revisions, staff_articles
 from techpulse.services.article_editor import NotPermitted
 from techpulse.services.article_input import Action, EditConflict
 from techpulse.services.articles import all_categories
+from techpulse.services.media import library
 from techpulse.web.field_errors import FieldError, show_on_form
 from techpulse.web.lookup import or_404
 from techpulse.web.pagination import ensure_page_exists, requested_page
@@ -160,7 +161,7 @@ def _insert_story_image(form: ArticleForm) -> None:
         return
     upload = form.story_image.data
     try:
-        image = media.upload_image(
+        image = library.upload_image(
             upload.read(), form.story_image_alt.data or "", upload.filename or "", current_user
         )
     except FieldError as error:

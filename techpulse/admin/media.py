@@ -11,20 +11,20 @@ from techpulse.admin.forms import ConfirmDeleteForm
 from techpulse.admin.forms.media import AltTextForm, UploadForm
 from techpulse.models import Image
 from techpulse.policy import can_manage_image
-from techpulse.services import media
+from techpulse.services.media import library
 from techpulse.web.field_errors import errors_on
 from techpulse.web.lookup import or_404
 from techpulse.web.pagination import ensure_page_exists, requested_page
 
 
 def _render_library(form: UploadForm, status: int = 200) -> tuple[str, int]:
-    listing = ensure_page_exists(media.image_library(requested_page()))
+    listing = ensure_page_exists(library.image_library(requested_page()))
     ids = [image.id for image in listing.items]
     html = render_template(
         "admin/media/library.html",
         listing=listing,
-        usage=media.image_usage(ids),
-        page_usage=media.image_page_usage(ids),
+        usage=library.image_usage(ids),
+        page_usage=library.image_page_usage(ids),
         form=form,
     )
     return html, status
@@ -32,7 +32,7 @@ def _render_library(form: UploadForm, status: int = 200) -> tuple[str, int]:
 
 def _manageable_image(image_id: int) -> Image:
     """The image, or 404; 403 when the current user may not change it."""
-    image = or_404(media.image_by_id(image_id))
+    image = or_404(library.image_by_id(image_id))
     if not can_manage_image(current_user, image):
         abort(403)
     return image
@@ -52,7 +52,7 @@ def media_upload() -> Response | tuple[str, int]:
         upload = form.image.data
         name = upload.filename or ""
         with errors_on(form, fallback="image"):
-            media.upload_image(upload.read(), form.alt_text.data, name, current_user)
+            library.upload_image(upload.read(), form.alt_text.data, name, current_user)
             flash("Image uploaded.", "success")
             return redirect(url_for("admin.media"))
     return _render_library(form, 422)
@@ -65,10 +65,10 @@ def media_edit(image_id: int) -> Response | tuple[str, int]:
     form = AltTextForm(obj=image)
     if form.validate_on_submit():
         with errors_on(form, fallback="alt_text"):
-            media.update_alt_text(image, form.alt_text.data)
+            library.update_alt_text(image, form.alt_text.data)
             flash("Alt text saved.", "success")
             return redirect(url_for("admin.media"))
-    usage = media.image_usage([image.id])[image.id]
+    usage = library.image_usage([image.id])[image.id]
     html = render_template("admin/media/edit.html", image=image, form=form, usage=usage)
     return html, 422 if form.errors else 200
 
@@ -79,14 +79,14 @@ def media_delete(image_id: int) -> Response | str:
     image = _manageable_image(image_id)
     form = ConfirmDeleteForm()
     if not form.validate_on_submit():
-        usage = media.image_usage([image.id])[image.id]
-        pages = media.image_page_usage([image.id])[image.id]
+        usage = library.image_usage([image.id])[image.id]
+        pages = library.image_page_usage([image.id])[image.id]
         return render_template(
             "admin/media/delete.html", image=image, usage=usage, pages=pages, form=form
         )
     try:
-        media.delete_image(image)
-    except media.ImageInUse as exc:
+        library.delete_image(image)
+    except library.ImageInUse as exc:
         flash(str(exc), "error")
     else:
         flash("Image deleted.", "success")

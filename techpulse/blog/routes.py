@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from werkzeug.wrappers import Response
 
 from techpulse.services import articles, legacy_urls
-from techpulse.site_card import site_card_url
+from techpulse.services.media.site_card import site_card_url
 from techpulse.web.lookup import or_404
 from techpulse.web.pagination import ensure_page_exists, requested_page
 

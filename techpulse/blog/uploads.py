@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 from werkzeug.wrappers import Response
 
-from techpulse.services.media_storage import media_storage
+from techpulse.services.media.storage import media_storage
 
 bp = Blueprint("media", __name__)
 

@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from techpulse.clock import utcnow
 from techpulse.demo import content
-from techpulse.demo.banners import draw_banner
 from techpulse.extensions import db
 from techpulse.models import Article, Category, Role, SiteSettings, Status, User
 from techpulse.services.article_editor import create_article
-from techpulse.services.media import create_image
+from techpulse.services.media.drawing import draw_banner
+from techpulse.services.media.library import create_image
 from techpulse.services.pages import PageFields, create_page, page_by_slug
 from techpulse.slugs import slugify
 

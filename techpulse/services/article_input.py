@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from techpulse.clock import site_zone, utcnow
 from techpulse.extensions import db
 from techpulse.models import Article, Category, Image, Revision, User
-from techpulse.services.media import create_image
+from techpulse.services.media.library import create_image
 from techpulse.services.revisions import Content
 from techpulse.services.story_images import check_story_images
 from techpulse.slugs import is_valid_slug, slug_rule, typed_slug, unique_slug

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from techpulse.extensions import db
 from techpulse.models import Article, Category, Tag, User
 from techpulse.services import articles
-from techpulse.services.media import variant_url
+from techpulse.services.media.library import variant_url
 from techpulse.services.site import site_settings
 from techpulse.serving.fragments import shared_each
 from techpulse.web.urls import absolute_url, site_host, site_root

@@ -8,7 +8,7 @@ from typing import Any
 from flask import url_for
 
 from techpulse.models import Article, Image
-from techpulse.services.media import variant_url
+from techpulse.services.media.library import variant_url
 from techpulse.services.site import site_settings
 from techpulse.web.urls import absolute_url, external_url
 

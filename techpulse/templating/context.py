@@ -24,7 +24,7 @@ from techpulse.services.articles import (
     newest_article_ids,
     recent_articles,
 )
-from techpulse.services.media import variant_url
+from techpulse.services.media.library import variant_url
 from techpulse.services.site import site_settings
 from techpulse.serving.fragments import fragment, shared, shared_each
 from techpulse.templating.sharing import share_links

@@ -16,7 +16,8 @@ from techpulse.admin.editor.kept_text import EDITOR_PAGES, stash_and_log_in
 from techpulse.markup.markdown import html_to_text, story_image_reference
 from techpulse.models import Article
 from techpulse.policy import can_edit
-from techpulse.services import editor_drafts, media, staff_articles
+from techpulse.services import editor_drafts, staff_articles
+from techpulse.services.media import library
 from techpulse.services.story_images import render_story
 from techpulse.web.errors import render_error
 from techpulse.web.field_errors import FieldError
@@ -81,7 +82,7 @@ def articles_image_upload() -> Response | tuple[Response, int]:
     if upload is None:
         return jsonify(error="Choose an image file."), 400
     try:
-        image = media.upload_image(
+        image = library.upload_image(
             upload.read(), request.form.get("alt_text", ""), upload.filename or "", current_user
         )
     except FieldError as error:

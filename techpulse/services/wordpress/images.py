@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from techpulse.extensions import db
 from techpulse.models import Image
-from techpulse.services.media import create_image
+from techpulse.services.media.library import create_image
 from techpulse.services.wordpress.wxr import Item
 from techpulse.web.field_errors import FieldError
 

@@ -28,8 +28,8 @@ from techpulse.extensions import db
 from techpulse.models import MediaBlob
 
 if TYPE_CHECKING:
-    # Pillow (techpulse.imaging) is imported by an upload or a delete, never to serve a file.
-    from techpulse.imaging import ProcessedImage
+    # Pillow (media.imaging) is imported by an upload or a delete, never to serve a file.
+    from techpulse.services.media.imaging import ProcessedImage
 
 ONE_YEAR = 365 * 24 * 3600
 BACKENDS = ("local", "database")
@@ -67,7 +67,7 @@ class LocalStorage(MediaStorage):
         self.folder = folder
 
     def store(self, data: bytes) -> ProcessedImage:
-        from techpulse.imaging import process_image
+        from techpulse.services.media.imaging import process_image
 
         processed = process_image(data, self.folder)
         written = db.session.info.setdefault(_WRITTEN, [])
@@ -89,7 +89,7 @@ class DatabaseStorage(MediaStorage):
     """Files as rows of ``media_blobs``, shared by every app host using the database."""
 
     def store(self, data: bytes) -> ProcessedImage:
-        from techpulse.imaging import process_image
+        from techpulse.services.media.imaging import process_image
 
         with tempfile.TemporaryDirectory(prefix="techpulse-upload-") as scratch:
             processed = process_image(data, Path(scratch))
@@ -129,7 +129,7 @@ def _settle_files(session: Session) -> None:
     session.info.pop(_WRITTEN, None)
     doomed = session.info.pop(_DOOMED, [])
     if doomed:
-        from techpulse.imaging import delete_files
+        from techpulse.services.media.imaging import delete_files
 
         for folder, names in doomed:
             delete_files(folder, names)

@@ -16,7 +16,7 @@ from pathlib import Path
 from flask import url_for
 
 from techpulse.models import SiteSettings
-from techpulse.services.media import upload_folder
+from techpulse.services.media.library import upload_folder
 from techpulse.services.site import site_settings
 
 SIZE = (1200, 630)
@@ -52,7 +52,7 @@ def ensure_site_card(settings: SiteSettings) -> Path:
 
 def _draw(settings: SiteSettings, folder: Path, path: Path) -> None:
     # Imported here: Pillow is needed once per site name, not by every worker that serves pages.
-    from techpulse.demo.banners import draw_card
+    from techpulse.services.media.drawing import draw_card
 
     folder.mkdir(parents=True, exist_ok=True)
     headline, label = card_text(settings)

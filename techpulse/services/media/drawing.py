@@ -1,4 +1,4 @@
-"""Draws TechPulse demo banners with Pillow, so the site needs no stock photography."""
+"""Pictures drawn with Pillow (demo banners, the site card): the site needs no stock photos."""
 
 from __future__ import annotations
 
