@@ -61,7 +61,7 @@ def register_extensions(app: Flask) -> None:
     """Bind the extension objects to this app."""
     from techpulse import database
     from techpulse.auth.sessions import load_user
-    from techpulse.services import search_index
+    from techpulse.services.search import index as search_index
 
     db.init_app(app)
     database.register(app)

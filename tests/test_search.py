@@ -268,7 +268,7 @@ def test_reindex_command_rebuilds_the_index_with_progress(runner, make):
         make.article(f"Volcano {i}")
     db.session.execute(delete(SearchDocument))
     db.session.commit()
-    from techpulse.services.search import search
+    from techpulse.services.search.query import search
 
     assert search("volcano").total == 0
     result = runner.invoke(args=["search", "reindex"])
@@ -295,7 +295,7 @@ def test_migration_indexes_the_articles_a_site_already_has(tmp_path):
     from flask_migrate import upgrade
 
     from techpulse import create_app
-    from techpulse.services.search import search
+    from techpulse.services.search.query import search
     from tests.conftest import POSTGRES_URL
 
     if POSTGRES_URL:
@@ -318,7 +318,7 @@ def test_migration_0012_reindexes_words_written_with_combining_marks(tmp_path):
     from flask_migrate import upgrade
 
     from techpulse import create_app
-    from techpulse.services.search import search
+    from techpulse.services.search.query import search
     from tests.conftest import POSTGRES_URL
 
     if POSTGRES_URL:

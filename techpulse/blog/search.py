@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
 
-from techpulse.services.search import MAX_QUERY_LENGTH, search
+from techpulse.services.search.query import MAX_QUERY_LENGTH, search
 from techpulse.web.pagination import ensure_page_exists, requested_page
 
 bp = Blueprint("search", __name__)

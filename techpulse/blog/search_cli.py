@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from techpulse.extensions import db
 from techpulse.models import Article
-from techpulse.services.search_index import rebuild_index
+from techpulse.services.search.index import rebuild_index
 
 search = AppGroup("search", help="The full-text search index.")
 

@@ -1,7 +1,7 @@
 """The search index: one plain-text document per article, and the database's own index over it.
 
 ``search_documents`` is portable and filled by the article write path (see
-``techpulse.services.search_index``). Each database then indexes it in its own way, created
+``techpulse.services.search.index``). Each database then indexes it in its own way, created
 with the table (``create_all``) and by migration 0007:
 
 - SQLite: an FTS5 table with external content (``search_fts``) kept in step by triggers;
