@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from techpulse.extensions import db
 from techpulse.models import AuditEvent, ContactMessage, Role
-from techpulse.services.contact import new_form_token, new_reference
+from techpulse.services.contact.intake import new_form_token, new_reference
 from tests.helpers import elements, text_of
 
 

@@ -52,7 +52,7 @@ def staff_lists(make):
     """An admin, and an inbox, article list and media library with long, real-looking rows."""
     from techpulse.extensions import db
     from techpulse.models import ContactMessage, Role
-    from techpulse.services.contact import new_form_token, new_reference
+    from techpulse.services.contact.intake import new_form_token, new_reference
 
     for n in range(3):
         make.article(f"A rather long headline about cloud infrastructure, number {n}",

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from techpulse.clock import utcnow
 from techpulse.extensions import db
 from techpulse.models import ContactMessage
-from techpulse.services import contact_notifications
+from techpulse.services.contact import notifications
 from tests.contact_helpers import contact_form
 
 
@@ -147,7 +147,7 @@ def test_concurrent_retries_send_each_message_once(app, client, smtp, company):
 
     def retry() -> None:
         with app.app_context():
-            contact_notifications.retry_notifications()
+            notifications.retry_notifications()
             db.session.remove()
 
     threads = [threading.Thread(target=retry) for _ in range(4)]

@@ -11,7 +11,7 @@ from techpulse.admin.forms.messages import MessageFilterForm, NoteForm, StatusFo
 from techpulse.clock import site_time, utcnow
 from techpulse.models import ContactMessage, MessageStatus, Role
 from techpulse.policy import requires
-from techpulse.services import inbox
+from techpulse.services.contact import inbox
 from techpulse.web.lookup import or_404
 from techpulse.web.pagination import ensure_page_exists, requested_page
 

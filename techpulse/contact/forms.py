@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from techpulse.models.contact import BUDGETS, TOPICS
-from techpulse.services.contact import Submission
+from techpulse.services.contact.intake import Submission
 
 PHONE = re.compile(r"^\+?[0-9 ()./-]+$")
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")

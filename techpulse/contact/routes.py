@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from techpulse.contact.forms import ContactForm
 from techpulse.extensions import limiter
-from techpulse.services import contact, spam
+from techpulse.services.contact import intake, spam
 from techpulse.web.lookup import or_404
 
 bp = Blueprint("contact", __name__, url_prefix="/contact")
@@ -25,15 +25,15 @@ def form() -> str | Response | tuple[str, int]:
     """Show the contact form; store a valid message and redirect to the thank-you page."""
     form = ContactForm()
     if not form.token_is_valid():
-        form.form_token.data = contact.new_form_token()
+        form.form_token.data = intake.new_form_token()
     if not form.is_submitted():
         form.stamp.data = spam.form_stamp()
     if form.validate_on_submit():
         submission = form.submission(request.remote_addr or "", request.user_agent.string)
         try:
-            message = contact.receive_message(submission)
-        except contact.NotStored:
-            contact.use_offline_defaults()
+            message = intake.receive_message(submission)
+        except intake.NotStored:
+            intake.use_offline_defaults()
             return render_template("contact/form.html", form=form, not_stored=True), 503
         return redirect(url_for("contact.thanks", reference=message.reference), 303)
     return render_template("contact/form.html", form=form, not_stored=False)
@@ -44,12 +44,12 @@ def expired_form(_error: CSRFError) -> tuple[str, int]:
     """A stale or missing CSRF token: give the form back with the text, nothing stored."""
     form = ContactForm()
     if not form.token_is_valid():
-        form.form_token.data = contact.new_form_token()
+        form.form_token.data = intake.new_form_token()
     return render_template("contact/form.html", form=form, not_stored=False, expired=True), 400
 
 
 @bp.get("/thanks/<reference>")
 def thanks(reference: str) -> str:
     """The thank-you page with the message's reference (safe to reload)."""
-    message = or_404(contact.message_by_reference(reference[:16]))
+    message = or_404(intake.message_by_reference(reference[:16]))
     return render_template("contact/thanks.html", reference=message.reference)

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length
 from techpulse.admin.forms import FilterForm
 from techpulse.contact.forms import no_control_characters
 from techpulse.models import MessageStatus
-from techpulse.services.inbox import FILTERS
+from techpulse.services.contact.inbox import FILTERS
 
 
 class MessageFilterForm(FilterForm):

@@ -11,8 +11,9 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from techpulse.extensions import db
 from techpulse.models import ContactMessage, MessageStatus, NotificationStatus
-from techpulse.services import mail, spam
-from techpulse.services.contact_notifications import deliver_notification
+from techpulse.services import mail
+from techpulse.services.contact import spam
+from techpulse.services.contact.notifications import deliver_notification
 from techpulse.services.site import default_settings, site_settings
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
