@@ -11,9 +11,9 @@ from flask.cli import AppGroup
 from techpulse.blog.search_cli import search
 from techpulse.contact.cli import contact
 from techpulse.models import Role
-from techpulse.services import accounts
+from techpulse.services.access import accounts
+from techpulse.services.wordpress.cli import import_wordpress_command
 from techpulse.web.field_errors import FieldError
-from techpulse.wordpress_cli import import_wordpress_command
 
 users = AppGroup("users", help="Staff accounts.")
 

@@ -23,7 +23,7 @@ from sqlalchemy import event, text
 from techpulse import clock, create_app
 from techpulse.extensions import db
 from techpulse.models import Article, Category, Image, Page, Role, SiteSettings, Status, User
-from techpulse.services.article_editor import create_article
+from techpulse.services.editorial.article_editor import create_article
 from techpulse.services.media.library import create_image
 from techpulse.services.pages import PageFields, create_page
 from techpulse.slugs import slugify
@@ -217,7 +217,7 @@ class Factory:
 
     def staff(self, role: Role = Role.EDITOR, name: str | None = None) -> User:
         """A staff account that can log in with ``PASSWORD``."""
-        from techpulse.services.accounts import create_user
+        from techpulse.services.access.accounts import create_user
 
         n = next(self._n)
         return create_user(f"staff{n}@example.com", name or f"Staff {n}", role, PASSWORD)

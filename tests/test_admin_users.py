@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from techpulse.extensions import db
 from techpulse.models import AuditEvent, Role, User
-from techpulse.services import accounts
+from techpulse.services.access import accounts
 from tests.conftest import csrf_from
 from tests.helpers import log_in
 

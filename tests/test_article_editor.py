@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from techpulse.extensions import db
 from techpulse.models import AuditEvent, Revision, Status, Tag
-from techpulse.services.article_editor import tags_from_names
+from techpulse.services.editorial.article_editor import tags_from_names
 
 
 def test_a_renamed_tag_is_still_found_by_its_name_or_its_slug(app):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from techpulse.extensions import db
 from techpulse.models import AuditEvent, Role
-from techpulse.services import accounts
+from techpulse.services.access import accounts
 from tests.conftest import PASSWORD, csrf_from
 
 

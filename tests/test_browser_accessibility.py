@@ -36,7 +36,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     from werkzeug.serving import make_server
 
     from techpulse.demo.seed import seed_demo
-    from techpulse.services.accounts import create_user
+    from techpulse.services.access.accounts import create_user
 
     folder = tmp_path_factory.mktemp("a11y")
     database = f"sqlite:///{folder / 'site.sqlite'}"

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from techpulse.extensions import db
 from techpulse.models import Article, Status, Tag
-from techpulse.services.article_editor import delete_article, tags_from_names
+from techpulse.services.editorial.article_editor import delete_article, tags_from_names
 from techpulse.services.taxonomy import delete_category
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from techpulse.extensions import db
 from techpulse.models import AuditEvent, Role
-from techpulse.services import accounts, password_reset
+from techpulse.services.access import accounts, password_reset
 from tests.conftest import PASSWORD, csrf_from
 from tests.test_contact_mail import SMTPServer
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from techpulse.models import Role
-from techpulse.services import accounts
+from techpulse.services.access import accounts
 from tests.conftest import csrf_from
 
 
@@ -130,7 +130,7 @@ def test_cookies_are_secure_and_host_only_over_https(app, app_config):
     https_app = create_app(app_config)
     with https_app.app_context():
         db.create_all()
-        from techpulse.services.accounts import create_user
+        from techpulse.services.access.accounts import create_user
         from tests.conftest import PASSWORD
 
         create_user("secure@example.com", "Secure", Role.EDITOR, PASSWORD)

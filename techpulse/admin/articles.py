@@ -19,10 +19,10 @@ from techpulse.admin.forms.articles import (
 from techpulse.markup.markdown import story_image_reference
 from techpulse.models import Article, Revision, Role
 from techpulse.policy import can_delete, can_edit, requires
-from techpulse.services import article_editor, editor_drafts, revisions, staff_articles
-from techpulse.services.article_editor import NotPermitted
-from techpulse.services.article_input import Action, EditConflict
 from techpulse.services.articles import all_categories
+from techpulse.services.editorial import article_editor, editor_drafts, revisions, staff_articles
+from techpulse.services.editorial.article_editor import NotPermitted
+from techpulse.services.editorial.article_input import Action, EditConflict
 from techpulse.services.media import library
 from techpulse.web.field_errors import FieldError, show_on_form
 from techpulse.web.lookup import or_404

@@ -7,7 +7,8 @@ from flask_login import current_user
 
 from techpulse.admin.blueprint import bp
 from techpulse.policy import can_visit
-from techpulse.services import audit, staff_articles
+from techpulse.services import audit
+from techpulse.services.editorial import staff_articles
 
 
 @bp.get("/")

@@ -10,7 +10,7 @@ from techpulse.admin.blueprint import bp
 from techpulse.admin.forms.security import RequireTwoFactorForm
 from techpulse.models import Role
 from techpulse.policy import requires
-from techpulse.services import accounts, two_factor
+from techpulse.services.access import accounts, two_factor
 from techpulse.web.lookup import or_404
 
 

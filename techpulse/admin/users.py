@@ -9,7 +9,7 @@ from techpulse.admin.blueprint import bp
 from techpulse.admin.forms.users import ActiveForm, NewUserForm, ProfileForm, RoleForm
 from techpulse.models import Role, User
 from techpulse.policy import requires
-from techpulse.services import accounts
+from techpulse.services.access import accounts
 from techpulse.web.field_errors import FieldError, errors_on
 from techpulse.web.lookup import or_404
 

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from techpulse.services.accounts import MAX_PASSWORD_LENGTH
+from techpulse.services.access.accounts import MAX_PASSWORD_LENGTH
 
 
 class LoginForm(FlaskForm):

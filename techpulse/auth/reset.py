@@ -7,7 +7,8 @@ from flask.typing import ResponseReturnValue
 
 from techpulse.auth import sessions
 from techpulse.auth.forms import ForgotPasswordForm, NewPasswordForm
-from techpulse.services import accounts, password_reset, site
+from techpulse.services import site
+from techpulse.services.access import accounts, password_reset
 from techpulse.web.errors import too_many_requests
 from techpulse.web.field_errors import errors_on
 

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from techpulse.auth import second_step, sessions
 from techpulse.auth.forms import ChangePasswordForm, LoginForm, NewPasswordForm
 from techpulse.extensions import db
-from techpulse.services import accounts, throttle
+from techpulse.services.access import accounts, throttle
 from techpulse.web.errors import too_many_requests
 from techpulse.web.field_errors import errors_on
 

@@ -9,7 +9,7 @@ from techpulse.auth import sessions
 from techpulse.clock import utcnow
 from techpulse.extensions import db
 from techpulse.models import User
-from techpulse.services import two_factor
+from techpulse.services.access import two_factor
 
 PENDING = "pending_login"
 PENDING_SECONDS = 300  # the code must follow the password within five minutes

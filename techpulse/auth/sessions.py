@@ -6,7 +6,7 @@ from flask import Flask, Response, current_app, flash, g, request, session
 from flask_login import login_user, logout_user
 
 from techpulse.models import StaffSession, User
-from techpulse.services import accounts, staff_sessions
+from techpulse.services.access import accounts, staff_sessions
 
 SESSION_KEY = "sid"
 

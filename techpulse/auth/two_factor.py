@@ -11,7 +11,8 @@ from techpulse.auth import second_step, sessions
 from techpulse.auth.forms import CodeForm, ConfirmPasswordForm
 from techpulse.extensions import db
 from techpulse.models import User
-from techpulse.services import accounts, audit, site, throttle, two_factor
+from techpulse.services import audit, site
+from techpulse.services.access import accounts, throttle, two_factor
 from techpulse.web.errors import too_many_requests
 
 bp = Blueprint("two_factor", __name__)

@@ -11,7 +11,7 @@ from techpulse.clock import utcnow
 from techpulse.demo import content
 from techpulse.extensions import db
 from techpulse.models import Article, Category, Role, SiteSettings, Status, User
-from techpulse.services.article_editor import create_article
+from techpulse.services.editorial.article_editor import create_article
 from techpulse.services.media.drawing import draw_banner
 from techpulse.services.media.library import create_image
 from techpulse.services.pages import PageFields, create_page, page_by_slug

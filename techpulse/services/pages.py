@@ -17,7 +17,11 @@ from techpulse.extensions import db
 from techpulse.models import Page, User
 from techpulse.policy import can_read_draft_page
 from techpulse.services import audit
-from techpulse.services.story_images import check_story_images, record_page_images, render_story
+from techpulse.services.editorial.story_images import (
+    check_story_images,
+    record_page_images,
+    render_story,
+)
 from techpulse.serving.fragments import shared
 from techpulse.slugs import is_valid_slug, slug_rule, typed_slug, unique_slug
 from techpulse.web.field_errors import FieldError

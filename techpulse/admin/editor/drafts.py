@@ -16,9 +16,9 @@ from techpulse.admin.editor.kept_text import EDITOR_PAGES, stash_and_log_in
 from techpulse.markup.markdown import html_to_text, story_image_reference
 from techpulse.models import Article
 from techpulse.policy import can_edit
-from techpulse.services import editor_drafts, staff_articles
+from techpulse.services.editorial import editor_drafts, staff_articles
+from techpulse.services.editorial.story_images import render_story
 from techpulse.services.media import library
-from techpulse.services.story_images import render_story
 from techpulse.web.errors import render_error
 from techpulse.web.field_errors import FieldError
 from techpulse.web.lookup import or_404

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from techpulse.services import editor_drafts
+from techpulse.services.editorial import editor_drafts
 
 EDITOR_PAGES = frozenset({"admin.articles_new", "admin.article_edit"})
 KEPT = (

@@ -22,8 +22,8 @@ from wtforms.validators import DataRequired, Length, Optional
 from techpulse.admin.forms import FilterForm
 from techpulse.clock import site_zone
 from techpulse.models import Article, Category, Image, Status, User
-from techpulse.services.article_input import Action, ArticleInput, BannerUpload
-from techpulse.services.staff_articles import ArticleFilters
+from techpulse.services.editorial.article_input import Action, ArticleInput, BannerUpload
+from techpulse.services.editorial.staff_articles import ArticleFilters
 from techpulse.slugs import SLUG_INPUT_PATTERN, row_id
 
 SEO_TITLE_MAX = 60

@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from techpulse.admin.forms import strip
 from techpulse.models import Role
-from techpulse.services.accounts import MAX_PASSWORD_LENGTH, password_problem
+from techpulse.services.access.accounts import MAX_PASSWORD_LENGTH, password_problem
 from techpulse.slugs import is_valid_slug, slug_rule, typed_slug
 
 ROLE_CHOICES = [

@@ -13,8 +13,8 @@ from sqlalchemy.orm import joinedload
 from techpulse.extensions import db
 from techpulse.models import Article, Image, Page, Revision, User
 from techpulse.services import audit
+from techpulse.services.editorial.story_images import articles_showing, pages_showing
 from techpulse.services.media.storage import media_storage
-from techpulse.services.story_images import articles_showing, pages_showing
 from techpulse.web.field_errors import FieldError
 from techpulse.web.urls import path_for
 

@@ -16,9 +16,9 @@ from sqlalchemy.orm import selectinload
 from techpulse.extensions import db
 from techpulse.models import Article, Page
 from techpulse.services import audit
-from techpulse.services.article_editor import move_slug, set_content
+from techpulse.services.editorial.article_editor import move_slug, set_content
+from techpulse.services.editorial.revisions import Content, current_content, snapshot
 from techpulse.services.pages import set_body
-from techpulse.services.revisions import Content, current_content, snapshot
 from techpulse.slugs import unique_slug
 
 NOTE = "Imported from WordPress"

@@ -30,7 +30,7 @@ from techpulse.models import (
 )
 from techpulse.policy import can_edit, can_publish
 from techpulse.services import audit
-from techpulse.services.article_input import (
+from techpulse.services.editorial.article_input import (
     Action,
     ArticleInput,
     check_version,
@@ -38,8 +38,8 @@ from techpulse.services.article_input import (
     checked_publish_time,
     checked_slug,
 )
-from techpulse.services.revisions import Content, content_of, snapshot
-from techpulse.services.story_images import record_story_images, render_story
+from techpulse.services.editorial.revisions import Content, content_of, snapshot
+from techpulse.services.editorial.story_images import record_story_images, render_story
 from techpulse.slugs import slugify, unique_slug
 
 PUBLISHING = frozenset({Action.PUBLISH, Action.SCHEDULE, Action.UNPUBLISH})

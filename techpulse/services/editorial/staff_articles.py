@@ -13,8 +13,8 @@ from techpulse.clock import utcnow
 from techpulse.extensions import db
 from techpulse.markup.markdown import excerpt, lead_text
 from techpulse.models import Article, Category, Image, Role, Status, Tag, User
-from techpulse.services.article_input import ArticleInput
-from techpulse.services.story_images import render_story
+from techpulse.services.editorial.article_input import ArticleInput
+from techpulse.services.editorial.story_images import render_story
 from techpulse.slugs import slugify
 
 EDITOR_LOADS = (

@@ -8,8 +8,9 @@ from flask import Flask, current_app, request, url_for
 
 from techpulse.extensions import db
 from techpulse.models import User
-from techpulse.services import accounts, audit, mail, throttle
-from techpulse.services.accounts import password_link_token, user_for_password_link
+from techpulse.services import audit, mail
+from techpulse.services.access import accounts, throttle
+from techpulse.services.access.accounts import password_link_token, user_for_password_link
 
 THREAD_NAME = "password-reset-mail"
 

@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 from techpulse.clock import site_zone, utcnow
 from techpulse.extensions import db
 from techpulse.models import Article, Category, Image, Revision, User
+from techpulse.services.editorial.revisions import Content
+from techpulse.services.editorial.story_images import check_story_images
 from techpulse.services.media.library import create_image
-from techpulse.services.revisions import Content
-from techpulse.services.story_images import check_story_images
 from techpulse.slugs import is_valid_slug, slug_rule, typed_slug, unique_slug
 from techpulse.web.field_errors import FieldError
 

@@ -1,0 +1,1 @@
+"""Writing stories: the one write path, input checks, revisions, drafts, images, staff lists."""
