@@ -20,7 +20,7 @@ from techpulse.web.field_errors import FieldError
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
 SET_PASSWORD_MAX_AGE = 7 * 24 * 3600
-COMMON_PASSWORDS = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt"
+COMMON_PASSWORDS = Path(__file__).resolve().parents[2] / "data" / "common-passwords.txt"
 # Checked when the e-mail is unknown, so a miss costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password-just-for-timing")
 
