@@ -164,19 +164,16 @@ def _note(session: Session, articles: list[Article]) -> None:
                 pending.update(_stored_scopes(session, article.id))
 
 
-@event.listens_for(Session, "before_flush")
 def _note_scopes_before(session: Session, _context: Any, _instances: Any) -> None:
     # Where changed or deleted articles were: their scopes may lose them.
     _note(session, [o for o in (*session.dirty, *session.deleted) if isinstance(o, Article)])
 
 
-@event.listens_for(Session, "after_flush")
 def _note_scopes_after(session: Session, _context: Any) -> None:
     # Where new or changed articles are now: their scopes may gain them.
     _note(session, [o for o in (*session.new, *session.dirty) if isinstance(o, Article)])
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _note_bulk_writes(state: ORMExecuteState) -> None:
     if (state.is_update or state.is_delete) and _touches_articles(state):
         state.session.info.setdefault(_PENDING, set()).add(_EVERYTHING)
@@ -187,7 +184,6 @@ def _touches_articles(state: ORMExecuteState) -> bool:
     return table is not None and table.name in ("articles", "article_tags")
 
 
-@event.listens_for(Session, "before_commit")
 def _recount_before_commit(session: Session) -> None:
     session.flush()
     scopes = session.info.pop(_PENDING, None)
@@ -195,6 +191,19 @@ def _recount_before_commit(session: Session) -> None:
         recount(session, scopes)
 
 
-@event.listens_for(Session, "after_rollback")
 def _forget_on_rollback(session: Session) -> None:
     session.info.pop(_PENDING, None)
+
+
+def install() -> None:
+    """Listen to every ORM session: note scopes at each flush, recount them before commit."""
+    listeners = (
+        ("before_flush", _note_scopes_before),
+        ("after_flush", _note_scopes_after),
+        ("do_orm_execute", _note_bulk_writes),
+        ("before_commit", _recount_before_commit),
+        ("after_rollback", _forget_on_rollback),
+    )
+    for name, listener in listeners:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)

@@ -124,7 +124,6 @@ def media_storage() -> MediaStorage:
     raise RuntimeError(f"MEDIA_STORAGE must be one of {', '.join(BACKENDS)}, not {backend!r}")
 
 
-@event.listens_for(Session, "after_commit")
 def _settle_files(session: Session) -> None:
     session.info.pop(_WRITTEN, None)
     doomed = session.info.pop(_DOOMED, [])
@@ -135,10 +134,20 @@ def _settle_files(session: Session) -> None:
             delete_files(folder, names)
 
 
-@event.listens_for(Session, "after_transaction_end")
 def _remove_files_of_rolled_back_images(session: Session, transaction: SessionTransaction) -> None:
     # Runs after commit (nothing left to remove) and after rollback or close (orphans).
     if transaction.parent is None:
         session.info.pop(_DOOMED, None)
         for path in session.info.pop(_WRITTEN, []):
             path.unlink(missing_ok=True)
+
+
+def install() -> None:
+    """Listen to every ORM session: files follow their transaction (kept, or removed)."""
+    listeners = (
+        ("after_commit", _settle_files),
+        ("after_transaction_end", _remove_files_of_rolled_back_images),
+    )
+    for name, listener in listeners:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)

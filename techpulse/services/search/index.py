@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Select, delete, event, func, insert, inspect, select
+from sqlalchemy import Connection, Select, delete, event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from techpulse.markup.markdown import html_to_text
@@ -26,7 +26,7 @@ MARKERS = str.maketrans("", "", "\x02\x03")
 TAG_SEPARATOR = "\n"  # between tag names in a document; a tag name never holds one
 
 
-def register() -> None:
+def install() -> None:
     """Listen to every ORM session's flushes (once per process)."""
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "before_flush", _before_flush)
@@ -151,8 +151,3 @@ def rebuild_index(session: Session, progress: Callable[[int], None] | None = Non
         # Rebuild the FTS5 index from its content table, in case it ever drifted.
         connection.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
     return written
-
-
-def index_size(session: Session) -> int:
-    """How many articles the index holds."""
-    return session.scalar(select(func.count()).select_from(SearchDocument)) or 0
