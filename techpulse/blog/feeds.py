@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response
 
 from techpulse.blog.responses import conditional
 from techpulse.services.feeds import build_feed
+from techpulse.serving.fragments import shared_each
 from techpulse.web.lookup import or_404
 from techpulse.web.urls import absolute_url
 
@@ -34,7 +35,7 @@ def rss(scope: str | None, slug: str) -> Response:
 
 
 def _feed(kind: str, scope: str | None, slug: str) -> Response:
-    feed = or_404(build_feed(scope, slug))
+    feed = or_404(build_feed(scope, slug, share=shared_each))
     template, mimetype = FORMATS[kind]
     body = render_template(template, feed=feed, self_url=absolute_url(request.path))
     return conditional(body, mimetype, feed.updated)

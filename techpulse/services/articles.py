@@ -30,7 +30,6 @@ from techpulse.extensions import db
 from techpulse.models import Article, Category, SlugRedirect, Tag, User, article_tags
 from techpulse.services import listing_counts
 from techpulse.services.listing_counts import in_scope
-from techpulse.serving.fragments import shared
 from techpulse.web.pagination import IndexedPagination
 
 # A card or a sidebar row shows the story's section and banner; a story page, a search
@@ -264,14 +263,16 @@ def author_by_slug(slug: str) -> User | None:
 def navigation_categories() -> Sequence[Row[tuple[str, str]]]:
     """(slug, name) of the categories with a live story, in navigation order.
 
-    For the header and footer: loaded once per request, or once per generation.
+    For the header and footer: loaded once per request (or shared by a generation:
+    ``serving/fragments``).
     """
     if "navigation_categories" not in g:
-        g.navigation_categories = shared("navigation-categories", _navigation_categories)
+        g.navigation_categories = load_navigation_categories()
     return g.navigation_categories
 
 
-def _navigation_categories() -> Sequence[Row[tuple[str, str]]]:
+def load_navigation_categories() -> Sequence[Row[tuple[str, str]]]:
+    """(slug, name) of the categories with a live story, read now."""
     has_live = select(Article.id).where(Article.category_id == Category.id, Article.live(utcnow()))
     query = select(Category.slug, Category.name).where(has_live.exists())
     return db.session.execute(query.order_by(Category.position, Category.name)).all()

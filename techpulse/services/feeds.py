@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -13,11 +14,10 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import selectinload
 
 from techpulse.extensions import db
+from techpulse.markup.pictures import media_path
 from techpulse.models import Article, Category, Tag, User
 from techpulse.services import articles
-from techpulse.services.media.library import variant_url
 from techpulse.services.site import site_settings
-from techpulse.serving.fragments import shared_each
 from techpulse.web.urls import absolute_url, site_host, site_root
 
 FEED_LENGTH = 20
@@ -61,6 +61,21 @@ class FeedEntry:
     banner: Enclosure | None
 
 
+EntryKey = tuple[str, str, int]
+SharedEach = Callable[
+    [Sequence[EntryKey], Callable[[list[EntryKey]], Mapping[EntryKey, "FeedEntry"]]],
+    list["FeedEntry"],
+]
+
+
+def each_loaded(
+    keys: Sequence[EntryKey], load: Callable[[list[EntryKey]], Mapping[EntryKey, FeedEntry]]
+) -> list[FeedEntry]:
+    """Every entry loaded now, in order (nothing shared)."""
+    found = load(list(keys))
+    return [found[key] for key in keys if key in found]
+
+
 @dataclass(frozen=True)
 class Feed:
     """A feed's own details and its entries, newest first."""
@@ -100,11 +115,14 @@ def _scope(scope: str | None, slug: str) -> _Scope | None:
     return None
 
 
-def build_feed(scope: str | None = None, slug: str = "") -> Feed | None:
+def build_feed(
+    scope: str | None = None, slug: str = "", *, share: SharedEach = each_loaded
+) -> Feed | None:
     """The feed of the whole site, or of one category, tag or author; None if there is none.
 
-    An entry is worked out once per generation and shared by every feed that lists the
-    story (Atom and RSS, the site's and its sections'): only stories not seen yet are loaded.
+    ``share(keys, load)`` answers the entries in order, calling ``load`` for those it does
+    not hold yet: the public feeds pass the page-cache generation's store, so an entry is
+    worked out once and shared by every feed that lists the story.
     """
     found = _scope(scope, slug)
     if found is None:
@@ -112,11 +130,11 @@ def build_feed(scope: str | None = None, slug: str = "") -> Feed | None:
     ids = articles.published_articles(1, FEED_LENGTH, **found.within).items  # type: ignore[arg-type]
     root = site_root()
 
-    def load(missing: list[tuple[str, str, int]]) -> dict[tuple[str, str, int], FeedEntry]:
+    def load(missing: list[EntryKey]) -> dict[EntryKey, FeedEntry]:
         stories = db.session.scalars(_stories(), {"ids": [key[2] for key in missing]})
         return {("feed-entry", root, story.id): feed_entry(story) for story in stories.unique()}
 
-    entries = shared_each([("feed-entry", root, ident) for ident in ids], load)
+    entries = share([("feed-entry", root, ident) for ident in ids], load)
     site = site_settings()
     title = found.title if scope is None else f"{found.title} — {site.site_name}"
     subtitle = xml_text(found.subtitle or site.tagline)
@@ -147,7 +165,7 @@ def feed_entry(article: Article) -> FeedEntry:
     if article.banner is not None:
         variant = article.banner.of_kind("responsive", article.banner.fallback_format)[-1]
         banner = Enclosure(
-            url=absolute_url(variant_url(variant["file"])),
+            url=absolute_url(media_path(variant["file"])),
             mime_type=f"image/{variant['format']}",
             length=int(variant.get("bytes", 0)),
             alt=article.banner.alt_text,

@@ -22,7 +22,6 @@ from techpulse.services.editorial.story_images import (
     record_page_images,
     render_story,
 )
-from techpulse.serving.fragments import shared
 from techpulse.slugs import is_valid_slug, slug_rule, typed_slug, unique_slug
 from techpulse.web.field_errors import FieldError
 
@@ -45,14 +44,15 @@ class PageFields:
 def _linked_pages() -> Sequence[Row[tuple[str, str, bool]]]:
     """(slug, title, published) of the pages the layout links to: About, and footer pages.
 
-    Loaded once per request, or once per generation.
+    Loaded once per request (or shared by a generation: ``serving/fragments``).
     """
     if "linked_pages" not in g:
-        g.linked_pages = shared("linked-pages", _load_linked_pages)
+        g.linked_pages = load_linked_pages()
     return g.linked_pages
 
 
-def _load_linked_pages() -> Sequence[Row[tuple[str, str, bool]]]:
+def load_linked_pages() -> Sequence[Row[tuple[str, str, bool]]]:
+    """(slug, title, published) of About and the footer pages, read now."""
     linked = (Page.in_footer.is_(True)) | (Page.slug == "about")
     query = select(Page.slug, Page.title, Page.published).where(linked).order_by(Page.title)
     return db.session.execute(query).all()

@@ -9,22 +9,23 @@ from flask import g
 from techpulse.extensions import db
 from techpulse.models import SiteSettings
 from techpulse.services import audit
-from techpulse.serving.fragments import shared
 
 _COLUMNS = tuple(SiteSettings.__table__.columns)
 
 
 def site_settings() -> SiteSettings:
-    """The site settings (a copy of the row, to read), loaded once per request or generation.
+    """The site settings (a copy of the row, to read), loaded once per request.
 
-    Defaults if none was saved yet.
+    Defaults if none was saved yet. An anonymous request may be handed a copy its page-cache
+    generation shares (``serving/fragments.share_common_reads``).
     """
     if "site_settings" not in g:
-        g.site_settings = shared("site-settings", _load_settings)
+        g.site_settings = load_settings()
     return g.site_settings
 
 
-def _load_settings() -> SiteSettings:
+def load_settings() -> SiteSettings:
+    """The settings row, read now, as a copy no session owns."""
     row = db.session.get(SiteSettings, 1)
     if row is None:
         return default_settings()

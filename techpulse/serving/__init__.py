@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 from flask import Flask
+from sqlalchemy import Engine
 
 from techpulse.extensions import db
 
 
 def register(app: Flask) -> None:
     """Compress, validate and cache public responses; invalidate on every public write."""
-    from techpulse.serving import cacheability, invalidation, static_files
+    from techpulse.serving import cacheability, fragments, invalidation, static_files
     from techpulse.serving.entries import EntryStore
     from techpulse.serving.generation import store_for
     from techpulse.serving.pagecache import PageCache
 
     static_files.register(app)
     cacheability.register(app)
-    invalidation.install()
+    app.before_request(fragments.share_common_reads)
 
-    def engine():  # noqa: ANN202 - the engine exists only inside the app context
+    def engine() -> Engine:  # the engine exists only inside the app context
         with app.app_context():
             return db.engine
 

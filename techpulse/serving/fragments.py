@@ -15,10 +15,11 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import datetime
 from typing import TypeVar
 
-from flask import current_app, has_request_context, render_template, request
+from flask import current_app, g, has_request_context, render_template, request
 from markupsafe import Markup
 
 from techpulse.clock import utcnow
+from techpulse.services import articles, pages, site
 from techpulse.serving.cacheability import next_due
 from techpulse.serving.pagecache import CANDIDATE
 
@@ -101,6 +102,23 @@ def shared_each(keys: Sequence[K], build: Callable[[list[K]], Mapping[K, T]]) ->
     return [found[key] for key in keys if key in found]  # type: ignore[misc]
 
 
+# Reads nearly every public page makes, handed to the services (which keep them on ``g``
+# for the request) already worked out for this generation.
+COMMON_READS: tuple[tuple[str, Callable[[], object]], ...] = (
+    ("site_settings", site.load_settings),
+    ("navigation_categories", articles.load_navigation_categories),
+    ("linked_pages", pages.load_linked_pages),
+)
+
+
+def share_common_reads() -> None:
+    """Before an anonymous GET: give the services this generation's copy of each common read."""
+    if _parts() is None:
+        return
+    for name, load in COMMON_READS:
+        setattr(g, name, shared(name, load))
+
+
 def fragment(template: str, *key: Hashable, **context: Callable[[], object]) -> Markup:
     """The partial ``template`` rendered once per generation for each ``key``.
 
@@ -111,6 +129,6 @@ def fragment(template: str, *key: Hashable, **context: Callable[[], object]) -> 
 
     def render() -> Markup:
         values = {name: make() for name, make in context.items()}
-        return Markup(render_template(template, **values))  # noqa: S704 - Jinja escaped it
+        return Markup(render_template(template, **values))  # Jinja escaped it
 
     return shared((template, request.url_root, *key), render)
