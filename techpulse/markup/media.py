@@ -15,7 +15,7 @@ from html import escape, unescape
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context
+from techpulse.markup import pictures
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -63,14 +63,14 @@ def figure_html(image: Image, alt: str = "", caption: str = "", lazy: bool = Tru
 
 
 def picture_html(image: Image, alt: str = "", lazy: bool = True) -> str:
-    """A library image as a responsive ``<picture>`` (the banner macro); ``alt`` overrides."""
-    macro = current_app.jinja_env.get_template("_macros/images.html").module.responsive_image
-    options = {"class": "story-image__picture", "alt": alt or image.alt_text, "priority": not lazy}
-    if has_request_context():
-        return " ".join(str(macro(image, INLINE_IMAGE_SIZES, **options)).split())
-    # Saved from the command line (seeder, importers): media URLs are site paths all the same.
-    with current_app.test_request_context():
-        return " ".join(str(macro(image, INLINE_IMAGE_SIZES, **options)).split())
+    """A library image as a responsive ``<picture>`` (as banners have); ``alt`` overrides."""
+    return pictures.picture_html(
+        image,
+        INLINE_IMAGE_SIZES,
+        css_class="story-image__picture",
+        alt=alt or image.alt_text,
+        priority=not lazy,
+    )
 
 
 def link_card_html(url: str, title: str = "") -> str | None:

@@ -7,14 +7,14 @@ from typing import Any
 
 from flask import url_for
 
+from techpulse.markup.pictures import media_path
 from techpulse.models import Article, Image
-from techpulse.services.media.library import variant_url
 from techpulse.services.site import site_settings
 from techpulse.web.urls import absolute_url, external_url
 
 Thing = dict[str, Any]
 LOGO = ("logo.png", 512, 512)
-SEARCH_PATH = "/search?q={search_term_string}"  # the search page (issue 9's /search?q=)
+SEARCH_PATH = "/search?q={search_term_string}"  # the public search page
 # "</script>" or "<!--" inside a string must not end or confuse the script element.
 _UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
@@ -76,7 +76,7 @@ def image_urls(image: Image) -> list[str]:
     """Absolute URLs of an image's social card and its widest fallback variant."""
     files = [v["file"] for v in image.of_kind("social")[:1]]
     files += [v["file"] for v in image.of_kind("responsive", image.fallback_format)[-1:]]
-    return [absolute_url(variant_url(name)) for name in dict.fromkeys(files)]
+    return [absolute_url(media_path(name)) for name in dict.fromkeys(files)]
 
 
 def news_article(article: Article) -> Thing:

@@ -8,15 +8,16 @@ from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-from flask import Flask, current_app, has_request_context, request, url_for
+from flask import Flask, current_app, request, url_for
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 
 from techpulse import policy
 from techpulse.clock import site_time, utcnow
 from techpulse.markup.markdown import is_lead_of
+from techpulse.markup.pictures import image_size, image_src, picture_html
 from techpulse.models import Image
 from techpulse.services.articles import (
     card_stories,
@@ -24,7 +25,6 @@ from techpulse.services.articles import (
     newest_article_ids,
     recent_articles,
 )
-from techpulse.services.media.library import variant_url
 from techpulse.services.site import site_settings
 from techpulse.serving.fragments import fragment, shared, shared_each
 from techpulse.templating.sharing import share_links
@@ -42,66 +42,9 @@ def format_date(value: datetime | None, fmt: str = "%-d %B %Y") -> str:
     return "" if local is None else local.strftime(fmt)
 
 
-def image_srcset(image: Image, fmt: str) -> str:
-    """The ``srcset`` of an image's responsive variants in one format."""
-    return ", ".join(
-        f"{variant_url(v['file'])} {v['width']}w" for v in image.of_kind("responsive", fmt)
-    )
-
-
-def image_src(image: Image, kind: str = "responsive", max_width: int = 960) -> str:
-    """URL of the widest fallback variant up to ``max_width`` (or the social card)."""
-    if kind == "social":
-        return variant_url(image.of_kind("social")[0]["file"])
-    variants = image.of_kind("responsive", image.fallback_format)
-    fitting = [v for v in variants if v["width"] <= max_width] or variants[:1]
-    return variant_url(fitting[-1]["file"])
-
-
-def image_size(image: Image, max_width: int = 1600) -> tuple[int, int]:
-    """Intrinsic width and height to reserve for an image displayed up to ``max_width``."""
-    width = min(image.width, max_width)
-    return width, round(image.height * width / image.width)
-
-
-class Sources(NamedTuple):
-    """What a responsive <picture> of one image shown up to some width needs."""
-
-    webp: str  # srcset of the WebP variants
-    fallback: str  # srcset of the JPEG (or PNG) variants
-    src: str  # the widest fallback variant that fits
-    width: int  # the intrinsic size to reserve
-    height: int
-
-
-_SOURCES: dict[tuple[str, str, int], Sources] = {}
-MAX_SOURCES = 4096
-
-
-def image_sources(image: Image, max_width: int = 1600) -> Sources:
-    """The srcsets, fallback URL and size of ``image`` shown up to ``max_width``.
-
-    An image's variants are written once, at upload, under its unique key: each worker
-    works these out once per image and width (a few hundred bytes each, a bounded number).
-    """
-    if not has_request_context():
-        return _sources(image, max_width)
-    key = (request.script_root, image.key, max_width)
-    found = _SOURCES.get(key)
-    if found is None:
-        if len(_SOURCES) >= MAX_SOURCES:
-            _SOURCES.clear()
-        found = _SOURCES[key] = _sources(image, max_width)
-    return found
-
-
-def _sources(image: Image, max_width: int) -> Sources:
-    return Sources(
-        image_srcset(image, "webp"),
-        image_srcset(image, image.fallback_format),
-        image_src(image, max_width=max_width),
-        *image_size(image, max_width),
-    )
+def responsive_image(image: Image, sizes: str, **options: Any) -> Markup:
+    """The responsive ``<picture>`` of a library image (options of ``picture_html``)."""
+    return Markup(picture_html(image, sizes, **options))  # built escaped
 
 
 def site_header() -> Markup:
@@ -139,7 +82,7 @@ def story_cards(ids: Sequence[int], variant: str = "default", heading: str = "h3
         macros = current_app.jinja_env.get_template("_macros/articles.html").module
         stories = card_stories([key[2] for key in missing])  # type: ignore[misc]
         return {
-            ("card", root, story.id, variant, heading): Markup(  # noqa: S704 - Jinja escaped it
+            ("card", root, story.id, variant, heading): Markup(  # Jinja escaped it
                 macros.article_card(story, variant, heading)
             )
             for story in stories
@@ -176,7 +119,7 @@ def register(app: Flask) -> None:
         absolute_url=absolute_url,
         asset_url=asset_url,
         csrf_form=csrf_form,
-        image_sources=image_sources,
+        responsive_image=responsive_image,
         image_src=image_src,
         image_size=image_size,
         share_links=share_links,

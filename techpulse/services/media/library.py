@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
@@ -16,7 +16,6 @@ from techpulse.services import audit
 from techpulse.services.editorial.story_images import articles_showing, pages_showing
 from techpulse.services.media.storage import media_storage
 from techpulse.web.field_errors import FieldError
-from techpulse.web.urls import path_for
 
 __all__ = [
     "ImageInUse",
@@ -28,7 +27,6 @@ __all__ = [
     "update_alt_text",
     "upload_image",
     "upload_folder",
-    "variant_url",
 ]
 
 
@@ -64,13 +62,6 @@ def create_image(
     db.session.add(image)
     db.session.flush()
     return image
-
-
-def variant_url(filename: str, *, external: bool = False) -> str:
-    """Public URL of one stored image file."""
-    if external:
-        return url_for("media.file", filename=filename, _external=True)
-    return path_for("media.file", filename=filename)
 
 
 def upload_image(data: bytes, alt_text: str, original_name: str, uploaded_by: User) -> Image:

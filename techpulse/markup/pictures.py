@@ -1,0 +1,107 @@
+"""The one responsive ``<picture>`` of a library image: banners, cards and images in stories.
+
+Built in Python from the image row alone, with no request and no template, so a story saved
+from the command line (seeder, importers) gets exactly the markup the editor gives it, and
+templates show the same markup through the ``responsive_image`` global.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING, NamedTuple
+from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from techpulse.models import Image
+
+MEDIA_PATH = "/media/"  # where blog/media_files.py serves stored image files
+MAX_SOURCES = 4096
+
+
+def media_path(filename: str) -> str:
+    """The site path of one stored image file."""
+    return MEDIA_PATH + quote(filename)
+
+
+def image_srcset(image: Image, fmt: str) -> str:
+    """The ``srcset`` of an image's responsive variants in one format."""
+    return ", ".join(
+        f"{media_path(v['file'])} {v['width']}w" for v in image.of_kind("responsive", fmt)
+    )
+
+
+def image_src(image: Image, kind: str = "responsive", max_width: int = 960) -> str:
+    """Path of the widest fallback variant up to ``max_width`` (or of the social card)."""
+    if kind == "social":
+        return media_path(image.of_kind("social")[0]["file"])
+    variants = image.of_kind("responsive", image.fallback_format)
+    fitting = [v for v in variants if v["width"] <= max_width] or variants[:1]
+    return media_path(fitting[-1]["file"])
+
+
+def image_size(image: Image, max_width: int = 1600) -> tuple[int, int]:
+    """Intrinsic width and height to reserve for an image displayed up to ``max_width``."""
+    width = min(image.width, max_width)
+    return width, round(image.height * width / image.width)
+
+
+class Sources(NamedTuple):
+    """What a responsive <picture> of one image shown up to some width needs."""
+
+    webp: str  # srcset of the WebP variants
+    fallback: str  # srcset of the JPEG (or PNG) variants
+    src: str  # the widest fallback variant that fits
+    width: int  # the intrinsic size to reserve
+    height: int
+
+
+_SOURCES: dict[tuple[str, int], Sources] = {}
+
+
+def image_sources(image: Image, max_width: int = 1600) -> Sources:
+    """The srcsets, fallback path and size of ``image`` shown up to ``max_width``.
+
+    An image's variants are written once, at upload, under its unique key: each worker
+    works these out once per image and width (a few hundred bytes each, a bounded number).
+    """
+    key = (image.key, max_width)
+    found = _SOURCES.get(key)
+    if found is None:
+        if len(_SOURCES) >= MAX_SOURCES:
+            _SOURCES.clear()
+        found = _SOURCES[key] = Sources(
+            image_srcset(image, "webp"),
+            image_srcset(image, image.fallback_format),
+            image_src(image, max_width=max_width),
+            *image_size(image, max_width),
+        )
+    return found
+
+
+def picture_html(
+    image: Image,
+    sizes: str,
+    *,
+    css_class: str = "",
+    max_width: int = 1600,
+    priority: bool = False,
+    decorative: bool = False,
+    alt: str | None = None,
+) -> str:
+    """A WebP ``srcset`` with a JPEG/PNG fallback, the size reserved, real alt text.
+
+    ``decorative``: the image repeats a link beside it (card thumbnails), so screen readers
+    skip it. ``alt`` overrides the library's alt text (an image with its own description in a
+    story). ``priority``: the page's main image, fetched first instead of lazily.
+    """
+    found = image_sources(image, max_width)
+    text = "" if decorative else (alt if alt is not None else image.alt_text)
+    loading = 'fetchpriority="high" loading="eager"' if priority else 'loading="lazy"'
+    sizes = escape(sizes)
+    return (
+        f'<picture class="{escape(css_class)}">'
+        f'<source type="image/webp" srcset="{found.webp}" sizes="{sizes}">'
+        f'<img src="{found.src}" srcset="{found.fallback}" sizes="{sizes}" '
+        f'width="{found.width}" height="{found.height}" alt="{escape(text)}" '
+        f'{loading} decoding="async"></picture>'
+    )
