@@ -35,6 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_templating(app)
+    register_operations(app)
     register_cli(app)
     register_serving(app)
     return app
@@ -61,7 +62,7 @@ def register_extensions(app: Flask) -> None:
     """Bind the extension objects to this app."""
     from techpulse import database
     from techpulse.auth.sessions import load_user
-    from techpulse.services.search import index as search_index
+    from techpulse.services import write_hooks
 
     db.init_app(app)
     database.register(app)
@@ -75,7 +76,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     limiter.init_app(app)
-    search_index.register()
+    write_hooks.install()
     if app.config["PROXY_FIX_X_FOR"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -104,9 +105,9 @@ def register_blueprints(app: Flask) -> None:
     from techpulse.auth.two_factor import bp as two_factor_bp
     from techpulse.blog.crawlers import bp as crawlers_bp
     from techpulse.blog.feeds import bp as feeds_bp
+    from techpulse.blog.media_files import bp as media_bp
     from techpulse.blog.routes import bp as blog_bp
     from techpulse.blog.search import bp as search_bp
-    from techpulse.blog.uploads import bp as media_bp
     from techpulse.company.routes import bp as company_bp
     from techpulse.contact.routes import bp as contact_bp
     from techpulse.slugs import IdConverter, SlugConverter
@@ -141,11 +142,10 @@ def register_cli(app: Flask) -> None:
     from techpulse import cli
 
     cli.register(app)
-    register_operations(app)
 
 
 def register_operations(app: Flask) -> None:
-    """Health checks, request ids and logs, backup/restore and export/import commands."""
+    """Health checks and the request log."""
     from techpulse import ops
 
     ops.register(app)

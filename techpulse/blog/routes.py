@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_sqlalchemy.pagination import Pagination
 from werkzeug.wrappers import Response
 
 from techpulse.services import articles, legacy_urls
@@ -75,6 +76,6 @@ def author(slug: str) -> str:
     return _archive(listing, kind="Author", name=found.name, description=found.bio)
 
 
-def _archive(listing, **heading: str) -> str:  # noqa: ANN001
+def _archive(listing: Pagination, **heading: str) -> str:
     ensure_page_exists(listing)
     return render_template("blog/archive.html", listing=listing, **heading)
