@@ -6,11 +6,9 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    """Mount the health endpoints, the request log and the operations commands."""
+    """Mount the health endpoints and the request log."""
     from techpulse.ops import request_log
-    from techpulse.ops.cli import register_commands
     from techpulse.ops.health import bp
 
     app.register_blueprint(bp)
     request_log.register(app)
-    register_commands(app)

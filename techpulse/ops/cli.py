@@ -9,19 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import Flask
 
 from techpulse.ops import backup, transfer
 from techpulse.ops.instance import OperationRefused, upload_files
 
 ArchivePath = click.Path(path_type=Path)
 ExistingPath = click.Path(exists=True, path_type=Path)
-
-
-def register_commands(app: Flask) -> None:
-    """Add the operations commands to ``flask``."""
-    for command in (backup_command, restore_command, export_command, import_command):
-        app.cli.add_command(command)
 
 
 class _Bar:

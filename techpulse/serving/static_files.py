@@ -94,6 +94,5 @@ def precompress_static_command() -> None:
 
 
 def register(app: Flask) -> None:
-    """Serve /static/ through :func:`serve_static`; add the precompress command."""
+    """Serve /static/ through :func:`serve_static`."""
     app.view_functions["static"] = serve_static
-    app.cli.add_command(precompress_static_command)
