@@ -77,7 +77,7 @@ def signed_in_staff() -> User | None:
     """The logged-in user as a User row, or None for visitors."""
     if not current_user.is_authenticated:
         return None
-    return current_user._get_current_object()  # noqa: SLF001 - the real User row
+    return current_user._get_current_object()  # the real User row
 
 
 def template_globals() -> dict[str, Callable[..., Any]]:
@@ -92,8 +92,8 @@ def template_globals() -> dict[str, Callable[..., Any]]:
 
     return {
         "can_visit": asks(can_visit),
-        "may_edit": asks(can_edit),
-        "may_delete": asks(can_delete),
-        "may_publish": asks(can_publish),
-        "may_manage_image": asks(can_manage_image),
+        "can_edit": asks(can_edit),
+        "can_delete": asks(can_delete),
+        "can_publish": asks(can_publish),
+        "can_manage_image": asks(can_manage_image),
     }

@@ -20,7 +20,7 @@ def about(make) -> Page:
 
 def page_form(**fields):
     return {"title": "About CodeDote", "slug": "about", "seo_description": "",
-            "body_md": "We build *software* in Vadodara.", **fields}  # fmt: skip
+            "body": "We build *software* in Vadodara.", **fields}  # fmt: skip
 
 
 def test_editing_about_changes_the_public_page(client, staff, about):
@@ -38,7 +38,7 @@ def test_preview_renders_without_saving(client, staff, about):
     staff.login(Role.EDITOR)
     response = staff.post(
         f"/admin/pages/{about.id}/edit",
-        page_form(body_md="## Draft heading\n\nNot yet public.", preview="Preview"),
+        page_form(body="## Draft heading\n\nNot yet public.", preview="Preview"),
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -52,9 +52,9 @@ def test_page_markdown_is_sanitized(client, staff, about):
     staff.login(Role.EDITOR)
     body = 'Hi <script>alert(1)</script> <img src=x onerror="alert(2)"> [x](javascript:alert(3))'
     preview = staff.post(
-        f"/admin/pages/{about.id}/edit", page_form(body_md=body, preview="Preview")
+        f"/admin/pages/{about.id}/edit", page_form(body=body, preview="Preview")
     ).get_data(as_text=True)
-    staff.post(f"/admin/pages/{about.id}/edit", page_form(body_md=body))
+    staff.post(f"/admin/pages/{about.id}/edit", page_form(body=body))
     public = client.get("/about").get_data(as_text=True)
     for html in (preview, public):
         assert "<script>alert" not in html
@@ -77,17 +77,17 @@ def test_page_slug_rules_for_other_pages(staff, about):
 def test_a_page_shows_library_images_and_keeps_them_from_deletion(client, staff, make, about):
     image = make.image(alt="Our office in Vadodara")
     staff.login(Role.EDITOR)
-    missing_alt = page_form(body_md=f"Hello\n\n![](image:{image.id})")
+    missing_alt = page_form(body=f"Hello\n\n![](image:{image.id})")
     refused = staff.post(f"/admin/pages/{about.id}/edit", missing_alt)
     assert "needs alt text" in refused.get_data(as_text=True)
     body = f'Hello\n\n![Our office](image:{image.id} "Where we work")'
-    assert staff.post(f"/admin/pages/{about.id}/edit", page_form(body_md=body)).status_code == 302
+    assert staff.post(f"/admin/pages/{about.id}/edit", page_form(body=body)).status_code == 302
     public = client.get("/about").get_data(as_text=True)
     assert '<figure class="story-image">' in public and 'alt="Our office"' in public
     assert "<figcaption>Where we work</figcaption>" in public
     confirm = client.get(f"/admin/media/{image.id}/delete").get_data(as_text=True)
     assert "cannot be deleted" in confirm and "About CodeDote" in confirm
-    staff.post(f"/admin/pages/{about.id}/edit", page_form(body_md="No picture now."))
+    staff.post(f"/admin/pages/{about.id}/edit", page_form(body="No picture now."))
     assert "cannot be deleted" not in client.get(f"/admin/media/{image.id}/delete").get_data(
         as_text=True
     )

@@ -119,8 +119,7 @@ def test_authors_may_not_manage_taxonomy_or_pages(staff, url):
     assert staff.client.get(url).status_code == 403
     assert staff.post("/admin/categories/new", category_form()).status_code == 403
     assert (
-        staff.post("/admin/pages/new", {"title": "X", "slug": "x", "body_md": ""}).status_code
-        == 403
+        staff.post("/admin/pages/new", {"title": "X", "slug": "x", "body": ""}).status_code == 403
     )
     assert db.session.scalar(select(func.count()).select_from(Category)) == 0
 

@@ -11,7 +11,7 @@ from tests.helpers import elements
 
 def page_form(**fields) -> dict[str, str]:
     return {"title": "Careers", "slug": "careers", "seo_description": "",
-            "body_md": "We are **hiring**.", "in_footer": "y", "status": "draft",
+            "body": "We are **hiring**.", "in_footer": "y", "status": "draft",
             **fields}  # fmt: skip
 
 

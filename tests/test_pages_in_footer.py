@@ -17,7 +17,7 @@ def _footer_links(client) -> dict[str, str]:
 
 def _page(**fields) -> dict[str, str]:
     return {"title": "Privacy Policy", "slug": "", "seo_description": "",
-            "body_md": "We keep **little** data.", **fields}  # fmt: skip
+            "body": "We keep **little** data.", **fields}  # fmt: skip
 
 
 def test_a_page_with_an_empty_slug_gets_one_from_its_title(client, staff):

@@ -147,7 +147,7 @@ def test_a_page_category_and_tag_can_have_hindi_slugs(client, staff, make):
     staff.login(Role.EDITOR)
     response = staff.post(
         "/admin/pages/new",
-        {"title": "हमारे बारे में", "slug": "", "body_md": "नमस्ते", "in_footer": "y"},
+        {"title": "हमारे बारे में", "slug": "", "body": "नमस्ते", "in_footer": "y"},
     )
     assert response.status_code == 302
     page = db.session.scalars(select(Page)).one()

@@ -1,19 +1,19 @@
-"""The staff area. Each module adds its routes to the one guarded blueprint."""
+"""The staff area: one blueprint, one guard, a module of routes per resource."""
 
-from techpulse.admin import (
-    articles,  # noqa: F401 - registers routes
-    audit,  # noqa: F401
-    dashboard,  # noqa: F401 - registers routes
-    imports,  # noqa: F401
-    media,  # noqa: F401 - registers routes
-    messages,  # noqa: F401
-    pages,  # noqa: F401 - registers routes
-    security,  # noqa: F401
-    settings,  # noqa: F401
-    taxonomy,  # noqa: F401 - registers routes
-    users,  # noqa: F401
+from techpulse.admin import (  # noqa: F401 - importing a module registers its routes
+    articles,
+    audit,
+    dashboard,
+    imports,
+    media,
+    messages,
+    pages,
+    security,
+    settings,
+    taxonomy,
+    users,
 )
 from techpulse.admin.blueprint import bp
-from techpulse.admin.editor import drafts  # noqa: F401 - registers routes
+from techpulse.admin.editor import drafts  # noqa: F401 - registers the editor's routes
 
 __all__ = ["bp"]

@@ -62,7 +62,7 @@ def articles_new() -> str | Response:
 
 
 @bp.route("/articles/<int:article_id>/edit", methods=["GET", "POST"])
-def article_edit(article_id: int) -> str | Response:
+def articles_edit(article_id: int) -> str | Response:
     """Edit, preview, publish, schedule or unpublish an article."""
     article = _editable(article_id)
     return _editor(article, _initial_form(article))
@@ -131,7 +131,7 @@ def _saved(article: Article | None, saved: Article, action: Action) -> Response:
     editor_drafts.discard_autosave(current_user, article)
     session["editor_cleared_draft"] = str(article.id) if article else "new"
     flash(SAVED[action], "success")
-    return redirect(url_for("admin.article_edit", article_id=saved.id))
+    return redirect(url_for("admin.articles_edit", article_id=saved.id))
 
 
 def _save(article: Article | None, form: ArticleForm) -> Article | None:
@@ -225,7 +225,7 @@ def articles_restore(article_id: int, revision_id: int) -> Response:
             url_for("admin.articles_revision", article_id=article_id, revision_id=revision_id)
         )
     flash(f"Restored revision {revision_id}.", "success")
-    return redirect(url_for("admin.article_edit", article_id=article_id))
+    return redirect(url_for("admin.articles_edit", article_id=article_id))
 
 
 @bp.route("/articles/<int:article_id>/delete", methods=["GET", "POST"])

@@ -18,7 +18,7 @@ def _page_fields(form: PageForm) -> pages.PageFields:
     return pages.PageFields(
         title=form.title.data,
         slug=(form.slug.data or "").strip(),
-        body_md=form.body_md.data or "",
+        body_md=form.body.data or "",
         seo_description=form.seo_description.data or "",
         in_footer=bool(form.in_footer.data),
         published=form.status.data != DRAFT,
@@ -31,7 +31,7 @@ def _as_draft(page: Page) -> str:
 
 def _render_form(form: PageForm, page: Page | None) -> tuple[str, int]:
     """The page editor, with a preview of the body when one was asked for."""
-    preview = pages.preview_html(form.body_md.data or "") if form.preview.data else None
+    preview = pages.preview_html(form.body.data or "") if form.preview.data else None
     html = render_template(
         "admin/pages/form.html",
         form=form,
@@ -54,7 +54,7 @@ def pages_list() -> str:
 def pages_edit(page_id: int) -> Response | tuple[str, int]:
     """Edit a page's title, slug, description and Markdown body; "Preview" saves nothing."""
     page = or_404(pages.page_by_id(page_id))
-    form = PageForm(obj=page, status=PUBLISHED if page.published else DRAFT)
+    form = PageForm(obj=page, body=page.body_md, status=PUBLISHED if page.published else DRAFT)
     if form.validate_on_submit() and not form.preview.data:
         with errors_on(form):
             pages.update_page(page, _page_fields(form))

@@ -29,10 +29,10 @@ def security() -> str | Response:
 
 @bp.post("/security/<int:user_id>/remove-two-factor")
 @requires(Role.ADMIN)
-def remove_two_factor(user_id: int) -> Response:
+def security_remove_two_factor(user_id: int) -> Response:
     """Remove someone's two-factor login (lost phone); they set it up again at next login."""
     user = or_404(accounts.get_user(user_id))
     if two_factor.enabled(user):
-        two_factor.disable(user, by=current_user._get_current_object())  # noqa: SLF001
+        two_factor.disable(user, by=current_user._get_current_object())
         flash(f"Two-factor login removed for {user.name}.", "success")
     return redirect(url_for("admin.security"))

@@ -24,7 +24,7 @@ from techpulse.web.field_errors import FieldError
 from techpulse.web.lookup import or_404
 
 JSON_ENDPOINTS = frozenset(
-    {"admin.editor_session", "admin.articles_autosave", "admin.articles_live_preview",
+    {"admin.articles_session", "admin.articles_autosave", "admin.articles_live_preview",
      "admin.articles_image_upload"}
 )  # fmt: skip
 
@@ -41,7 +41,7 @@ def _article_from_form() -> Article | None:
 
 
 @bp.get("/editor/session")
-def editor_session() -> Response:
+def articles_session() -> Response:
     """Still logged in? Answers with a fresh CSRF token for the open editor."""
     return jsonify(csrf_token=generate_csrf(), user=current_user.name)
 
@@ -64,7 +64,7 @@ def articles_autosave_discard() -> Response:
     flash("Unsaved changes discarded.", "success")
     if article is None:
         return redirect(url_for("admin.articles_new"))
-    return redirect(url_for("admin.article_edit", article_id=article.id))
+    return redirect(url_for("admin.articles_edit", article_id=article.id))
 
 
 @bp.post("/articles/live-preview")

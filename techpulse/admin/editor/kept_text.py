@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from techpulse.services.editorial import editor_drafts
 
-EDITOR_PAGES = frozenset({"admin.articles_new", "admin.article_edit"})
+EDITOR_PAGES = frozenset({"admin.articles_new", "admin.articles_edit"})
 KEPT = (
     "Your session had ended, so nothing was saved yet, but your text is kept: "
     "log in and it comes back in the editor."
@@ -32,7 +32,7 @@ def stash_and_log_in() -> Response:
     except editor_drafts.TooManyStashes:
         abort(503)
     if article_id:
-        target = url_for("admin.article_edit", article_id=article_id, recover=token)
+        target = url_for("admin.articles_edit", article_id=article_id, recover=token)
     else:
         target = url_for("admin.articles_new", recover=token)
     flash(KEPT, "info")

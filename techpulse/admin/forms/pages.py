@@ -24,7 +24,7 @@ class PageForm(FlaskForm):
         validators=[Length(max=300)],
         description="Shown by search engines and in link previews; about 150 characters.",
     )
-    body_md = TextAreaField("Body (Markdown)", validators=[Length(max=200_000)])
+    body = TextAreaField("Body (Markdown)", validators=[Length(max=200_000)])
     status = RadioField(
         "Status",
         choices=[

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from techpulse.clock import utcnow
 from techpulse.extensions import db
@@ -141,14 +141,4 @@ def end(row: StaffSession) -> None:
     if row.ended_at is None:
         row.ended_at = utcnow()
     row.remember_selector = row.remember_hash = None
-    db.session.commit()
-
-
-def end_all(user: User) -> None:
-    """End every session of ``user`` (committed)."""
-    db.session.execute(
-        update(StaffSession)
-        .where(StaffSession.user_id == user.id, StaffSession.ended_at.is_(None))
-        .values(ended_at=utcnow(), remember_selector=None, remember_hash=None)
-    )
     db.session.commit()
