@@ -1,4 +1,4 @@
-"""The bench results as JSON and as a Markdown table, with the issue's targets checked."""
+"""The bench results as JSON and as a Markdown table, with the performance targets checked."""
 
 from __future__ import annotations
 
@@ -102,7 +102,7 @@ def markdown(result: dict[str, Any]) -> str:
 
 
 def verdicts(result: dict[str, Any]) -> list[str]:
-    """The issue's targets that this run can judge, each marked met or NOT met."""
+    """The performance targets this run can judge, each marked met or NOT met."""
     largest = result["sizes"][-1]
     article = largest["targets"]["article"]
     rps, p99 = article["rps"], article["p99_ms"]

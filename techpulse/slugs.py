@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from html import unescape
+from typing import Any
 
 from slugify import slugify as _ascii_slugify
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute
-from werkzeug.routing import BaseConverter, IntegerConverter, ValidationError
+from werkzeug.routing import BaseConverter, IntegerConverter, Map, ValidationError
 
 from techpulse.extensions import db
 
@@ -177,6 +178,6 @@ def row_id(value: object) -> int:
 class IdConverter(IntegerConverter):
     """``<int:…>`` for row ids: a number no database column can hold is a 404, not a 500."""
 
-    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002, ANN001, ANN002, ANN003
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", MAX_ROW_ID)
         super().__init__(map, *args, **kwargs)

@@ -86,7 +86,7 @@ def change_password() -> str | Response:
     """Every user changes their own password, confirming the current one."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        user = current_user._get_current_object()  # noqa: SLF001
+        user = current_user._get_current_object()
         if not accounts.verify_password(user, form.current.data):
             form.current.errors.append("That is not your current password.")
         else:

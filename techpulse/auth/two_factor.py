@@ -20,7 +20,7 @@ bp.after_request(sessions.no_store)
 
 
 def _me() -> User:
-    return current_user._get_current_object()  # noqa: SLF001 - the real User row
+    return current_user._get_current_object()  # the real User row
 
 
 @bp.route("/login/code", methods=["GET", "POST"])

@@ -10,6 +10,7 @@ from sqlalchemy import (
     BindParameter,
     Boolean,
     Column,
+    ColumnElement,
     ForeignKey,
     Index,
     String,
@@ -121,7 +122,7 @@ class Article(db.Model):
     )
 
     @classmethod
-    def live(cls, now: datetime | BindParameter[datetime] | None = None):  # noqa: ANN206 - SQL
+    def live(cls, now: datetime | BindParameter[datetime] | None = None) -> ColumnElement[bool]:
         """SQL condition for "the public may see this": published, or scheduled and due.
 
         ``now`` may be a bound parameter, for statements built once and run many times.

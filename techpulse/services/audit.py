@@ -15,7 +15,7 @@ from techpulse.models import AuditEvent, User
 def record(action: str, target: str = "", detail: str = "", actor: User | None = None) -> None:
     """Add an audit event to the current transaction (the caller commits)."""
     if actor is None and has_request_context() and current_user.is_authenticated:
-        actor = current_user._get_current_object()  # noqa: SLF001 - the real User row
+        actor = current_user._get_current_object()  # the real User row
     ip = (request.remote_addr or "") if has_request_context() else "cli"
     db.session.add(
         AuditEvent(action=action, target=target[:200], detail=detail[:500], actor=actor, ip=ip[:45])

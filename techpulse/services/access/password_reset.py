@@ -76,7 +76,7 @@ def request_reset(email: str, site_name: str) -> None:
         mail.sender_address(),
         from_name=site_name,
     )
-    app = current_app._get_current_object()  # noqa: SLF001 - the thread needs the real app
+    app = current_app._get_current_object()  # the thread needs the real app
     threading.Thread(target=_send, args=(app, message), name=THREAD_NAME, daemon=True).start()
 
 

@@ -123,7 +123,7 @@ def receive_message(submission: Submission) -> ContactMessage:
     reference, message_id = message.reference, message.id
     try:
         deliver_notification(message_id)
-    except Exception:  # noqa: BLE001 - the message is safe; the retry command sends later
+    except Exception:  # the message is safe; the retry command sends later
         db.session.rollback()
         current_app.logger.exception("Contact notification for %s not sent", reference)
     return db.session.get(ContactMessage, message_id) or message

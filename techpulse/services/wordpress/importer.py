@@ -8,6 +8,7 @@ reported and skipped without losing the rest. A dry run does the same work and r
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from techpulse.clock import utcnow
@@ -69,7 +70,7 @@ class WordPressImport:
         try:
             outcome = item_writer.import_item(self, item)
             db.session.flush()
-        except Exception as exc:  # noqa: BLE001 - a bad item is reported, the rest go on
+        except Exception as exc:  # a bad item is reported, the rest go on
             db.session.rollback()
             self.summary.skip(label, f"failed: {type(exc).__name__}: {str(exc)[:200]}")
             return
@@ -79,7 +80,7 @@ class WordPressImport:
             db.session.commit()
         self.summary.count(label, outcome)
 
-    def _record_run(self, started) -> None:  # noqa: ANN001
+    def _record_run(self, started: datetime) -> None:
         summary = self.summary
         db.session.add(
             ImportRun(

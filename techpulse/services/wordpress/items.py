@@ -178,7 +178,9 @@ def _resolver(job: WordPressImport) -> ImageResolver:
     return resolve
 
 
-def _note_conversion(job: WordPressImport, item: Item, shortcodes: list, images: list) -> None:  # noqa: ANN001
+def _note_conversion(
+    job: WordPressImport, item: Item, shortcodes: list[str], images: list[str]
+) -> None:
     job.summary.comments += item.comments
     job.summary.shortcodes.update(shortcodes)
     job.summary.external_images.extend(images)
