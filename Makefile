@@ -74,7 +74,7 @@ clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .coverage htmlcov
 
 # The production server: granian, one worker per core (WORKERS=…), four Python threads each
-# (more only cost memory; see README, Running in production); idle or slow clients cannot
+# (more only cost memory; see docs/deployment.md); idle or slow clients cannot
 # stall it. deploy/ runs the same command under systemd behind nginx.
 WORKERS ?= 2
 serve: migrate
