@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask, has_request_context, request
@@ -45,3 +46,10 @@ def _begin_immediate_when_writing(connection: Any) -> None:
     # busy_timeout instead. GETs stay deferred and, with WAL, never wait on writers.
     writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
     connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+def listen_once(target: Any, listeners: Iterable[tuple[str, Callable[..., Any]]]) -> None:
+    """Add each (event name, function) listener to ``target`` unless it is already there."""
+    for name, listener in listeners:
+        if not event.contains(target, name, listener):
+            event.listen(target, name, listener)

@@ -25,7 +25,6 @@ from sqlalchemy import (
     and_,
     bindparam,
     delete,
-    event,
     func,
     select,
     true,
@@ -33,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from techpulse.clock import utcnow
+from techpulse.database import listen_once
 from techpulse.extensions import db
 from techpulse.models import Article, ListingCount, Status, article_tags
 
@@ -197,13 +197,13 @@ def _forget_on_rollback(session: Session) -> None:
 
 def install() -> None:
     """Listen to every ORM session: note scopes at each flush, recount them before commit."""
-    listeners = (
-        ("before_flush", _note_scopes_before),
-        ("after_flush", _note_scopes_after),
-        ("do_orm_execute", _note_bulk_writes),
-        ("before_commit", _recount_before_commit),
-        ("after_rollback", _forget_on_rollback),
+    listen_once(
+        Session,
+        (
+            ("before_flush", _note_scopes_before),
+            ("after_flush", _note_scopes_after),
+            ("do_orm_execute", _note_bulk_writes),
+            ("before_commit", _recount_before_commit),
+            ("after_rollback", _forget_on_rollback),
+        ),
     )
-    for name, listener in listeners:
-        if not event.contains(Session, name, listener):
-            event.listen(Session, name, listener)

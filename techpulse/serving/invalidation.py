@@ -10,9 +10,10 @@ import logging
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import TextClause, event, inspect
+from sqlalchemy import TextClause, inspect
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from techpulse.database import listen_once
 from techpulse.extensions import db
 
 log = logging.getLogger(__name__)
@@ -91,12 +92,12 @@ def _after_rollback(session: Session) -> None:
 
 def install() -> None:
     """Listen on the application's database session (once per process)."""
-    listeners = (
-        ("after_flush", _after_flush),
-        ("do_orm_execute", _on_orm_execute),
-        ("after_commit", _after_commit),
-        ("after_rollback", _after_rollback),
+    listen_once(
+        db.session,
+        (
+            ("after_flush", _after_flush),
+            ("do_orm_execute", _on_orm_execute),
+            ("after_commit", _after_commit),
+            ("after_rollback", _after_rollback),
+        ),
     )
-    for name, listener in listeners:
-        if not event.contains(db.session, name, listener):
-            event.listen(db.session, name, listener)

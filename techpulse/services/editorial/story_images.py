@@ -7,12 +7,16 @@ editor and importers all save bodies through here, so every image a body shows i
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from sqlalchemy import Table, delete, insert, select
 
 from techpulse.extensions import db
 from techpulse.markup.markdown import Rendered, image_references, render_markdown
 from techpulse.models import Article, Image, Page, article_images, page_images
 from techpulse.web.field_errors import FieldError
+
+Owner = TypeVar("Owner", Article, Page)
 
 MISSING_ALT = "Every image in the story needs alt text: ![what the picture shows](image:{id})."
 UNKNOWN_IMAGE = "Image {id} is not in the media library; pick it again from the library."
@@ -65,21 +69,21 @@ def _record(table: Table, key: str, owner: Article | Page, source: str) -> None:
 
 def articles_showing(image_ids: list[int]) -> list[tuple[int, Article]]:
     """(image id, article) for every story whose body shows one of these images."""
-    query = (
-        select(article_images.c.image_id, Article)
-        .join(Article, Article.id == article_images.c.article_id)
-        .where(article_images.c.image_id.in_(image_ids))
-        .order_by(Article.title)
-    )
-    return [(image_id, article) for image_id, article in db.session.execute(query)]
+    return _showing(article_images, "article_id", Article, image_ids)
 
 
 def pages_showing(image_ids: list[int]) -> list[tuple[int, Page]]:
     """(image id, page) for every static page whose body shows one of these images."""
+    return _showing(page_images, "page_id", Page, image_ids)
+
+
+def _showing(
+    table: Table, key: str, model: type[Owner], image_ids: list[int]
+) -> list[tuple[int, Owner]]:
     query = (
-        select(page_images.c.image_id, Page)
-        .join(Page, Page.id == page_images.c.page_id)
-        .where(page_images.c.image_id.in_(image_ids))
-        .order_by(Page.title)
+        select(table.c.image_id, model)
+        .join(model, model.id == table.c[key])
+        .where(table.c.image_id.in_(image_ids))
+        .order_by(model.title)
     )
-    return [(image_id, page) for image_id, page in db.session.execute(query)]
+    return [(image_id, owner) for image_id, owner in db.session.execute(query)]

@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flask import abort, current_app, request, send_from_directory
-from sqlalchemy import delete, event, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, SessionTransaction
 from werkzeug.wrappers import Response
 
+from techpulse.database import listen_once
 from techpulse.extensions import db
 from techpulse.models import MediaBlob
 
@@ -144,10 +145,10 @@ def _remove_files_of_rolled_back_images(session: Session, transaction: SessionTr
 
 def install() -> None:
     """Listen to every ORM session: files follow their transaction (kept, or removed)."""
-    listeners = (
-        ("after_commit", _settle_files),
-        ("after_transaction_end", _remove_files_of_rolled_back_images),
+    listen_once(
+        Session,
+        (
+            ("after_commit", _settle_files),
+            ("after_transaction_end", _remove_files_of_rolled_back_images),
+        ),
     )
-    for name, listener in listeners:
-        if not event.contains(Session, name, listener):
-            event.listen(Session, name, listener)

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Select, delete, event, insert, inspect, select
+from sqlalchemy import Connection, Select, delete, insert, inspect, select
 from sqlalchemy.orm import Session
 
+from techpulse.database import listen_once
 from techpulse.markup.markdown import html_to_text
 from techpulse.models import Article, Category, SearchDocument, Tag, article_tags
 from techpulse.models.search import FTS_TABLE
@@ -28,10 +29,14 @@ TAG_SEPARATOR = "\n"  # between tag names in a document; a tag name never holds 
 
 def install() -> None:
     """Listen to every ORM session's flushes (once per process)."""
-    if not event.contains(Session, "after_flush", _after_flush):
-        event.listen(Session, "before_flush", _before_flush)
-        event.listen(Session, "after_flush", _after_flush)
-        event.listen(Session, "after_rollback", _forget_pending)
+    listen_once(
+        Session,
+        (
+            ("before_flush", _before_flush),
+            ("after_flush", _after_flush),
+            ("after_rollback", _forget_pending),
+        ),
+    )
 
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
