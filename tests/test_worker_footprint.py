@@ -27,7 +27,8 @@ STAFF_ONLY = (
     "segno",
     "defusedxml",
     "techpulse.services.media.imaging",
-    "techpulse.services.wordpress",
+    "techpulse.services.wordpress.importer",
+    "techpulse.services.wordpress.wxr",
 )
 
 # Runs in a fresh interpreter that has imported granian first, as a granian worker has.

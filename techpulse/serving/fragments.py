@@ -112,8 +112,12 @@ COMMON_READS: tuple[tuple[str, Callable[[], object]], ...] = (
 
 
 def share_common_reads() -> None:
-    """Before an anonymous GET: give the services this generation's copy of each common read."""
-    if _parts() is None:
+    """Before an anonymous GET of a cached page: hand the services this generation's reads.
+
+    Only for the blueprints whose pages the cache keeps: a health check or a staff page
+    must not touch the database for a layout it does not draw.
+    """
+    if request.blueprint not in current_app.config["PAGE_CACHE_BLUEPRINTS"] or _parts() is None:
         return
     for name, load in COMMON_READS:
         setattr(g, name, shared(name, load))
