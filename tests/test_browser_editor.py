@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from techpulse.extensions import db
 from techpulse.models import Article, EditorDraft, Role
-from tests.conftest import PASSWORD
+from tests.helpers.accounts import PASSWORD, log_in_browser
 
 pytestmark = pytest.mark.browser
 
@@ -20,14 +20,6 @@ pytestmark = pytest.mark.browser
 def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
     """Autosave after one second of changes instead of twenty, so the test does not wait."""
     return {**app_config, "EDITOR_AUTOSAVE_SECONDS": 1}
-
-
-def _log_in(page, live_server, user) -> None:  # noqa: ANN001
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-mail").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_role("heading", name="Dashboard").wait_for()
 
 
 def _write(page, title: str, body: str) -> None:  # noqa: ANN001
@@ -48,7 +40,7 @@ def _stored_article() -> Article:
 def test_autosave_keeps_the_text_on_the_server_and_in_the_browser(page, live_server, make):
     author = make.staff(Role.AUTHOR)
     make.category("Gadgets")
-    _log_in(page, live_server, author)
+    log_in_browser(page, live_server, author)
     page.goto(f"{live_server}/admin/articles/new")
     _write(page, "Written before a crash", "Paragraph one.\n\nParagraph two, three words.")
     page.get_by_text("6 words · 1 min read").wait_for()
@@ -79,7 +71,7 @@ def test_autosave_keeps_the_text_on_the_server_and_in_the_browser(page, live_ser
 def test_save_after_the_session_ended_logs_in_on_the_page_and_saves(page, live_server, make):
     editor = make.staff(Role.EDITOR)
     make.category("Gadgets")
-    _log_in(page, live_server, editor)
+    log_in_browser(page, live_server, editor)
     page.goto(f"{live_server}/admin/articles/new")
     _write(page, "A long afternoon", "Every word I typed for an hour.")
     page.get_by_label("Category").select_option(label="Gadgets")
@@ -103,7 +95,7 @@ def test_save_after_the_session_ended_logs_in_on_the_page_and_saves(page, live_s
 def test_save_with_a_stale_token_refreshes_it_and_saves(page, live_server, make):
     editor = make.staff(Role.EDITOR)
     make.category("Gadgets")
-    _log_in(page, live_server, editor)
+    log_in_browser(page, live_server, editor)
     page.goto(f"{live_server}/admin/articles/new")
     _write(page, "Token test", "Kept text.")
     page.get_by_label("Category").select_option(label="Gadgets")
@@ -125,7 +117,7 @@ def test_images_are_uploaded_or_picked_into_the_story_and_render_responsively(
     editor = make.staff(Role.EDITOR)
     make.category("Gadgets")
     library_image = make.image("A laptop on a desk")
-    _log_in(page, live_server, editor)
+    log_in_browser(page, live_server, editor)
     page.goto(f"{live_server}/admin/articles/new")
     _write(page, "Pictures inside", "Opening paragraph.")
     body = page.get_by_label("Story (Markdown)")
@@ -167,7 +159,7 @@ def test_images_are_uploaded_or_picked_into_the_story_and_render_responsively(
 def test_the_slug_field_accepts_a_hindi_slug_and_saves_it(page, live_server, make):
     editor = make.staff(Role.EDITOR)
     make.category("Gadgets")
-    _log_in(page, live_server, editor)
+    log_in_browser(page, live_server, editor)
     page.goto(f"{live_server}/admin/articles/new")
     slug = page.get_by_role("textbox", name="Slug")
     for typed, valid in (("नमस्ते-दुनिया", True), ("ai-tech", True), ("Bad Slug", False),

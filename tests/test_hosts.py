@@ -7,7 +7,7 @@ import pytest
 from techpulse import create_app
 from techpulse.config import trusted_hosts
 from techpulse.extensions import db
-from tests.helpers import elements
+from tests.helpers.pages import elements
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select, text
 
 from techpulse.extensions import db
 from techpulse.models import Role, SearchDocument, Status, Tag
-from tests.helpers import elements, text_of
+from tests.helpers.pages import elements, text_of
 
 LAUNCH = "Google May Drop Scale AI Deal!"
 
@@ -296,7 +296,7 @@ def test_migration_indexes_the_articles_a_site_already_has(tmp_path):
 
     from techpulse import create_app
     from techpulse.services.search import search
-    from tests.conftest import POSTGRES_URL
+    from tests.helpers.apps import POSTGRES_URL
 
     if POSTGRES_URL:
         pytest.skip("the PostgreSQL migration is checked by test_migrations")
@@ -319,7 +319,7 @@ def test_migration_0012_reindexes_words_written_with_combining_marks(tmp_path):
 
     from techpulse import create_app
     from techpulse.services.search import search
-    from tests.conftest import POSTGRES_URL
+    from tests.helpers.apps import POSTGRES_URL
 
     if POSTGRES_URL:
         pytest.skip("PostgreSQL's parser always kept combining marks inside words")
