@@ -106,3 +106,16 @@ def test_every_staff_list_filters_with_the_same_get_form(client, staff, make):
         names = [e.get("name") for e in elements(section, "input") + elements(section, "select")]
         assert sorted(names) == sorted(fields), url
         assert "csrf_token" not in section and ">Clear<" in section, url
+
+
+def test_no_test_module_imports_another_test_module():
+    """Shared test code lives in tests/helpers/ or conftest.py, never in a test_*.py file."""
+    offenders = {
+        path.name: sorted(
+            module
+            for module in imported_modules(path)
+            if any(part.startswith("test_") for part in module.split("."))
+        )
+        for path in sorted((ROOT / "tests").rglob("*.py"))
+    }
+    assert {name: found for name, found in offenders.items() if found} == {}
