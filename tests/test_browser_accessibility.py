@@ -23,8 +23,7 @@ from tests.helpers.apps import app_settings, new_app
 from tests.helpers.browser import site_tab
 from tests.helpers.servers import serving
 
-# One worker builds the demo site once and checks every page (pytest-xdist --dist loadgroup).
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("accessibility")]
+pytestmark = pytest.mark.browser
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 VIEWPORTS = [(390, 844), (1366, 900)]
