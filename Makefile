@@ -48,15 +48,23 @@ run: setup
 	@$(FLASK) users hint --host $(HOST) --port $(PORT)
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# pytest-xdist: one worker per core (TEST_WORKERS=0: one plain process); each test module
+# runs on one worker, so its module fixtures are built once. Each worker has its own SQLite
+# files, PostgreSQL database, Redis database and block of ports (tests/helpers/). The suite
+# starts many Python processes (workers, servers, commands): let them keep compiled bytecode
+# (__pycache__, git-ignored) even where the environment says not to write it.
+TEST_WORKERS ?= auto
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope
+
 test: $(VENV)/.installed-test browser-deps serving-deps
-	$(BIN)/python -m pytest
+	$(PYTEST)
 
 # The suite again against the real PostgreSQL and Redis (CI sets these up). Browser and
 # slow process-level tests (server kills, 20,000-item imports) already ran in `make test`.
 test-services: $(VENV)/.installed-test
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
 	TEST_REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/15} \
-	$(BIN)/python -m pytest -m "not browser and not slow"
+	$(PYTEST) -m "not browser and not slow"
 
 # BENCH_SIZES=100 BENCH_DURATION=3s make bench for a quick try; see bench/config.py.
 bench: $(VENV)/.installed serving-deps

@@ -49,6 +49,10 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "HSTS_MAX_AGE": 63072000,
         "HSTS_INCLUDE_SUBDOMAINS": False,
         "HSTS_PRELOAD": False,
+        # How staff passwords are hashed (werkzeug's generate_password_hash method). scrypt is
+        # deliberately slow to resist offline guessing; only the test suite sets a cheap one.
+        # Stored hashes name their own method, so a change applies at each next password set.
+        "PASSWORD_HASH_METHOD": "scrypt",
         # Forgotten passwords: link lifetime and how often one may be asked for.
         "PASSWORD_RESET_MINUTES": 30,
         "PASSWORD_RESET_LIMIT": "3 per hour",

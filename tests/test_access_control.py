@@ -12,7 +12,7 @@ from werkzeug.routing import FloatConverter, IntegerConverter, Rule
 from techpulse.extensions import db
 from techpulse.models import Role
 from techpulse.policy import required_role
-from tests.conftest import PASSWORD, csrf_from
+from tests.helpers.accounts import PASSWORD, csrf_from
 
 MISSING_ID = 999_999  # ids that exist nowhere: allowed users get a 404, never a side effect
 

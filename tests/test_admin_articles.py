@@ -11,25 +11,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from techpulse.clock import site_zone
 from techpulse.extensions import db
 from techpulse.models import Article, AuditEvent, Revision, Role, SlugRedirect, Status
-from tests.conftest import image_bytes
-
-
-def form_data(category, **fields):
-    """A complete article form; ``fields`` override or add (e.g. a button name)."""
-    data = {
-        "title": "Chips get faster",
-        "slug": "",
-        "excerpt": "",
-        "body": "A **new** chip is out.",
-        "category": str(category.id),
-        "tags": "Hardware, Chips",
-        "banner_id": "0",
-        "banner_alt": "",
-        "seo_title": "",
-        "seo_description": "",
-        "publish_at": "",
-    }
-    return {**data, **fields}
+from tests.helpers.factories import image_bytes
+from tests.helpers.forms import article_form
 
 
 def only_article():
@@ -44,7 +27,7 @@ def local_input(when):
 def test_editor_writes_then_publishes_an_article(client, staff, make):
     staff.login(Role.EDITOR)
     category = make.category("Hardware news")
-    response = staff.post("/admin/articles/new", form_data(category, save="Save draft"))
+    response = staff.post("/admin/articles/new", article_form(category, save="Save draft"))
     assert response.status_code == 302
     article = only_article()
     assert article.status == Status.DRAFT and article.slug == "chips-get-faster"
@@ -53,7 +36,7 @@ def test_editor_writes_then_publishes_an_article(client, staff, make):
     edit_url = f"/admin/articles/{article.id}/edit"
     assert response.headers["Location"] == edit_url
     assert "Chips get faster" in client.get(edit_url).get_data(as_text=True)
-    data = form_data(category, title="Chips get much faster", slug="chips-get-faster")
+    data = article_form(category, title="Chips get much faster", slug="chips-get-faster")
     staff.post(edit_url, {**data, "publish": "Publish now"})
     page = client.get("/articles/chips-get-faster").get_data(as_text=True)
     assert "Chips get much faster" in page and "#Chips" in page
@@ -67,7 +50,7 @@ def test_unpublish_takes_the_article_off_the_site(client, staff, make):
     category = make.category()
     article = make.article("Live story", category=category)
     url = f"/admin/articles/{article.id}/edit"
-    staff.post(url, form_data(category, title="Live story", slug=article.slug,
+    staff.post(url, article_form(category, title="Live story", slug=article.slug,
                                unpublish="Unpublish"))  # fmt: skip
     db.session.refresh(article)
     assert article.status == Status.DRAFT and article.published_at is None
@@ -79,7 +62,7 @@ def test_scheduled_article_appears_when_its_time_comes(client, staff, make, now)
     staff.login(Role.EDITOR)
     category = make.category()
     when = now.at + timedelta(hours=3)
-    data = form_data(category, title="Tomorrow's news", publish_at=local_input(when))
+    data = article_form(category, title="Tomorrow's news", publish_at=local_input(when))
     response = staff.post("/admin/articles/new", {**data, "schedule": "Schedule"})
     assert response.status_code == 302
     article = only_article()
@@ -97,15 +80,15 @@ def test_scheduled_article_appears_when_its_time_comes(client, staff, make, now)
 def test_schedule_in_the_past_or_without_a_time_is_a_form_error(client, staff, make, now):
     staff.login(Role.EDITOR)
     category = make.category()
-    past = form_data(category, publish_at=local_input(now.at - timedelta(minutes=5)))
+    past = article_form(category, publish_at=local_input(now.at - timedelta(minutes=5)))
     response = staff.post("/admin/articles/new", {**past, "schedule": "Schedule"})
     assert response.status_code == 200
     assert "Choose a time in the future" in response.get_data(as_text=True)
-    missing = staff.post("/admin/articles/new", form_data(category, schedule="Schedule"))
+    missing = staff.post("/admin/articles/new", article_form(category, schedule="Schedule"))
     assert "Choose the date and time to publish at." in missing.get_data(as_text=True)
     year_one = staff.post(
         "/admin/articles/new",
-        {**form_data(category, publish_at="0001-01-01T00:00"), "schedule": "Schedule"},
+        {**article_form(category, publish_at="0001-01-01T00:00"), "schedule": "Schedule"},
     )
     assert year_one.status_code == 200
     assert "Choose a date in the future." in year_one.get_data(as_text=True)
@@ -116,9 +99,9 @@ def test_slug_must_be_valid_and_unique(client, staff, make):
     staff.login(Role.EDITOR)
     category = make.category()
     taken = make.article("Taken story", category=category)
-    bad = staff.post("/admin/articles/new", form_data(category, slug="Not A Slug!"))
+    bad = staff.post("/admin/articles/new", article_form(category, slug="Not A Slug!"))
     assert "Use lower-case letters, digits and single hyphens" in bad.get_data(as_text=True)
-    dupe = staff.post("/admin/articles/new", form_data(category, slug=taken.slug))
+    dupe = staff.post("/admin/articles/new", article_form(category, slug=taken.slug))
     text = dupe.get_data(as_text=True)
     assert "Another article already uses this slug" in text
     assert "Chips get faster" in text  # what was typed is kept
@@ -131,7 +114,7 @@ def test_changing_a_published_slug_redirects_the_old_url(client, staff, make):
     article = make.article("Old name", category=category)
     old = article.slug
     url = f"/admin/articles/{article.id}/edit"
-    staff.post(url, form_data(category, title="Old name", slug="new-name"))
+    staff.post(url, article_form(category, title="Old name", slug="new-name"))
     response = client.get(f"/articles/{old}")
     assert response.status_code == 301 and response.headers["Location"].endswith("/new-name")
     assert client.get("/articles/new-name").status_code == 200
@@ -139,7 +122,7 @@ def test_changing_a_published_slug_redirects_the_old_url(client, staff, make):
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "article.reslugged"))
     assert event.detail == f"{old} → new-name"
     # Going back to the old slug drops its redirect instead of looping.
-    staff.post(url, form_data(category, title="Old name", slug=old))
+    staff.post(url, article_form(category, title="Old name", slug=old))
     assert client.get(f"/articles/{old}").status_code == 200
     assert client.get("/articles/new-name").status_code == 301
 
@@ -149,14 +132,14 @@ def test_authors_cannot_publish(client, staff, make):
     category = make.category()
     page = client.get("/admin/articles/new").get_data(as_text=True)
     assert "Publish now" not in page and "Schedule" not in page and "Submit for review" in page
-    refused = staff.post("/admin/articles/new", form_data(category, publish="Publish now"))
+    refused = staff.post("/admin/articles/new", article_form(category, publish="Publish now"))
     assert refused.status_code == 403
     assert db.session.scalars(select(Article)).first() is None
-    staff.post("/admin/articles/new", form_data(category, submit_review="Submit for review"))
+    staff.post("/admin/articles/new", article_form(category, submit_review="Submit for review"))
     article = only_article()
     assert article.status == Status.REVIEW and article.author_id == author.id
     url = f"/admin/articles/{article.id}/edit"
-    assert staff.post(url, form_data(category, publish="Publish now")).status_code == 403
+    assert staff.post(url, article_form(category, publish="Publish now")).status_code == 403
     db.session.refresh(article)
     assert article.status == Status.REVIEW
 
@@ -170,7 +153,7 @@ def test_authors_edit_only_their_own_unpublished_articles(client, staff, make):
     for article in (others, mine_live):
         assert client.get(f"/admin/articles/{article.id}/edit").status_code == 403
         url = f"/admin/articles/{article.id}/edit"
-        assert staff.post(url, form_data(category)).status_code == 403
+        assert staff.post(url, article_form(category)).status_code == 403
     assert client.get(f"/admin/articles/{mine.id}/edit").status_code == 200
     listing = client.get("/admin/articles").get_data(as_text=True)
     assert "My draft" in listing and "Someone else" not in listing
@@ -207,13 +190,13 @@ def test_every_save_keeps_a_revision_and_restore_is_exact(client, staff, make):
     staff.login(Role.EDITOR)
     category, other = make.category(), make.category()
     banner = make.image(alt="Old banner")
-    first = form_data(category, title="First title", excerpt="First dek", body="One\n\nTwo",
+    first = article_form(category, title="First title", excerpt="First dek", body="One\n\nTwo",
                       tags="Alpha, Beta", banner_id=str(banner.id), seo_title="SEO one",
                       seo_description="Desc one", featured="y", slug="first-title")  # fmt: skip
     staff.post("/admin/articles/new", first)
     article = only_article()
     url = f"/admin/articles/{article.id}/edit"
-    staff.post(url, form_data(other, title="Second title", body="Three <b>&</b>", tags="Gamma",
+    staff.post(url, article_form(other, title="Second title", body="Three <b>&</b>", tags="Gamma",
                               slug="second-title"))  # fmt: skip
     revisions = db.session.scalars(
         select(Revision).where(Revision.article_id == article.id).order_by(Revision.id)
@@ -249,7 +232,7 @@ def test_every_save_keeps_a_revision_and_restore_is_exact(client, staff, make):
 def test_authors_cannot_restore_revisions(client, staff, make):
     author = staff.login(Role.AUTHOR)
     category = make.category()
-    staff.post("/admin/articles/new", form_data(category))
+    staff.post("/admin/articles/new", article_form(category))
     article = only_article()
     revision = db.session.scalars(select(Revision)).one()
     assert article.author_id == author.id
@@ -291,7 +274,7 @@ def test_authors_delete_only_their_own_drafts(client, staff, make):
 def test_bad_banner_upload_is_a_form_error_and_keeps_the_typing(client, staff, make):
     staff.login(Role.EDITOR)
     category = make.category()
-    data = form_data(category, title="Typed title", body="Typed body text",
+    data = article_form(category, title="Typed title", body="Typed body text",
                      banner_alt="Some words")  # fmt: skip
     data["banner_file"] = (io.BytesIO(b"just some text"), "notes.txt")
     response = staff.post("/admin/articles/new", data, content_type="multipart/form-data")
@@ -304,7 +287,7 @@ def test_bad_banner_upload_is_a_form_error_and_keeps_the_typing(client, staff, m
 
 def test_new_banner_needs_alt_text(client, staff, make):
     staff.login(Role.EDITOR)
-    data = form_data(make.category())
+    data = article_form(make.category())
     data["banner_file"] = (io.BytesIO(image_bytes(800, 450, "PNG")), "pic.png")
     response = staff.post("/admin/articles/new", data, content_type="multipart/form-data")
     assert "Describe the new banner in the alt text" in response.get_data(as_text=True)
@@ -313,7 +296,7 @@ def test_new_banner_needs_alt_text(client, staff, make):
 
 def test_good_png_upload_becomes_the_banner(client, staff, make):
     staff.login(Role.EDITOR)
-    data = form_data(make.category(), banner_alt="A chip on a blue desk", publish="Publish now")
+    data = article_form(make.category(), banner_alt="A chip on a blue desk", publish="Publish now")
     data["banner_file"] = (io.BytesIO(image_bytes(1200, 675, "PNG")), "chip.png")
     response = staff.post("/admin/articles/new", data, content_type="multipart/form-data")
     assert response.status_code == 302
@@ -330,7 +313,7 @@ def test_preview_renders_like_the_article_and_saves_nothing(client, staff, make)
     article = make.article("Saved title", body="Saved body", category=category)
     revisions_before = db.session.scalars(select(Revision)).all()
     url = f"/admin/articles/{article.id}/edit"
-    data = form_data(category, title="Previewed title", body="## Sub\n\n*Fresh* words",
+    data = article_form(category, title="Previewed title", body="## Sub\n\n*Fresh* words",
                      slug=article.slug, preview="Preview")  # fmt: skip
     response = staff.post(url, data)
     text = response.get_data(as_text=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from techpulse.models import Role
-from tests.helpers import log_in
+from tests.helpers.accounts import log_in
 
 
 def test_audit_page_lists_failed_logins_and_role_changes_with_ip(client, staff, make, app):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from techpulse.models import Role
-from tests.helpers import elements, text_of
+from tests.helpers.pages import elements, text_of
 
 
 def _new_article_links(html: str) -> list[str]:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from techpulse.extensions import db
 from techpulse.models import AuditEvent, Image, Role
 from techpulse.services.media.library import create_image, upload_folder
-from tests.conftest import image_bytes
+from tests.helpers.factories import image_bytes
 
 
 def upload(staff, data: bytes, name: str, alt: str = "A blue square"):

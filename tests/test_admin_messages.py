@@ -11,28 +11,12 @@ from sqlalchemy import select
 
 from techpulse.extensions import db
 from techpulse.models import AuditEvent, ContactMessage, Role
-from techpulse.services.contact.intake import new_form_token, new_reference
-from tests.helpers import elements, text_of
-
-
-def message(**fields) -> ContactMessage:
-    values = {
-        "reference": new_reference(),
-        "form_token": new_form_token(),
-        "name": "Asha Mehta",
-        "email": "asha@example.com",
-        "topic": "project",
-        "message": "We need an online ordering system.",
-        **fields,
-    }
-    row = ContactMessage(**values)
-    db.session.add(row)
-    db.session.commit()
-    return row
+from tests.helpers.contact import contact_message
+from tests.helpers.pages import elements, text_of
 
 
 def test_authors_and_visitors_cannot_open_the_inbox(client, staff):
-    row = message()
+    row = contact_message()
     urls = ["/admin/messages", f"/admin/messages/{row.id}", "/admin/messages/export"]
     for url in urls:
         assert client.get(url).status_code == 302  # to the login page
@@ -44,9 +28,9 @@ def test_authors_and_visitors_cannot_open_the_inbox(client, staff):
 
 
 def test_editors_see_the_list_with_the_unread_count(client, staff):
-    message(name="First Client")
-    message(name="Second Client", status="read")
-    message(name="Spammer", status="spam")
+    contact_message(name="First Client")
+    contact_message(name="Second Client", status="read")
+    contact_message(name="Spammer", status="spam")
     staff.login(Role.EDITOR)
     html = client.get("/admin/messages").get_data(as_text=True)
     assert "First Client" in html and "Second Client" in html and "Spammer" not in html
@@ -57,9 +41,9 @@ def test_editors_see_the_list_with_the_unread_count(client, staff):
 
 
 def test_search_covers_name_email_company_and_text(client, staff):
-    message(name="Ravi", company="Acme Robotics")
-    message(name="Meera", email="meera@foods.example")
-    message(name="Karan", message="Looking for a 50% discount on Flutter apps")
+    contact_message(name="Ravi", company="Acme Robotics")
+    contact_message(name="Meera", email="meera@foods.example")
+    contact_message(name="Karan", message="Looking for a 50% discount on Flutter apps")
     staff.login(Role.EDITOR)
 
     def found(query: str) -> str:
@@ -73,7 +57,7 @@ def test_search_covers_name_email_company_and_text(client, staff):
 
 def test_the_list_pages_through(client, staff):
     for n in range(30):
-        message(name=f"Client {n:02d}")
+        contact_message(name=f"Client {n:02d}")
     staff.login(Role.EDITOR)
     first = text_of(client.get("/admin/messages").data)
     second = text_of(client.get("/admin/messages?page=2").data)
@@ -82,7 +66,7 @@ def test_the_list_pages_through(client, staff):
 
 
 def test_opening_a_message_shows_text_not_html_and_marks_it_read(client, staff):
-    row = message(name="<b>Bold</b>", message="<script>alert(1)</script>\nSecond line")
+    row = contact_message(name="<b>Bold</b>", message="<script>alert(1)</script>\nSecond line")
     staff.login(Role.EDITOR)
     html = client.get(f"/admin/messages/{row.id}").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html
@@ -93,7 +77,7 @@ def test_opening_a_message_shows_text_not_html_and_marks_it_read(client, staff):
 
 
 def test_reply_link_prefills_the_subject(client, staff):
-    row = message(topic="support", email="o'neil+test@example.com")
+    row = contact_message(topic="support", email="o'neil+test@example.com")
     staff.login(Role.EDITOR)
     html = client.get(f"/admin/messages/{row.id}").get_data(as_text=True)
     [link] = [a for a in elements(html, "a") if a.get("href").startswith("mailto:")]
@@ -104,7 +88,7 @@ def test_reply_link_prefills_the_subject(client, staff):
 
 
 def test_status_changes_and_notes(client, staff):
-    row = message()
+    row = contact_message()
     editor = staff.login(Role.EDITOR)
     response = staff.post(f"/admin/messages/{row.id}/status", {"status": "replied"})
     assert response.status_code == 302
@@ -123,7 +107,7 @@ def test_status_changes_and_notes(client, staff):
 
 
 def test_only_admins_delete_after_confirming(client, staff, make):
-    row = message()
+    row = contact_message()
     staff.login(Role.EDITOR)
     assert client.get(f"/admin/messages/{row.id}/delete").status_code == 403
     assert staff.post(f"/admin/messages/{row.id}/delete").status_code == 403
@@ -144,8 +128,8 @@ def test_only_admins_delete_after_confirming(client, staff, make):
     "danger", ['=HYPERLINK("http://x")', "+1+1", "-2", "@SUM(A1)", "\tx", "\rx"]
 )
 def test_csv_export_neutralises_formulas(client, staff, danger):
-    message(name=danger, company=danger, message=f"{danger} is how it starts")
-    message(name="Spammer", status="spam")
+    contact_message(name=danger, company=danger, message=f"{danger} is how it starts")
+    contact_message(name="Spammer", status="spam")
     staff.login(Role.EDITOR)
     response = client.get("/admin/messages/export")
     assert response.status_code == 200 and response.mimetype == "text/csv"

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from techpulse.models import Role
-from tests.conftest import PASSWORD, csrf_from
-from tests.test_two_factor import audited, enrol
+from tests.helpers.accounts import PASSWORD, audited, csrf_from, enrol
 
 
 def test_admins_can_require_it_for_everyone_and_reset_a_lost_phone(app, client, staff, make, now):
@@ -13,7 +12,7 @@ def test_admins_can_require_it_for_everyone_and_reset_a_lost_phone(app, client, 
     assert len(audited("two_factor.required")) == 1
     page = client.get("/admin/articles")
     assert page.headers["Location"] == "/account/two-factor"  # the admin too must enrol
-    enrol(client, staff, now)
+    enrol(client, now)
     assert client.get("/admin/articles").status_code == 200
 
     editor = make.staff(Role.EDITOR)

@@ -9,8 +9,7 @@ from sqlalchemy import select
 from techpulse.extensions import db
 from techpulse.models import AuditEvent, Role, User
 from techpulse.services.access import accounts
-from tests.conftest import csrf_from
-from tests.helpers import log_in
+from tests.helpers.accounts import csrf_from, log_in
 
 NEW_PASSWORD = "violet tractor ladder 9"
 

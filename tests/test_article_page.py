@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, quote, urlsplit
 
-from tests.helpers import elements, text_of
+from tests.helpers.pages import elements, text_of
 
 
 def test_article_shows_headline_badge_author_date_and_body(client, make):

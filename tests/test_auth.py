@@ -8,21 +8,13 @@ from sqlalchemy import select
 from techpulse.extensions import db
 from techpulse.models import AuditEvent, Role
 from techpulse.services.access import accounts
-from tests.conftest import PASSWORD, csrf_from
-
-
-def login_form(client, email, password, next_url="", **extra):
-    token = csrf_from(client.get("/login").data)
-    url = "/login" + (f"?next={next_url}" if next_url else "")
-    return client.post(
-        url, data={"csrf_token": token, "email": email, "password": password, **extra}
-    )
+from tests.helpers.accounts import PASSWORD, csrf_from, log_in
 
 
 def test_login_then_logout(client, make):
     user = make.staff(Role.EDITOR)
     assert client.get("/admin/").status_code == 302
-    response = login_form(client, user.email.upper(), PASSWORD)
+    response = log_in(client, user.email.upper(), PASSWORD)
     assert response.status_code == 302 and response.headers["Location"] == "/admin/"
     dashboard = client.get("/admin/")
     assert dashboard.status_code == 200
@@ -35,8 +27,8 @@ def test_login_then_logout(client, make):
 
 def test_wrong_password_and_unknown_email_get_the_same_answer(client, make):
     user = make.staff()
-    wrong = login_form(client, user.email, "not the password at all")
-    unknown = login_form(client, "nobody@example.com", "not the password at all")
+    wrong = log_in(client, user.email, "not the password at all")
+    unknown = log_in(client, "nobody@example.com", "not the password at all")
     assert wrong.status_code == unknown.status_code == 200
     message = "That e-mail and password do not match an active account."
     assert message in wrong.get_data(as_text=True)
@@ -52,26 +44,26 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(client, make):
 )  # fmt: skip
 def test_next_never_leaves_the_site(client, make, target):
     user = make.staff()
-    response = login_form(client, user.email, PASSWORD, next_url=target)
+    response = log_in(client, user.email, PASSWORD, next_url=target)
     assert response.headers["Location"] == "/admin/"
 
 
 def test_next_to_a_local_path_is_followed(client, make):
     user = make.staff()
-    response = login_form(client, user.email, PASSWORD, next_url="/admin/?x=1")
+    response = log_in(client, user.email, PASSWORD, next_url="/admin/?x=1")
     assert response.headers["Location"] == "/admin/?x=1"
 
 
 def test_login_is_limited_per_account_with_a_clear_429(client, make):
     user = make.staff()
     for _ in range(5):
-        assert login_form(client, user.email, "wrong password here").status_code == 200
-    blocked = login_form(client, user.email, PASSWORD)  # even the right password now waits
+        assert log_in(client, user.email, "wrong password here").status_code == 200
+    blocked = log_in(client, user.email, PASSWORD)  # even the right password now waits
     assert blocked.status_code == 429
     assert "Too many requests" in blocked.get_data(as_text=True)
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "login.rate_limited"))
     other = make.staff()
-    assert login_form(client, other.email, PASSWORD).status_code == 302
+    assert log_in(client, other.email, PASSWORD).status_code == 302
 
 
 def test_deactivating_a_user_ends_their_session(client, staff, make):
@@ -79,7 +71,7 @@ def test_deactivating_a_user_ends_their_session(client, staff, make):
     assert client.get("/admin/").status_code == 200
     accounts.set_active(user, False)
     assert client.get("/admin/").status_code == 302
-    assert login_form(client, user.email, PASSWORD).status_code == 200
+    assert log_in(client, user.email, PASSWORD).status_code == 200
 
 
 def test_role_or_password_change_ends_sessions(client, staff):
@@ -141,7 +133,7 @@ def test_cli_creates_an_admin_reading_the_password_from_stdin(runner):
 
 def test_dashboard_activity_feed_is_for_admins_only(client, staff, make):
     victim = make.staff(Role.EDITOR)
-    login_form(client, victim.email, "a wrong password here")
+    log_in(client, victim.email, "a wrong password here")
     staff.login(Role.AUTHOR)
     page = client.get("/admin/").get_data(as_text=True)
     assert "Recent activity" not in page and victim.email not in page
@@ -149,3 +141,25 @@ def test_dashboard_activity_feed_is_for_admins_only(client, staff, make):
     staff.login(Role.ADMIN)
     page = client.get("/admin/").get_data(as_text=True)
     assert "Recent activity" in page and "login.failed" in page
+
+
+@pytest.fixture
+def default_hashing(app_config):
+    """The site's own password hashing, not the suite's cheap PASSWORD_HASH_METHOD."""
+    del app_config["PASSWORD_HASH_METHOD"]
+    return app_config
+
+
+def test_passwords_are_hashed_with_scrypt_by_default(default_hashing, app, client, make):
+    assert app.config["PASSWORD_HASH_METHOD"] == "scrypt"
+    user = make.staff(Role.EDITOR)
+    assert user.password_hash.startswith("scrypt:")
+    assert log_in(client, "nobody@example.com", PASSWORD).status_code == 200
+    assert log_in(client, user).status_code == 302
+    accounts.set_password(user, "a brand new passphrase for scrypt")
+    assert user.password_hash.startswith("scrypt:")
+    assert accounts.verify_password(user, "a brand new passphrase for scrypt")
+
+
+def test_the_configured_hash_method_is_the_one_used(app, make):
+    assert make.staff().password_hash.startswith(f"{app.config['PASSWORD_HASH_METHOD']}$")

@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from techpulse.extensions import db
 from techpulse.models import Category, Image
-from tests.conftest import POSTGRES_URL
-from tests.ops_helpers import dispose, fresh_database, instance_app, invoke
+from tests.helpers.apps import POSTGRES_URL
+from tests.helpers.instances import dispose, fresh_database, instance_app, invoke
 
 
 def _writer(app, committed: list[str], stop: threading.Event) -> None:

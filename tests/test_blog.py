@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from techpulse.models import Status
-from tests.helpers import elements
+from tests.helpers.pages import elements
 
 
 def card_titles(html: str) -> list[str]:

@@ -7,7 +7,6 @@ comes from the axe-playwright-python package (its bundled axe.min.js), never the
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,10 +16,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from techpulse import create_app
 from techpulse.extensions import db
 from techpulse.models import Article, Role
-from tests.conftest import PASSWORD
+from tests.helpers.accounts import PASSWORD, log_in_browser
+from tests.helpers.apps import app_settings, new_app
+from tests.helpers.browser import site_tab
+from tests.helpers.servers import serving
 
 pytestmark = pytest.mark.browser
 
@@ -33,19 +34,13 @@ STAFF_EMAIL = "editor-in-chief@example.com"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """The demo site over HTTP on a free loopback port, with an admin account."""
-    from werkzeug.serving import make_server
-
     from techpulse.demo.seed import seed_demo
     from techpulse.services.access.accounts import create_user
 
     folder = tmp_path_factory.mktemp("a11y")
     database = f"sqlite:///{folder / 'site.sqlite'}"
-    app = create_app(
-        {
-            "SECRET_KEY": "a11y",
-            "INSTANCE_PATH": folder / "instance",
-            "SQLALCHEMY_DATABASE_URI": database,
-        }
+    app = new_app(
+        {**app_settings(folder), "SECRET_KEY": "a11y", "SQLALCHEMY_DATABASE_URI": database}
     )
     with app.app_context():
         db.create_all()
@@ -61,29 +56,16 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             "editor": f"/admin/articles/{launch.id}/edit",
         }
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield {"url": f"http://127.0.0.1:{server.server_port}", **paths}
-    server.shutdown()
-    thread.join(timeout=5)
-    server.server_close()
+    with serving(app) as url:
+        yield {"url": url, **paths}
     with app.app_context():
         db.engine.dispose()
-
-
-def _tab(browser: Any, base: str) -> Any:
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    return tab
 
 
 @pytest.fixture(scope="module")
 def visitor(browser: Any, site: dict[str, Any]) -> Iterator[Any]:
     """An anonymous reader's tab."""
-    tab = _tab(browser, site["url"])
+    tab = site_tab(browser, site["url"], timeout_ms=15_000)
     yield tab
     tab.context.close()
 
@@ -91,12 +73,8 @@ def visitor(browser: Any, site: dict[str, Any]) -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def editor(browser: Any, site: dict[str, Any]) -> Iterator[Any]:
     """A logged-in admin's tab."""
-    tab = _tab(browser, site["url"])
-    tab.goto(f"{site['url']}/login")
-    tab.get_by_label("E-mail").fill(STAFF_EMAIL)
-    tab.locator("input[name=password]").fill(PASSWORD)
-    tab.get_by_role("button", name="Log in").click()
-    tab.wait_for_url("**/admin/**")
+    tab = site_tab(browser, site["url"], timeout_ms=15_000)
+    log_in_browser(tab, site["url"], STAFF_EMAIL)
     yield tab
     tab.context.close()
 

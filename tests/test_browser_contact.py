@@ -7,7 +7,7 @@ import re
 import pytest
 
 from techpulse.models import Role
-from tests.conftest import PASSWORD
+from tests.helpers.accounts import log_in_browser
 
 pytestmark = pytest.mark.browser
 
@@ -54,11 +54,7 @@ def test_keyboard_only_message_reaches_the_inbox(app, page, live_server, make):
     assert re.fullmatch(r"CD-[0-9A-Z]{6}", reference)
     assert page.get_by_role("heading", level=1).inner_text().startswith("Thank you")
 
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-mail").fill(editor.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/admin/"))
+    log_in_browser(page, live_server, editor)
     page.get_by_role("link", name=re.compile("^Messages")).click()
     row = page.locator("tr", has_text=reference)
     assert "Priya Shah" in row.inner_text() and "New project" in row.inner_text()

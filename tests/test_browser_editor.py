@@ -10,8 +10,8 @@ from PIL import Image as PILImage
 from sqlalchemy import select
 
 from techpulse.extensions import db
-from techpulse.models import Article, EditorDraft, Role
-from tests.conftest import PASSWORD
+from techpulse.models import Article, EditorDraft, Role, User
+from tests.helpers.accounts import PASSWORD, log_in_browser
 
 pytestmark = pytest.mark.browser
 
@@ -22,12 +22,13 @@ def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
     return {**app_config, "EDITOR_AUTOSAVE_SECONDS": 1}
 
 
-def _log_in(page, live_server, user) -> None:  # noqa: ANN001
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-mail").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_role("heading", name="Dashboard").wait_for()
+def _open_a_new_article(page, live_server, make, role: Role) -> User:  # noqa: ANN001
+    """Log in as new staff of ``role`` and open a new article (the "Gadgets" category exists)."""
+    user = make.staff(role)
+    make.category("Gadgets")
+    log_in_browser(page, live_server, user)
+    page.goto(f"{live_server}/admin/articles/new")
+    return user
 
 
 def _write(page, title: str, body: str) -> None:  # noqa: ANN001
@@ -46,10 +47,7 @@ def _stored_article() -> Article:
 
 
 def test_autosave_keeps_the_text_on_the_server_and_in_the_browser(page, live_server, make):
-    author = make.staff(Role.AUTHOR)
-    make.category("Gadgets")
-    _log_in(page, live_server, author)
-    page.goto(f"{live_server}/admin/articles/new")
+    author = _open_a_new_article(page, live_server, make, Role.AUTHOR)
     _write(page, "Written before a crash", "Paragraph one.\n\nParagraph two, three words.")
     page.get_by_text("6 words · 1 min read").wait_for()
     page.get_by_text("Autosaved").wait_for()
@@ -77,10 +75,7 @@ def test_autosave_keeps_the_text_on_the_server_and_in_the_browser(page, live_ser
 
 
 def test_save_after_the_session_ended_logs_in_on_the_page_and_saves(page, live_server, make):
-    editor = make.staff(Role.EDITOR)
-    make.category("Gadgets")
-    _log_in(page, live_server, editor)
-    page.goto(f"{live_server}/admin/articles/new")
+    editor = _open_a_new_article(page, live_server, make, Role.EDITOR)
     _write(page, "A long afternoon", "Every word I typed for an hour.")
     page.get_by_label("Category").select_option(label="Gadgets")
     page.context.clear_cookies()  # the session is gone, as after the idle limit
@@ -101,10 +96,7 @@ def test_save_after_the_session_ended_logs_in_on_the_page_and_saves(page, live_s
 
 
 def test_save_with_a_stale_token_refreshes_it_and_saves(page, live_server, make):
-    editor = make.staff(Role.EDITOR)
-    make.category("Gadgets")
-    _log_in(page, live_server, editor)
-    page.goto(f"{live_server}/admin/articles/new")
+    _open_a_new_article(page, live_server, make, Role.EDITOR)
     _write(page, "Token test", "Kept text.")
     page.get_by_label("Category").select_option(label="Gadgets")
     page.evaluate("document.querySelector('form.editor [name=csrf_token]').value = 'stale'")
@@ -125,7 +117,7 @@ def test_images_are_uploaded_or_picked_into_the_story_and_render_responsively(
     editor = make.staff(Role.EDITOR)
     make.category("Gadgets")
     library_image = make.image("A laptop on a desk")
-    _log_in(page, live_server, editor)
+    log_in_browser(page, live_server, editor)
     page.goto(f"{live_server}/admin/articles/new")
     _write(page, "Pictures inside", "Opening paragraph.")
     body = page.get_by_label("Story (Markdown)")
@@ -165,10 +157,7 @@ def test_images_are_uploaded_or_picked_into_the_story_and_render_responsively(
 
 
 def test_the_slug_field_accepts_a_hindi_slug_and_saves_it(page, live_server, make):
-    editor = make.staff(Role.EDITOR)
-    make.category("Gadgets")
-    _log_in(page, live_server, editor)
-    page.goto(f"{live_server}/admin/articles/new")
+    _open_a_new_article(page, live_server, make, Role.EDITOR)
     slug = page.get_by_role("textbox", name="Slug")
     for typed, valid in (("नमस्ते-दुनिया", True), ("ai-tech", True), ("Bad Slug", False),
                          ("नमस्ते 🚀", False), ("a--b", False)):  # fmt: skip

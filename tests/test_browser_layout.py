@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from techpulse.models import Status
+from tests.helpers.accounts import log_in_browser
 
 pytestmark = pytest.mark.browser
 
@@ -67,20 +68,10 @@ def staff_lists(make):
     return make.staff(Role.ADMIN)
 
 
-def _log_in(page, live_server, user) -> None:
-    from tests.conftest import PASSWORD
-
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-mail").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_role("heading", name="Dashboard").wait_for()
-
-
 @pytest.mark.parametrize("path", ["/admin/articles", "/admin/media", "/admin/messages"])
 def test_staff_lists_fit_a_phone(page, live_server, staff_lists, path):
     page.set_viewport_size({"width": 390, "height": 844})
-    _log_in(page, live_server, staff_lists)
+    log_in_browser(page, live_server, staff_lists)
     page.goto(f"{live_server}{path}")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
     rows = page.locator(".data-table tbody tr")
@@ -113,7 +104,7 @@ def test_editor_action_buttons_are_the_same_size(page, live_server, make):
     from techpulse.models import Role
 
     make.category("Gadgets")
-    _log_in(page, live_server, make.staff(Role.EDITOR))
+    log_in_browser(page, live_server, make.staff(Role.EDITOR))
     page.goto(f"{live_server}/admin/articles/new")
     buttons = page.locator("form .actions").last.locator(".button")
     sizes = {(round(b["height"]), b["font"]) for b in buttons.evaluate_all(

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image as PILImage
 
 from techpulse.models import Role
-from tests.conftest import PASSWORD
+from tests.helpers.accounts import log_in_browser
 
 pytestmark = pytest.mark.browser
 
@@ -22,11 +22,7 @@ def png_bytes() -> bytes:
 def test_editor_publishes_an_article_with_a_banner(page, live_server, make):
     editor = make.staff(Role.EDITOR)
     make.category("Gadgets")
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-mail").fill(editor.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_role("heading", name="Dashboard").wait_for()
+    log_in_browser(page, live_server, editor)
 
     page.get_by_role("link", name="Articles").click()
     page.get_by_role("link", name="New article").click()

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from techpulse.extensions import db
 from techpulse.models import Image
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 

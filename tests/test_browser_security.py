@@ -7,23 +7,14 @@ import pyotp
 import pytest
 
 from techpulse.models import Role
-from tests.conftest import PASSWORD
+from tests.helpers.accounts import log_in_browser
 
 pytestmark = pytest.mark.browser
 
 
-def log_in(page, live_server, user, remember: bool = False) -> None:
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-mail").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    if remember:
-        page.get_by_label("Keep me logged in on this device").check()
-    page.get_by_role("button", name="Log in").click()
-
-
 def test_set_up_two_factor_and_log_in_with_a_code(page, live_server, make, now):
     editor = make.staff(Role.EDITOR)
-    log_in(page, live_server, editor)
+    log_in_browser(page, live_server, editor)
     page.get_by_role("link", name="Two-factor").click()
     page.get_by_role("button", name="Set up two-factor login").click()
     qr = page.get_by_role("img", name="QR code for your authenticator app")
@@ -38,7 +29,7 @@ def test_set_up_two_factor_and_log_in_with_a_code(page, live_server, make, now):
 
     page.get_by_role("button", name="Log out").click()
     now.advance(seconds=30)
-    log_in(page, live_server, editor)
+    log_in_browser(page, live_server, editor, dashboard=False)
     page.get_by_role("heading", name="Enter your code").wait_for()
     page.get_by_role("textbox", name="Code").fill(totp.at(now.at))
     page.get_by_role("button", name="Log in").click()
@@ -48,8 +39,7 @@ def test_set_up_two_factor_and_log_in_with_a_code(page, live_server, make, now):
 
 def test_cookies_copied_before_logout_open_nothing(browser, page, live_server, make):
     editor = make.staff(Role.EDITOR)
-    log_in(page, live_server, editor, remember=True)
-    page.get_by_role("heading", name="Dashboard").wait_for()
+    log_in_browser(page, live_server, editor, remember=True)
     copied = page.context.cookies()
     assert {cookie["name"] for cookie in copied} >= {"session", "remember_token"}
     page.get_by_role("button", name="Log out").click()

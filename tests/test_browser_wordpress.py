@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.wordpress_files import SITE_XML, make_uploads
+from tests.helpers.wordpress import SITE_XML, make_uploads
 
 pytestmark = pytest.mark.browser
 

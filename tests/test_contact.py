@@ -10,9 +10,9 @@ from sqlalchemy import event, func, select
 
 from techpulse.extensions import db
 from techpulse.models import ContactMessage
-from tests.conftest import POSTGRES_URL
-from tests.contact_helpers import VALID, contact_form, hidden_fields
-from tests.helpers import elements, text_of
+from tests.helpers.apps import POSTGRES_URL
+from tests.helpers.contact import VALID, contact_form, hidden_fields
+from tests.helpers.pages import elements, text_of
 
 
 @pytest.fixture

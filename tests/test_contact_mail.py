@@ -2,79 +2,23 @@
 
 from __future__ import annotations
 
-import socket
 import threading
-from collections.abc import Iterator
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 
 from techpulse.clock import utcnow
 from techpulse.extensions import db
 from techpulse.models import ContactMessage
-from techpulse.services.contact import notifications
-from tests.contact_helpers import contact_form
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps what it receives."""
-
-    def __init__(self) -> None:
-        self.received: list[tuple[list[str], EmailMessage]] = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd API
-        parsed = message_from_bytes(envelope.content, policy=policy.default)
-        with self.lock:
-            self.received.append((list(envelope.rcpt_tos), parsed))
-        return "250 OK"
-
-
-class SMTPServer:
-    """A local SMTP server that can be stopped and started again on the same port."""
-
-    def __init__(self) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.inbox = Inbox()
-        self.controller: Controller | None = None
-
-    def start(self) -> None:
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-    @property
-    def received(self) -> list[tuple[list[str], EmailMessage]]:
-        return self.inbox.received
-
-
-@pytest.fixture
-def smtp() -> Iterator[SMTPServer]:
-    server = SMTPServer()
-    server.start()
-    yield server
-    server.stop()
+from techpulse.services.contact import notifications as contact_notifications
+from tests.helpers.contact import contact_form
+from tests.helpers.servers import mail_settings
 
 
 @pytest.fixture
 def app_config(app_config, smtp):
     app_config.update(
-        CONTACT_LIMIT="10000 per minute",
-        CONTACT_MIN_SECONDS=0,
-        MAIL_SERVER="127.0.0.1",
-        MAIL_PORT=smtp.port,
-        MAIL_USE_TLS=False,
-        MAIL_SENDER="web@codedote.example",
-        MAIL_TIMEOUT=2,
+        CONTACT_LIMIT="10000 per minute", CONTACT_MIN_SECONDS=0, **mail_settings(smtp)
     )
     return app_config
 
@@ -147,7 +91,7 @@ def test_concurrent_retries_send_each_message_once(app, client, smtp, company):
 
     def retry() -> None:
         with app.app_context():
-            notifications.retry_notifications()
+            contact_notifications.retry_notifications()
             db.session.remove()
 
     threads = [threading.Thread(target=retry) for _ in range(4)]

@@ -10,7 +10,6 @@ import re
 import secrets
 import shlex
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -24,7 +23,8 @@ from sqlalchemy import func, select
 from techpulse import PROJECT_ROOT, create_app
 from techpulse.extensions import db
 from techpulse.models import ContactMessage
-from tests.contact_helpers import VALID, hidden_fields
+from tests.helpers.contact import VALID, hidden_fields
+from tests.helpers.servers import free_port
 
 pytestmark = pytest.mark.slow
 THREADS = 6
@@ -41,13 +41,6 @@ def production_command(port: int) -> list[str]:
     )  # fmt: skip
     lines = dry_run.stdout.replace("\\\n", " ").strip().splitlines()  # join continued lines
     return shlex.split(lines[-1])
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def start_server(port: int, environment: dict[str, str], log: Path) -> subprocess.Popen[bytes]:

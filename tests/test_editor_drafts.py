@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from techpulse.extensions import db
 from techpulse.models import Article, EditorDraft, Revision, Role
-from tests.conftest import PASSWORD, csrf_from
+from tests.helpers.accounts import PASSWORD, csrf_from
 
 LONG_TEXT = "Every word of this story matters.\n\n" + "It took all afternoon to write. " * 40
 

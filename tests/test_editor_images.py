@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from techpulse.extensions import db
 from techpulse.models import Article, Image, Role
-from tests.conftest import image_bytes
-from tests.helpers import elements
+from tests.helpers.factories import image_bytes
+from tests.helpers.pages import elements
 
 
 def _article_data(category_id: int, body: str, **extra: str) -> dict[str, str]:

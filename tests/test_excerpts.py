@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from techpulse.extensions import db
 from techpulse.markup.markdown import lead_text
-from tests.helpers import elements
+from tests.helpers.pages import elements
 
 BODY = """## Intro
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from techpulse.extensions import db
-from tests.conftest import Factory
-from tests.ops_helpers import dispose, fresh_database, instance_app, invoke
+from tests.helpers.factories import Factory
+from tests.helpers.instances import dispose, fresh_database, instance_app, invoke
 
 TARGETS = [
     "sqlite",

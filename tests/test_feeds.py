@@ -9,7 +9,7 @@ import pytest
 
 from techpulse.extensions import db
 from techpulse.models import Status
-from tests.helpers import elements
+from tests.helpers.pages import elements
 
 FEEDS = ["/feed.xml", "/rss.xml"]
 

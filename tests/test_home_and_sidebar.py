@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from techpulse.extensions import db
 from techpulse.models import Role, SiteSettings
-from tests.helpers import elements, text_of
+from tests.helpers.pages import elements, text_of
 
 
 def _sidebar(client, slug: str) -> str:

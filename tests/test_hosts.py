@@ -7,11 +7,11 @@ import pytest
 from techpulse import create_app
 from techpulse.config import trusted_hosts
 from techpulse.extensions import db
-from tests.helpers import elements
+from tests.helpers.pages import elements
 
 
 @pytest.fixture
-def serve(app_config, _postgres_schema):
+def serve(app_config, _database_schema):
     """Build a second app from ``app_config`` (after the test changed it); closes it after."""
     built = []
 

@@ -7,7 +7,7 @@ import pytest
 from techpulse.extensions import db
 from techpulse.models import ContactMessage, Role
 from techpulse.services.contact.intake import new_form_token, new_reference
-from tests.helpers import text_of
+from tests.helpers.pages import text_of
 
 
 def _message(status: str) -> ContactMessage:

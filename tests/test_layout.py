@@ -64,8 +64,8 @@ def test_role_rules_and_field_errors_have_one_home():
 
 
 def test_the_five_delete_pages_share_one_confirm_form(client, staff, make):
-    from tests.helpers import elements
-    from tests.test_admin_messages import message
+    from tests.helpers.contact import contact_message
+    from tests.helpers.pages import elements
 
     staff.login(Role.ADMIN)
     article, image = make.article(), make.image()
@@ -75,7 +75,7 @@ def test_the_five_delete_pages_share_one_confirm_form(client, staff, make):
     pages = {
         f"/admin/articles/{article.id}/delete": "Delete for good",
         f"/admin/media/{image.id}/delete": "Delete image",
-        f"/admin/messages/{message().id}/delete": "Delete for good",
+        f"/admin/messages/{contact_message().id}/delete": "Delete for good",
         f"/admin/categories/{category.id}/delete": "Delete category",
         f"/admin/tags/{tag.id}/delete": "Delete tag",
     }
@@ -90,7 +90,7 @@ def test_the_five_delete_pages_share_one_confirm_form(client, staff, make):
 
 
 def test_every_staff_list_filters_with_the_same_get_form(client, staff, make):
-    from tests.helpers import elements
+    from tests.helpers.pages import elements
 
     staff.login(Role.ADMIN)
     for url, fields in {
@@ -106,3 +106,16 @@ def test_every_staff_list_filters_with_the_same_get_form(client, staff, make):
         names = [e.get("name") for e in elements(section, "input") + elements(section, "select")]
         assert sorted(names) == sorted(fields), url
         assert "csrf_token" not in section and ">Clear<" in section, url
+
+
+def test_no_test_module_imports_another_test_module():
+    """Shared test code lives in tests/helpers/ or conftest.py, never in a test_*.py file."""
+    offenders = {
+        path.name: sorted(
+            module
+            for module in imported_modules(path)
+            if any(part.startswith("test_") for part in module.split("."))
+        )
+        for path in sorted((ROOT / "tests").rglob("*.py"))
+    }
+    assert {name: found for name, found in offenders.items() if found} == {}

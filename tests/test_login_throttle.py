@@ -7,7 +7,7 @@ import pytest
 from techpulse import create_app
 from techpulse.extensions import db
 from techpulse.models import Role
-from tests.conftest import PASSWORD, csrf_from
+from tests.helpers.accounts import PASSWORD, csrf_from
 
 
 def attempt(client, email: str, password: str, ip: str = "127.0.0.1"):

@@ -11,11 +11,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from techpulse import create_app
 from techpulse.extensions import db
 from techpulse.models import MediaBlob, Role
 from techpulse.services.media.library import create_image
-from tests.conftest import IsolatedClient, image_bytes
+from tests.helpers.apps import new_app
+from tests.helpers.factories import image_bytes
 
 
 @pytest.fixture
@@ -27,8 +27,7 @@ def app_config(app_config: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
 @pytest.fixture
 def other_host(app: Flask, app_config: dict[str, Any], tmp_path: Path) -> Iterator[Any]:
     """Host B: a second app on the same database (SQLite file or PostgreSQL), another folder."""
-    second = create_app({**app_config, "UPLOAD_FOLDER": str(tmp_path / "b")})
-    second.test_client_class = IsolatedClient
+    second = new_app({**app_config, "UPLOAD_FOLDER": str(tmp_path / "b")})
     yield second.test_client()
     with second.app_context():
         db.engine.dispose()

@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, inspect, text
 from techpulse import create_app
 from techpulse.extensions import db
 from techpulse.models.search import include_in_schema_comparison
-from tests.conftest import POSTGRES_URL
+from tests.helpers.apps import POSTGRES_URL
 
 
 def _assert_migrations_match_models(app) -> None:

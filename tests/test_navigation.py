@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from techpulse.models import Status
-from tests.helpers import elements
+from tests.helpers.pages import elements
 
 
 def test_menus_leave_out_categories_with_nothing_published(client, make, now):

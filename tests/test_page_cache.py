@@ -10,7 +10,7 @@ from sqlalchemy import text, update
 from techpulse.extensions import db
 from techpulse.models import Article, Category, Role
 from techpulse.services.pages import PageFields, update_page
-from tests.conftest import csrf_from
+from tests.helpers.accounts import csrf_from
 
 GZIP = {"Accept-Encoding": "gzip, deflate, br"}
 
@@ -155,7 +155,7 @@ def test_staff_are_never_served_from_the_cache(app, client, story, staff):
 
 @pytest.mark.parametrize("url", ["/contact", "/login"])
 def test_forms_with_a_visitor_token_are_never_cached(client, url):
-    from tests.conftest import csrf_from
+    from tests.helpers.accounts import csrf_from
 
     first = client.get(url)
     assert {"private", "no-store"} & set(first.headers["Cache-Control"].replace(",", " ").split())
@@ -187,7 +187,7 @@ def test_public_pages_answer_conditional_gets_even_for_visitors_with_a_cookie(cl
 
 
 def test_static_files_are_fingerprinted_compressed_and_immutable(client, story):
-    from tests.helpers import elements
+    from tests.helpers.pages import elements
 
     html = client.get(f"/articles/{story.slug}").get_data(as_text=True)
     href = next(e.get("href") for e in elements(html, "link") if e.get("rel") == "stylesheet")
@@ -231,13 +231,10 @@ def _minutes(n: int):  # noqa: ANN202
 
 
 def test_pages_are_served_fresh_when_redis_is_down(app_config, tmp_path):
-    import socket
-
     from techpulse import create_app
+    from tests.helpers.servers import free_port
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        dead = f"redis://127.0.0.1:{probe.getsockname()[1]}/0"  # nothing listens there
+    dead = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     site = create_app({**app_config, "REDIS_URL": dead, "INSTANCE_PATH": tmp_path / "down"})
     with site.app_context():
         db.create_all()

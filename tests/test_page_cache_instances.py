@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from techpulse import create_app
 from techpulse.extensions import db
 from techpulse.models import Article, Role
 from techpulse.serving.generation import (
@@ -17,8 +16,9 @@ from techpulse.serving.generation import (
     FileGeneration,
     RedisGeneration,
 )
-from tests.conftest import POSTGRES_URL, REDIS_URL, IsolatedClient
-from tests.test_admin_articles import form_data
+from tests.helpers.accounts import log_in
+from tests.helpers.apps import POSTGRES_URL, REDIS_URL, new_app
+from tests.helpers.forms import article_form
 
 
 @pytest.fixture(params=["without-redis", "redis"])
@@ -34,8 +34,7 @@ def app_config(request: pytest.FixtureRequest, app_config: dict[str, Any]) -> di
 @pytest.fixture
 def other_host(app: Flask, app_config: dict[str, Any], tmp_path: Any) -> Iterator[Flask]:
     """A second instance of the site on the same database, as on another server."""
-    other = create_app({**app_config, "INSTANCE_PATH": tmp_path / "other-host"})
-    other.test_client_class = IsolatedClient
+    other = new_app({**app_config, "INSTANCE_PATH": tmp_path / "other-host"})
     if app_config.get("REDIS_URL"):
         from techpulse.extensions import limiter
 
@@ -70,16 +69,16 @@ def test_publish_and_edit_through_one_host_show_on_the_other(client, staff, make
         assert visitor.get(url).headers["X-Cache"] == "hit"
 
     staff.login(Role.EDITOR)
-    new = form_data(category, title="Chips get faster", publish="Publish now")
+    new = article_form(category, title="Chips get faster", publish="Publish now")
     assert staff.post("/admin/articles/new", new).status_code == 302
     home = visitor.get("/")
     assert home.headers["X-Cache"] == "miss" and "Chips get faster" in home.get_data(as_text=True)
 
-    edit = form_data(category, title="Chips got slower", slug=old.slug, save="Save")
+    edit = article_form(category, title="Chips got slower", slug=old.slug, save="Save")
     assert staff.post(f"/admin/articles/{old.id}/edit", edit).status_code == 302
     assert "Chips got slower" in visitor.get(f"/articles/{old.slug}").get_data(as_text=True)
 
-    unpublish = form_data(category, title="Chips got slower", slug=old.slug, unpublish="x")
+    unpublish = article_form(category, title="Chips got slower", slug=old.slug, unpublish="x")
     staff.post(f"/admin/articles/{old.id}/edit", unpublish)
     assert visitor.get(f"/articles/{old.slug}").status_code == 404
     assert db.session.get(Article, old.id).published_at is None
@@ -92,7 +91,7 @@ def test_a_publish_on_one_host_reaches_the_shared_parts_of_the_other(staff, make
     visitor = other_host.test_client()
     visitor.get(f"/articles/{stories[0].slug}")  # the other host renders its header and sidebar
     staff.login(Role.EDITOR)
-    new = form_data(make.category("Quantum"), title="Qubits everywhere", publish="Publish now")
+    new = article_form(make.category("Quantum"), title="Qubits everywhere", publish="Publish now")
     assert staff.post("/admin/articles/new", new).status_code == 302
     html = visitor.get(f"/articles/{stories[1].slug}").get_data(as_text=True)
     assert ">Qubits everywhere</a>" in html  # Recent posts
@@ -112,11 +111,9 @@ def test_a_staff_session_is_valid_on_every_host(client, staff, other_host):
 def test_login_limits_are_counted_across_hosts_with_redis(client, make, other_host, app_config):
     if not app_config.get("REDIS_URL"):
         pytest.skip("without Redis each host counts for itself (documented)")
-    from tests.test_auth import login_form
-
     user = make.staff()
     hosts = [client, other_host.test_client()]
     for attempt in range(5):
-        response = login_form(hosts[attempt % 2], user.email, "wrong password here")
+        response = log_in(hosts[attempt % 2], user.email, "wrong password here")
         assert response.status_code == 200
-    assert login_form(hosts[1], user.email, "wrong password here").status_code == 429
+    assert log_in(hosts[1], user.email, "wrong password here").status_code == 429

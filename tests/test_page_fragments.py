@@ -12,7 +12,8 @@ from techpulse.models import Role, Status
 from techpulse.services.pages import PageFields, create_page
 from techpulse.services.site import save_settings
 from techpulse.services.taxonomy import CategoryFields, save_category
-from tests.helpers import elements, log_in, text_of
+from tests.helpers.accounts import log_in
+from tests.helpers.pages import elements, text_of
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from techpulse.extensions import db
 from techpulse.models import Page, Role
-from tests.helpers import elements
+from tests.helpers.pages import elements
 
 
 def _footer_links(client) -> dict[str, str]:

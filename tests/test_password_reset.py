@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
@@ -12,31 +11,16 @@ from sqlalchemy import select
 from techpulse.extensions import db
 from techpulse.models import AuditEvent, Role
 from techpulse.services.access import accounts, password_reset
-from tests.conftest import PASSWORD, csrf_from
-from tests.test_contact_mail import SMTPServer
+from tests.helpers.accounts import PASSWORD, csrf_from
+from tests.helpers.servers import mail_settings
 
 NEW_PASSWORD = "purple elephant runs quietly 7"
 LINK = re.compile(r"https://news\.example(/reset-password/[^\s]+)")
 
 
 @pytest.fixture
-def smtp() -> Iterator[SMTPServer]:
-    server = SMTPServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def app_config(app_config, smtp):
-    app_config.update(
-        SITE_URL="https://news.example",
-        MAIL_SERVER="127.0.0.1",
-        MAIL_PORT=smtp.port,
-        MAIL_USE_TLS=False,
-        MAIL_SENDER="web@codedote.example",
-        MAIL_TIMEOUT=2,
-    )
+    app_config.update(SITE_URL="https://news.example", **mail_settings(smtp))
     return app_config
 
 

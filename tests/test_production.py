@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ import pytest
 from techpulse import create_app
 from techpulse.web import production
 from techpulse.web.production import UnsafeConfiguration
+from tests.helpers.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_KEY = "c2f1e0a9b8d7c6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9"
@@ -52,12 +52,6 @@ def test_development_and_tests_are_not_production():
     assert not production.is_production({"TESTING": True})
     assert production.is_production({"PRODUCTION": True, "TESTING": True})
     assert not production.is_production({"PRODUCTION": False})
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 GRANIAN = str(Path(sys.executable).with_name("granian"))

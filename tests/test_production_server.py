@@ -28,19 +28,13 @@ from bench.servers import worker_rss_mb
 from techpulse import PROJECT_ROOT
 from techpulse.extensions import db
 from techpulse.models import Category, Role
-from tests.test_admin_articles import form_data
+from tests.helpers.forms import article_form
+from tests.helpers.servers import free_port
 
 pytestmark = pytest.mark.slow
 
 GRANIAN = Path(sys.executable).with_name("granian")
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else "")
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def get(port: int, path: str = "/", timeout: float = 30, **headers: str) -> Any:
@@ -323,11 +317,11 @@ def test_a_publish_or_edit_shows_through_the_micro_cache_within_two_seconds(ngin
         assert "HIT" in [nginx.fetch(url).getheader("X-Micro-Cache") for _ in range(4)]
 
     staff.login(Role.EDITOR)
-    edit = form_data(category, title="Edited behind nginx", slug=story.slug, save="Save")
+    edit = article_form(category, title="Edited behind nginx", slug=story.slug, save="Save")
     assert staff.post(f"/admin/articles/{story.id}/edit", edit).status_code == 302
     edited = seconds_until(lambda: b"Edited behind nginx" in nginx.fetch(article).body)
 
-    new = form_data(category, title="Published behind nginx", publish="Publish now")
+    new = article_form(category, title="Published behind nginx", publish="Publish now")
     assert staff.post("/admin/articles/new", new).status_code == 302
     published = seconds_until(lambda: b"Published behind nginx" in nginx.fetch(home).body)
 

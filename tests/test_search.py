@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select, text
 
 from techpulse.extensions import db
 from techpulse.models import Role, SearchDocument, Status, Tag
-from tests.helpers import elements, text_of
+from tests.helpers.pages import elements, text_of
 
 LAUNCH = "Google May Drop Scale AI Deal!"
 
@@ -291,40 +291,44 @@ PRE_SEARCH_SITE = [
 ]
 
 
-def test_migration_indexes_the_articles_a_site_already_has(tmp_path):
+def _upgraded_site(tmp_path, revision: str, statements: list[str]):  # noqa: ANN202
+    """A SQLite site migrated to ``revision``, given ``statements``' rows, then upgraded."""
     from flask_migrate import upgrade
 
     from techpulse import create_app
-    from techpulse.services.search.query import search
-    from tests.conftest import POSTGRES_URL
 
-    if POSTGRES_URL:
-        pytest.skip("the PostgreSQL migration is checked by test_migrations")
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'site.sqlite'}",
                       "INSTANCE_PATH": tmp_path / "instance", "SECRET_KEY": "x"})  # fmt: skip
     with app.app_context():
-        upgrade(revision="0005")  # the revision before search (0007): a site with a story
-        for statement in PRE_SEARCH_SITE:
+        upgrade(revision=revision)
+        for statement in statements:
             db.session.execute(text(statement))
         db.session.commit()
         db.session.remove()
         upgrade()
+    return app
+
+
+def test_migration_indexes_the_articles_a_site_already_has(tmp_path):
+    from techpulse.services.search.query import search
+    from tests.helpers.apps import POSTGRES_URL
+
+    if POSTGRES_URL:
+        pytest.skip("the PostgreSQL migration is checked by test_migrations")
+    # 0005 is the revision before search (0007): a site with a story
+    app = _upgraded_site(tmp_path, "0005", PRE_SEARCH_SITE)
+    with app.app_context():
         assert [hit.article.title for hit in search("glacier").items] == ["Glacier news"]
         db.session.remove()
         db.engine.dispose()
 
 
 def test_migration_0012_reindexes_words_written_with_combining_marks(tmp_path):
-    from flask_migrate import upgrade
-
-    from techpulse import create_app
     from techpulse.services.search.query import search
-    from tests.conftest import POSTGRES_URL
+    from tests.helpers.apps import POSTGRES_URL
 
     if POSTGRES_URL:
         pytest.skip("PostgreSQL's parser always kept combining marks inside words")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'site.sqlite'}",
-                      "INSTANCE_PATH": tmp_path / "instance", "SECRET_KEY": "x"})  # fmt: skip
     hindi = [
         statement.replace("Glacier news", "नमस्ते दुनिया").replace("glacier-news", "namaste")
         for statement in PRE_SEARCH_SITE
@@ -333,13 +337,8 @@ def test_migration_0012_reindexes_words_written_with_combining_marks(tmp_path):
         "INSERT INTO search_documents (article_id, title, excerpt, body, category, tags)"
         " VALUES (1, 'नमस्ते दुनिया', '', 'पहली पोस्ट', 'Science', '')"
     )
+    app = _upgraded_site(tmp_path, "0011", hindi)  # 0011 indexed word by word, cut at vowel signs
     with app.app_context():
-        upgrade(revision="0011")  # indexed word by word, cut at every vowel sign
-        for statement in hindi:
-            db.session.execute(text(statement))
-        db.session.commit()
-        db.session.remove()
-        upgrade()
         assert [hit.article.title for hit in search("दुनिया").items] == ["नमस्ते दुनिया"]
         assert search("द").total == 0  # no longer a word of its own
         db.session.remove()

@@ -7,8 +7,8 @@ from werkzeug.datastructures import Headers
 
 from techpulse import create_app
 from techpulse.extensions import db
-from tests.conftest import csrf_from
-from tests.observatory import score
+from tests.helpers.accounts import csrf_from
+from tests.helpers.observatory import score
 
 HTTPS = "https://news.example"
 

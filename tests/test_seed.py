@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from techpulse import create_app
 from techpulse.extensions import db
 from techpulse.models import Article, Category, Image, Page, SiteSettings, Tag, User
-from tests.conftest import POSTGRES_URL
-from tests.helpers import elements, text_of
+from tests.helpers.apps import POSTGRES_URL
+from tests.helpers.pages import elements, text_of
 
 pytestmark = pytest.mark.slow
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from techpulse.extensions import db
-from tests.conftest import csrf_from
-from tests.helpers import elements
+from tests.helpers.accounts import csrf_from
+from tests.helpers.pages import elements
 
 
 @pytest.fixture

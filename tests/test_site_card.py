@@ -8,7 +8,7 @@ from pathlib import Path
 from PIL import Image
 
 from techpulse.services.media import drawing as banners
-from tests.helpers import elements
+from tests.helpers.pages import elements
 
 
 def _og(html: str) -> dict[str, str]:

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from techpulse.extensions import db
 from techpulse.models import Article, Category, Page, Role, Tag
 from techpulse.slugs import is_valid_slug, slugify
-from tests.helpers import elements
+from tests.helpers.forms import article_form
+from tests.helpers.pages import elements
 
 HINDI_TITLE = "नमस्ते दुनिया 🚀"
 HINDI_SLUG = "नमस्ते-दुनिया"
@@ -25,21 +26,9 @@ HINDI_URL = "/articles/" + quote(HINDI_SLUG)  # %E0%A4%A8…, as url_for writes 
 
 
 def form_data(category, **fields):
-    """A complete article form; ``fields`` override or add (e.g. a button name)."""
-    data = {
-        "title": HINDI_TITLE,
-        "slug": "",
-        "excerpt": "",
-        "body": "यह हमारी पहली हिंदी पोस्ट है।",
-        "category": str(category.id),
-        "tags": "हिंदी",
-        "banner_id": "0",
-        "banner_alt": "",
-        "seo_title": "",
-        "seo_description": "",
-        "publish_at": "",
-    }
-    return {**data, **fields}
+    """A complete article form in Hindi; ``fields`` override or add (e.g. a button name)."""
+    hindi = {"title": HINDI_TITLE, "body": "यह हमारी पहली हिंदी पोस्ट है।", "tags": "हिंदी"}
+    return article_form(category, **{**hindi, **fields})
 
 
 def is_ascii_uri(url: str) -> bool:

@@ -9,7 +9,7 @@ import pytest
 
 from techpulse.models import Role
 from techpulse.services.access import accounts
-from tests.conftest import csrf_from
+from tests.helpers.accounts import csrf_from
 
 
 def saved(client, name: str) -> str:
@@ -131,7 +131,7 @@ def test_cookies_are_secure_and_host_only_over_https(app, app_config):
     with https_app.app_context():
         db.create_all()
         from techpulse.services.access.accounts import create_user
-        from tests.conftest import PASSWORD
+        from tests.helpers.accounts import PASSWORD
 
         create_user("secure@example.com", "Secure", Role.EDITOR, PASSWORD)
         browser = https_app.test_client()

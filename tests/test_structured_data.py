@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from techpulse.models import Status
-from tests.helpers import elements, json_ld
+from tests.helpers.pages import elements, json_ld
 
 
 def by_type(things: list[dict], kind: str) -> dict:

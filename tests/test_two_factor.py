@@ -2,48 +2,21 @@
 
 from __future__ import annotations
 
-import re
-
-import pyotp
 import pytest
 from sqlalchemy import select
 
 from techpulse.extensions import db
-from techpulse.models import AuditEvent, RecoveryCode, Role
-from tests.conftest import PASSWORD, csrf_from
-
-CODES = re.compile(r"<code>([a-z0-9]{5}-[a-z0-9]{5})</code>")
-
-
-def code_at(secret: str, now, seconds: float = 0) -> str:
-    return pyotp.TOTP(secret).at(now.at.timestamp() + seconds)
-
-
-def audited(action: str) -> list[AuditEvent]:
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
-
-
-def enrol(client, staff, now) -> tuple[str, list[str]]:
-    """Set up two-factor login for the logged-in user; returns the secret and recovery codes."""
-    token = csrf_from(client.get("/account/two-factor").data)
-    assert client.post("/account/two-factor/setup", data={"csrf_token": token}).status_code == 302
-    page = client.get("/account/two-factor/confirm").get_data(as_text=True)
-    secret = re.search(r'<code class="qr-secret">([A-Z2-7]+)</code>', page).group(1)
-    done = client.post(
-        "/account/two-factor/confirm",
-        data={"csrf_token": csrf_from(page), "code": code_at(secret, now)},
-    )
-    codes = CODES.findall(done.get_data(as_text=True))
-    return secret, codes
-
-
-def password_step(client, user, remember: bool = False):
-    token = csrf_from(client.get("/login").data)
-    return client.post(
-        "/login",
-        data={"csrf_token": token, "email": user.email, "password": PASSWORD,
-              "remember": "y" if remember else ""},
-    )  # fmt: skip
+from techpulse.models import RecoveryCode, Role
+from tests.helpers.accounts import (
+    PASSWORD,
+    audited,
+    code_at,
+    confirm_two_factor,
+    csrf_from,
+    enrol,
+    log_in,
+    log_out,
+)
 
 
 def code_step(client, code: str):
@@ -51,15 +24,11 @@ def code_step(client, code: str):
     return client.post("/login/code", data={"csrf_token": token, "code": code})
 
 
-def log_out(client) -> None:
-    client.post("/logout", data={"csrf_token": csrf_from(client.get("/admin/").data)})
-
-
 @pytest.fixture
 def enrolled(client, staff, now):
     """An editor with two-factor login, logged out again; (user, secret, recovery codes)."""
     user = staff.login(Role.EDITOR)
-    secret, codes = enrol(client, staff, now)
+    secret, codes = enrol(client, now)
     log_out(client)
     now.advance(seconds=30)  # the next code, since the enrolment code is spent
     return user, secret, codes
@@ -76,7 +45,7 @@ def test_enrolment_shows_a_qr_code_made_here_and_ten_recovery_codes(client, staf
         "/account/two-factor/confirm", data={"csrf_token": csrf_from(page), "code": "000000"}
     )
     assert "That code is not right" in wrong.get_data(as_text=True)
-    secret, codes = enrol_again(client, page, now)
+    secret, codes = confirm_two_factor(client, page, now)
     assert len(codes) == len(set(codes)) == 10
     stored = db.session.scalars(select(RecoveryCode.code_hash)).all()
     assert len(stored) == 10 and not set(codes) & set(stored)  # only hashes are kept
@@ -86,18 +55,9 @@ def test_enrolment_shows_a_qr_code_made_here_and_ten_recovery_codes(client, staf
     )
 
 
-def enrol_again(client, page, now):
-    secret = re.search(r'<code class="qr-secret">([A-Z2-7]+)</code>', page).group(1)
-    done = client.post(
-        "/account/two-factor/confirm",
-        data={"csrf_token": csrf_from(page), "code": code_at(secret, now)},
-    )
-    return secret, CODES.findall(done.get_data(as_text=True))
-
-
 def test_login_asks_for_the_code_after_the_password(client, enrolled, now):
     user, secret, _ = enrolled
-    response = password_step(client, user)
+    response = log_in(client, user)
     assert response.headers["Location"] == "/login/code"
     assert client.get("/admin/").status_code == 302  # the password alone is not a login
     wrong = code_step(client, "123456")
@@ -111,10 +71,10 @@ def test_login_asks_for_the_code_after_the_password(client, enrolled, now):
 def test_a_used_code_cannot_be_replayed_and_a_stale_one_is_refused(app, client, enrolled, now):
     user, secret, _ = enrolled
     code = code_at(secret, now)
-    password_step(client, user)
+    log_in(client, user)
     assert code_step(client, code).status_code == 302
     log_out(client)
-    password_step(client, user)
+    log_in(client, user)
     replayed = code_step(client, code)  # the same code again, still within its 30 seconds
     assert replayed.status_code == 200 and "already used" in replayed.get_data(as_text=True)
     stale = code_at(secret, now, seconds=-120)  # from two minutes ago
@@ -125,16 +85,16 @@ def test_a_used_code_cannot_be_replayed_and_a_stale_one_is_refused(app, client, 
 
 def test_a_code_a_step_early_is_accepted_for_clock_drift(client, enrolled, now):
     user, secret, _ = enrolled
-    password_step(client, user)
+    log_in(client, user)
     assert code_step(client, code_at(secret, now, seconds=30)).status_code == 302
 
 
 def test_each_recovery_code_works_once_and_is_audited(client, enrolled):
     user, _, codes = enrolled
-    password_step(client, user)
+    log_in(client, user)
     assert code_step(client, codes[0].upper()).status_code == 302
     log_out(client)
-    password_step(client, user)
+    log_in(client, user)
     assert code_step(client, codes[0]).status_code == 200
     [event] = audited("two_factor.recovery_code_used")
     assert event.target == user.email and event.detail == "9 left"
@@ -142,7 +102,7 @@ def test_each_recovery_code_works_once_and_is_audited(client, enrolled):
 
 def test_the_password_step_expires(client, enrolled, now):
     user, secret, _ = enrolled
-    password_step(client, user)
+    log_in(client, user)
     now.advance(minutes=6)
     response = code_step_without_form(client, code_at(secret, now))
     assert response.headers["Location"] == "/login"
@@ -155,7 +115,7 @@ def code_step_without_form(client, code):
 
 def test_wrong_codes_are_throttled(client, enrolled):
     user, _, _ = enrolled
-    password_step(client, user)
+    log_in(client, user)
     for _ in range(5):
         assert code_step(client, "111111").status_code == 200
     assert code_step(client, "222222").status_code == 429
@@ -163,7 +123,7 @@ def test_wrong_codes_are_throttled(client, enrolled):
 
 def test_turning_it_off_needs_the_password_and_is_audited(client, staff, enrolled, now):
     user, secret, _ = enrolled
-    password_step(client, user)
+    log_in(client, user)
     code_step(client, code_at(secret, now))
     token = staff.token()
     client.post("/account/two-factor/disable", data={"csrf_token": token, "password": "nope"})
@@ -171,4 +131,4 @@ def test_turning_it_off_needs_the_password_and_is_audited(client, staff, enrolle
     client.post("/account/two-factor/disable", data={"csrf_token": token, "password": PASSWORD})
     assert len(audited("two_factor.disabled")) == 1
     log_out(client)
-    assert password_step(client, user).headers["Location"] == "/admin/"
+    assert log_in(client, user).headers["Location"] == "/admin/"

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from techpulse.extensions import db
 from techpulse.models import Article, ImportRun
 from techpulse.services.wordpress.wxr import Item, read_wxr
-from tests.wordpress_files import HEAD, post_item, write_export
+from tests.helpers.wordpress import HEAD, post_item, write_export
 
 
 def import_file(runner, path: Path):  # noqa: ANN001, ANN201

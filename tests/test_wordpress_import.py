@@ -25,7 +25,7 @@ from techpulse.models import (
     Tag,
     User,
 )
-from tests.wordpress_files import SITE_XML, make_uploads, post_item, write_export
+from tests.helpers.wordpress import SITE_XML, make_uploads, post_item, write_export
 
 HINDI_SLUG = "नमस्ते-दुनिया"
 HINDI_PATH = (  # as WordPress links it: percent-encoded UTF-8, lower-case hex

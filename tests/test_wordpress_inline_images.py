@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from techpulse.extensions import db
 from techpulse.models import Article, Image, Page, Role, article_images
-from tests.wordpress_files import OLD_HOST, attachment_item, make_uploads, post_item, write_export
+from tests.helpers.wordpress import OLD_HOST, attachment_item, make_uploads, post_item, write_export
 
 PHOTO = f"{OLD_HOST}/wp-content/uploads/2024/05/team-photo"
 ALT = "Five engineers around a whiteboard"

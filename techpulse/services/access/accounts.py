@@ -21,8 +21,17 @@ MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
 SET_PASSWORD_MAX_AGE = 7 * 24 * 3600
 COMMON_PASSWORDS = Path(__file__).resolve().parents[2] / "data" / "common-passwords.txt"
-# Checked when the e-mail is unknown, so a miss costs as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password-just-for-timing")
+
+
+def _hash_method() -> str:
+    """The configured PASSWORD_HASH_METHOD (scrypt unless the configuration says otherwise)."""
+    return str(current_app.config.get("PASSWORD_HASH_METHOD") or "scrypt")
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    # Checked when the e-mail is unknown, so a miss costs as long as a wrong password.
+    return generate_password_hash("not-a-real-password-just-for-timing", method)
 
 
 @lru_cache(maxsize=1)
@@ -58,9 +67,8 @@ def user_by_email(email: str) -> User | None:
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, else None (failures are audited)."""
     user = user_by_email(email)
-    valid = check_password_hash(
-        user.password_hash if user and user.password_hash else _DUMMY_HASH, password
-    )
+    stored = user.password_hash if user and user.password_hash else None
+    valid = check_password_hash(stored or _dummy_hash(_hash_method()), password)
     if user is None or not valid or not user.active:
         audit.record("login.failed", normalise_email(email)[:200])
         db.session.commit()
@@ -94,7 +102,7 @@ def _set_hash(user: User, password: str) -> None:
     problem = password_problem(password, user.email)
     if problem:
         raise FieldError("password", problem)
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = generate_password_hash(password, _hash_method())
 
 
 def set_password(user: User, password: str) -> None:

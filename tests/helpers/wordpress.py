@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PIL import Image as PILImage
 
-SITE_XML = Path(__file__).parent / "data" / "wordpress" / "site.xml"
+SITE_XML = Path(__file__).parent.parent / "data" / "wordpress" / "site.xml"
 OLD_HOST = "https://old.codedote.example"
 
 HEAD = """<?xml version="1.0" encoding="UTF-8" ?>

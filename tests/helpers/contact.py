@@ -1,10 +1,13 @@
-"""Filling in the contact form the way a browser would (shared by the contact tests)."""
+"""The contact form filled in the way a browser would, and stored messages for the inbox."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tests.helpers import elements
+from techpulse.extensions import db
+from techpulse.models import ContactMessage
+from techpulse.services.contact.intake import new_form_token, new_reference
+from tests.helpers.pages import elements
 
 VALID = {
     "name": "Asha Mehta",
@@ -31,3 +34,20 @@ def contact_form(client: Any, **fields: Any) -> dict[str, Any]:
     assert page.status_code == 200
     data = {**hidden_fields(page.data), "website": "", **VALID, **fields}
     return {key: value for key, value in data.items() if value is not None}
+
+
+def contact_message(**fields: Any) -> ContactMessage:
+    """A committed contact message as the form stores one; ``fields`` override the defaults."""
+    values = {
+        "reference": new_reference(),
+        "form_token": new_form_token(),
+        "name": "Asha Mehta",
+        "email": "asha@example.com",
+        "topic": "project",
+        "message": "We need an online ordering system.",
+        **fields,
+    }
+    row = ContactMessage(**values)
+    db.session.add(row)
+    db.session.commit()
+    return row

@@ -8,13 +8,17 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from techpulse import create_app
 from techpulse.config import normalise_database_url
 from techpulse.extensions import db
-from tests.conftest import POSTGRES_URL
+from tests.helpers.apps import (
+    POSTGRES_URL,
+    app_settings,
+    create_postgres_database,
+    drop_postgres_database,
+    new_app,
+)
 
 
 @contextmanager
@@ -24,30 +28,18 @@ def fresh_database(tmp_path: Path, name: str, postgres: bool) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / f'{name}.sqlite'}"
         return
     url = make_url(normalise_database_url(POSTGRES_URL))
-    database = f"{url.database}_{name}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{database}"'))
+    database = url.set(database=f"{url.database}_{name}").render_as_string(hide_password=False)
+    create_postgres_database(database)
     try:
-        yield url.set(database=database).render_as_string(hide_password=False)
+        yield database
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-        admin.dispose()
+        drop_postgres_database(database)
 
 
 def instance_app(tmp_path: Path, name: str, database_url: str, **config: Any) -> Flask:
     """An app with its own instance folder (uploads) on ``database_url``."""
-    return create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret-key",
-            "INSTANCE_PATH": tmp_path / f"{name}-instance",
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            **config,
-        }
-    )
+    return new_app({**app_settings(tmp_path, name), "SQLALCHEMY_DATABASE_URI": database_url,
+                    **config})  # fmt: skip
 
 
 def invoke(app: Flask, *args: str) -> Any:

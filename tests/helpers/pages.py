@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from tests.conftest import PASSWORD, csrf_from
-
 
 class Element:
     def __init__(self, tag: str, attrs: dict[str, str]) -> None:
@@ -46,13 +44,6 @@ def text_of(html: str | bytes) -> str:
 
     source = html.decode() if isinstance(html, bytes) else html
     return html_to_text(source)
-
-
-def log_in(client, user, password: str = PASSWORD):  # noqa: ANN001
-    """Log ``client`` in through the login form; returns the response."""
-    token = csrf_from(client.get("/login").data)
-    return client.post("/login", data={"csrf_token": token, "email": user.email,
-                                       "password": password})  # fmt: skip
 
 
 def json_ld(html: str | bytes) -> list[dict]:

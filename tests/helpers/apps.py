@@ -1,0 +1,240 @@
+"""Apps under test: their configuration, their own database (and Redis) per pytest-xdist
+worker, a schema built once per worker, and one template bytecode cache for all of them."""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from flask import Flask, has_app_context
+from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from werkzeug.routing import Rule
+
+from techpulse import create_app
+from techpulse.config import normalise_database_url
+from techpulse.extensions import db
+
+# "gw0", "gw1"… in a pytest-xdist worker; empty in a plain run.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+REDIS_DATABASES = 16  # Redis's default number of numbered databases
+
+
+def worker_index() -> int:
+    """This pytest-xdist worker's number (0 in a plain run)."""
+    return int(WORKER[2:]) if WORKER.startswith("gw") else 0
+
+
+def worker_postgres_url(url: str) -> str:
+    """``url`` with this worker's own database ``<name>_gw<N>`` (unchanged in a plain run)."""
+    if not url or not WORKER:
+        return url
+    parsed = make_url(normalise_database_url(url))
+    return parsed.set(database=f"{parsed.database}_{WORKER}").render_as_string(hide_password=False)
+
+
+def worker_redis_url(url: str) -> str:
+    """``url`` with this worker's own numbered Redis database, counting down from url's."""
+    if not url or not WORKER:
+        return url
+    if worker_index() >= REDIS_DATABASES:
+        raise RuntimeError(f"TEST_REDIS_URL gives {REDIS_DATABASES} databases: use fewer workers")
+    parts = urlsplit(url)
+    number = (int(parts.path.strip("/") or 0) - worker_index()) % REDIS_DATABASES
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
+# The services of `make test-services`; each worker has a database of its own in both.
+POSTGRES_BASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+POSTGRES_URL = worker_postgres_url(POSTGRES_BASE_URL)
+REDIS_URL = worker_redis_url(os.environ.get("TEST_REDIS_URL", ""))
+# Hashing a password with scrypt takes ~50 ms; the suite logs in hundreds of times. One test
+# (test_auth) checks that the default, scrypt, is what the site uses.
+CHEAP_PASSWORD_HASH = "pbkdf2:sha256:1"
+
+
+def app_settings(tmp_path: Path, name: str = "test") -> dict[str, Any]:
+    """The configuration of an app under test, with its state under ``tmp_path``."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "INSTANCE_PATH": tmp_path / ("instance" if name == "test" else f"{name}-instance"),
+        "SQLALCHEMY_DATABASE_URI": POSTGRES_URL or f"sqlite:///{tmp_path / f'{name}.sqlite'}",
+        "SITE_URL": "",
+        "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
+    }
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run in their own app context, as in production.
+
+    The fixtures keep an app context pushed for factories and queries; without this, every
+    request would share it (its ``g``, its database session) and hide bugs. After each
+    request the test's own session starts a new transaction, so it sees what was committed.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():  # not inside the empty context (redirects being followed)
+            db.session.rollback()
+        return response
+
+
+class MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates kept in memory and shared by every app of this process.
+
+    Each test builds a fresh app, and so a fresh Jinja environment that would parse and
+    compile every template again; Jinja checks each entry against the template's source.
+    """
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        code = bucket.bytecode_to_string()
+        with self._lock:
+            self._code[bucket.key] = code
+
+
+TEMPLATE_BYTECODE = MemoryBytecodeCache()
+
+
+def _reuse_url_builders() -> None:
+    """Compile each URL rule's builder once per process, not once per app.
+
+    Werkzeug writes and compiles two small Python functions for every URL rule whenever an
+    app is built: ~0.1 s of the ~0.15 s that ``create_app`` takes, paid again by every test's
+    fresh app for the same rules. A builder depends only on the rule's parsed parts and its
+    defaults (it reads the converters through the rule it is bound to), so one serves every
+    app whose rule is the same.
+    """
+    original = getattr(Rule, "_compile_builder", None)
+    if original is None:  # another Werkzeug: nothing to reuse
+        return
+    builders: dict[tuple[Any, ...], Any] = {}
+
+    def compile_builder(self: Rule, append_unknown: bool = True) -> Any:
+        key = (
+            self.rule,
+            append_unknown,
+            tuple(self._trace),
+            repr(sorted((self.defaults or {}).items(), key=repr)),
+            tuple((name, type(c)) for name, c in self._converters.items()),
+        )
+        builder = builders.get(key)
+        if builder is None:
+            builder = builders[key] = original(self, append_unknown)
+        return builder
+
+    Rule._compile_builder = compile_builder  # type: ignore[method-assign]
+
+
+_reuse_url_builders()
+
+
+def new_app(config: dict[str, Any]) -> Flask:
+    """``create_app(config)`` with the isolated test client and the shared template cache."""
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    app.jinja_env.bytecode_cache = TEMPLATE_BYTECODE
+    return app
+
+
+def truncate_all() -> None:
+    """Empty every table of the current app's PostgreSQL database."""
+    tables = ", ".join(table.name for table in db.metadata.sorted_tables)
+    db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+def _on_postgres_server(*statements: str) -> None:
+    """Run ``statements`` outside a transaction, connected to TEST_DATABASE_URL's database."""
+    admin = create_engine(normalise_database_url(POSTGRES_BASE_URL), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            for statement in statements:
+                connection.execute(text(statement))
+    finally:
+        admin.dispose()
+
+
+def create_postgres_database(url: str) -> None:
+    """(Re)create the empty PostgreSQL database that ``url`` names."""
+    name = make_url(normalise_database_url(url)).database
+    _on_postgres_server(
+        f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'
+    )
+
+
+def drop_postgres_database(url: str) -> None:
+    """Drop the PostgreSQL database that ``url`` names."""
+    name = make_url(normalise_database_url(url)).database
+    _on_postgres_server(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def build_schema(database_url: str, folder: Path) -> None:
+    """Create every table in the (empty) database at ``database_url``."""
+    app = create_app({**app_settings(folder), "SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        db.create_all()
+        db.session.remove()
+        db.engine.dispose()
+
+
+class SchemaTemplate:
+    """An empty SQLite database with the whole schema, built once per process and copied.
+
+    Creating ~30 tables and their search triggers for every test costs more than the test;
+    copying the closed file (its WAL checkpointed away) gives the same fresh database.
+    """
+
+    def __init__(self) -> None:
+        self._path: Path | None = None
+        self._lock = threading.Lock()
+
+    def copy_to(self, path: Path) -> None:
+        """Put a fresh copy of the empty database at ``path``."""
+        with self._lock:
+            if self._path is None:
+                folder = Path(tempfile.mkdtemp(prefix="techpulse-schema-"))
+                template = folder / "schema.sqlite"
+                build_schema(f"sqlite:///{template}", folder)
+                self._path = template
+        shutil.copyfile(self._path, path)
+
+    def remove(self) -> None:
+        """Delete the template (at the end of the session)."""
+        if self._path is not None:
+            shutil.rmtree(self._path.parent, ignore_errors=True)
+            self._path = None
+
+
+SQLITE_SCHEMA = SchemaTemplate()
+
+
+def prepare_database(database_url: str) -> bool:
+    """Give a new SQLite file database its schema by copying; True when that was done."""
+    prefix = "sqlite:///"
+    if not database_url.startswith(prefix) or database_url == f"{prefix}:memory:":
+        return False
+    path = Path(database_url.removeprefix(prefix))
+    if path.exists():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    SQLITE_SCHEMA.copy_to(path)
+    return True

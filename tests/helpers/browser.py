@@ -1,0 +1,37 @@
+"""Debian's Chromium, driven by Playwright: how it starts and a tab kept to one site."""
+
+from __future__ import annotations
+
+from typing import Any
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def site_tab(browser: Any, base_url: str, timeout_ms: int = 10_000) -> Any:
+    """A tab in a new context that refuses every request not to ``base_url``.
+
+    The refused addresses are kept in ``tab.outside_requests``.
+    """
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    outside: list[str] = []
+
+    def guard(route: Any) -> None:
+        if route.request.url.startswith(base_url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    tab = context.new_page()
+    tab.set_default_timeout(timeout_ms)
+    tab.outside_requests = outside
+    return tab
