@@ -238,3 +238,14 @@ def prepare_database(database_url: str) -> bool:
     path.parent.mkdir(parents=True, exist_ok=True)
     SQLITE_SCHEMA.copy_to(path)
     return True
+
+
+def copy_site(source: dict[str, Any], target: dict[str, Any]) -> None:
+    """Copy a SQLite site (its database file and instance folder, uploads included) from
+    ``source``'s places to ``target``'s: a snapshot built once, then copied for each test."""
+    prefix = "sqlite:///"
+    shutil.copyfile(
+        source["SQLALCHEMY_DATABASE_URI"].removeprefix(prefix),
+        target["SQLALCHEMY_DATABASE_URI"].removeprefix(prefix),
+    )
+    shutil.copytree(source["INSTANCE_PATH"], target["INSTANCE_PATH"], dirs_exist_ok=True)
