@@ -31,7 +31,7 @@ from tests.helpers.apps import (
     prepare_database,
     truncate_all,
 )
-from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, site_tab
+from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, STEP_TIMEOUT_MS, site_tab
 from tests.helpers.factories import Factory, MovableClock, QueryCounter
 from tests.helpers.servers import SMTPServer, serving, smtp_server
 
@@ -157,8 +157,9 @@ def browser() -> Iterator[Any]:
     """Debian's Chromium driven by Playwright; browser tests skip where it is missing."""
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian's chromium is not installed (make test installs it as root)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=STEP_TIMEOUT_MS)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
