@@ -21,7 +21,6 @@ from tests.helpers.accounts import Staff
 from tests.helpers.apps import (
     POSTGRES_URL,
     REDIS_URL,
-    SQLITE_SCHEMA,
     WORKER,
     app_settings,
     build_schema,
@@ -60,7 +59,6 @@ def _database_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
     or this worker's own PostgreSQL database, which tests then truncate."""
     if not POSTGRES_URL:
         yield
-        SQLITE_SCHEMA.remove()
         return
     folder = tmp_path_factory.mktemp("schema")
     if WORKER:

@@ -3,6 +3,7 @@ worker, a schema built once per worker, and one template bytecode cache for all 
 
 from __future__ import annotations
 
+import atexit
 import contextvars
 import os
 import shutil
@@ -62,13 +63,45 @@ REDIS_URL = worker_redis_url(os.environ.get("TEST_REDIS_URL", ""))
 CHEAP_PASSWORD_HASH = "pbkdf2:sha256:1"
 
 
+class SqliteFolder:
+    """Where this process keeps the SQLite files of the apps under test.
+
+    In memory-backed /dev/shm where there is one: the site commits with synchronous=FULL, and
+    an fsync per commit (and per checkpoint) on a disk shared with other work cost the suite
+    more than its queries. Nothing here has to survive the run; it goes when the process ends.
+    """
+
+    def __init__(self) -> None:
+        self._root: Path | None = None
+
+    def path(self, tmp_path: Path, name: str) -> Path:
+        """The database file ``name`` of the test whose temporary folder is ``tmp_path``."""
+        if self._root is None:
+            shm = Path("/dev/shm")
+            parent = shm if shm.is_dir() and os.access(shm, os.W_OK) else None
+            self._root = Path(tempfile.mkdtemp(prefix="techpulse-tests-", dir=parent))
+            atexit.register(self.remove)
+        folder = self._root / tmp_path.name  # unique within this process's pytest run
+        folder.mkdir(exist_ok=True)
+        return folder / f"{name}.sqlite"
+
+    def remove(self) -> None:
+        """Delete every file (when the process exits)."""
+        if self._root is not None:
+            shutil.rmtree(self._root, ignore_errors=True)
+            self._root = None
+
+
+SQLITE_FILES = SqliteFolder()
+
+
 def app_settings(tmp_path: Path, name: str = "test") -> dict[str, Any]:
     """The configuration of an app under test, with its state under ``tmp_path``."""
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
         "INSTANCE_PATH": tmp_path / ("instance" if name == "test" else f"{name}-instance"),
-        "SQLALCHEMY_DATABASE_URI": POSTGRES_URL or f"sqlite:///{tmp_path / f'{name}.sqlite'}",
+        "SQLALCHEMY_DATABASE_URI": POSTGRES_URL or f"sqlite:///{SQLITE_FILES.path(tmp_path, name)}",
         "SITE_URL": "",
         "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
     }
@@ -212,16 +245,11 @@ class SchemaTemplate:
         with self._lock:
             if self._path is None:
                 folder = Path(tempfile.mkdtemp(prefix="techpulse-schema-"))
-                template = folder / "schema.sqlite"
+                template = SQLITE_FILES.path(folder, "schema")
                 build_schema(f"sqlite:///{template}", folder)
+                shutil.rmtree(folder, ignore_errors=True)  # its instance folder
                 self._path = template
         shutil.copyfile(self._path, path)
-
-    def remove(self) -> None:
-        """Delete the template (at the end of the session)."""
-        if self._path is not None:
-            shutil.rmtree(self._path.parent, ignore_errors=True)
-            self._path = None
 
 
 SQLITE_SCHEMA = SchemaTemplate()
