@@ -36,11 +36,14 @@ def worker_index() -> int:
 
 
 def worker_postgres_url(url: str) -> str:
-    """``url`` with this worker's own database ``<name>_gw<N>`` (unchanged in a plain run)."""
+    """``url`` with this worker's own database ``<name>_<run>_gw<N>`` (unchanged in a plain
+    run): the run's id keeps two suites on one PostgreSQL server (two checkouts) apart."""
     if not url or not WORKER:
         return url
     parsed = make_url(normalise_database_url(url))
-    return parsed.set(database=f"{parsed.database}_{WORKER}").render_as_string(hide_password=False)
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")[:8]
+    name = "_".join(part for part in (parsed.database, run, WORKER) if part)
+    return parsed.set(database=name).render_as_string(hide_password=False)
 
 
 def worker_redis_url(url: str) -> str:
