@@ -21,7 +21,6 @@ from tests.helpers.accounts import Staff
 from tests.helpers.apps import (
     POSTGRES_URL,
     REDIS_URL,
-    SQLITE_SCHEMA,
     WORKER,
     app_settings,
     build_schema,
@@ -31,7 +30,7 @@ from tests.helpers.apps import (
     prepare_database,
     truncate_all,
 )
-from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, site_tab
+from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, STEP_TIMEOUT_MS, site_tab
 from tests.helpers.factories import Factory, MovableClock, QueryCounter
 from tests.helpers.servers import SMTPServer, serving, smtp_server
 
@@ -60,7 +59,6 @@ def _database_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
     or this worker's own PostgreSQL database, which tests then truncate."""
     if not POSTGRES_URL:
         yield
-        SQLITE_SCHEMA.remove()
         return
     folder = tmp_path_factory.mktemp("schema")
     if WORKER:
@@ -157,8 +155,9 @@ def browser() -> Iterator[Any]:
     """Debian's Chromium driven by Playwright; browser tests skip where it is missing."""
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian's chromium is not installed (make test installs it as root)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=STEP_TIMEOUT_MS)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium

@@ -65,7 +65,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 @pytest.fixture(scope="module")
 def visitor(browser: Any, site: dict[str, Any]) -> Iterator[Any]:
     """An anonymous reader's tab."""
-    tab = site_tab(browser, site["url"], timeout_ms=15_000)
+    tab = site_tab(browser, site["url"])
     yield tab
     tab.context.close()
 
@@ -73,7 +73,7 @@ def visitor(browser: Any, site: dict[str, Any]) -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def editor(browser: Any, site: dict[str, Any]) -> Iterator[Any]:
     """A logged-in admin's tab."""
-    tab = site_tab(browser, site["url"], timeout_ms=15_000)
+    tab = site_tab(browser, site["url"])
     log_in_browser(tab, site["url"], STAFF_EMAIL)
     yield tab
     tab.context.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pytest
@@ -120,6 +121,9 @@ def test_images_are_uploaded_or_picked_into_the_story_and_render_responsively(
     log_in_browser(page, live_server, editor)
     page.goto(f"{live_server}/admin/articles/new")
     _write(page, "Pictures inside", "Opening paragraph.")
+    # The editor has one status line: let the autosave of the typing finish first, or its
+    # "Autosaved" may land just after, and replace, the upload's message checked below.
+    page.get_by_text(re.compile(r"^Autosaved ")).wait_for()
     body = page.get_by_label("Story (Markdown)")
     body.press("End")
 

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
-from techpulse import create_app
 from techpulse.extensions import db
 from techpulse.models import Article, Category, Image, Page, SiteSettings, Tag, User
-from tests.helpers.apps import POSTGRES_URL
+from tests.helpers.apps import POSTGRES_URL, app_settings, copy_site, new_app, prepare_database
 from tests.helpers.pages import elements, text_of
 
 pytestmark = pytest.mark.slow
@@ -34,36 +31,30 @@ def _seed(runner) -> None:
 
 
 @pytest.fixture(scope="module")
-def seeded_site(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
-    """A SQLite database and uploads seeded once for the module (None with PostgreSQL)."""
+def seeded_site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any] | None:
+    """A SQLite site seeded once for the module: its config (None with PostgreSQL)."""
     if POSTGRES_URL:
         return None
-    folder = tmp_path_factory.mktemp("seeded")
-    app = create_app({
-        "TESTING": True, "SECRET_KEY": "test-secret-key", "SITE_URL": "",
-        "INSTANCE_PATH": folder / "instance",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'test.sqlite'}",
-    })  # fmt: skip
+    config = app_settings(tmp_path_factory.mktemp("seeded"))
+    prepare_database(config["SQLALCHEMY_DATABASE_URI"])
+    app = new_app(config)
     with app.app_context():
-        db.create_all()
         _seed(app.test_cli_runner())
         db.session.remove()
         db.engine.dispose()
-    return folder
+    return config
 
 
 @pytest.fixture
-def app_config(app_config: dict[str, Any], seeded_site: Path | None) -> dict[str, Any]:
+def app_config(app_config: dict[str, Any], seeded_site: dict[str, Any] | None) -> dict[str, Any]:
     """Each test starts from a copy of the module's seeded database and uploads."""
     if seeded_site is not None:
-        database = Path(app_config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
-        shutil.copyfile(seeded_site / "test.sqlite", database)
-        shutil.copytree(seeded_site / "instance", app_config["INSTANCE_PATH"], dirs_exist_ok=True)
+        copy_site(seeded_site, app_config)
     return app_config
 
 
 @pytest.fixture
-def seeded(runner, seeded_site: Path | None) -> None:
+def seeded(runner, seeded_site: dict[str, Any] | None) -> None:
     """The demo site: copied in by ``app_config``, or seeded now on PostgreSQL."""
     if seeded_site is None:
         _seed(runner)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image as PILImage
@@ -25,6 +26,7 @@ from techpulse.models import (
     Tag,
     User,
 )
+from tests.helpers.apps import POSTGRES_URL, app_settings, copy_site, new_app, prepare_database
 from tests.helpers.wordpress import SITE_XML, make_uploads, post_item, write_export
 
 HINDI_SLUG = "नमस्ते-दुनिया"
@@ -48,10 +50,34 @@ def run_import(runner, *args: str, export: Path = SITE_XML):  # noqa: ANN001, AN
     return result.output
 
 
+@pytest.fixture(scope="module")
+def imported_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
+    """The hand-written export imported once on SQLite: the site's config, the command's output."""
+    folder = tmp_path_factory.mktemp("imported")
+    config = app_settings(folder)
+    prepare_database(config["SQLALCHEMY_DATABASE_URI"])
+    site = new_app(config)
+    with site.app_context():
+        output = run_import(site.test_cli_runner(), "--uploads", str(make_uploads(folder)))
+        db.session.remove()
+        db.engine.dispose()
+    return config, output
+
+
 @pytest.fixture
-def imported(runner, uploads: Path) -> str:  # noqa: ANN001
+def app_config(app_config: dict[str, Any], request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Tests of the imported site start from a copy of it (on SQLite)."""
+    if "imported" in request.fixturenames and not POSTGRES_URL:
+        copy_site(request.getfixturevalue("imported_site")[0], app_config)
+    return app_config
+
+
+@pytest.fixture
+def imported(request: pytest.FixtureRequest, runner, uploads: Path) -> str:  # noqa: ANN001
     """The hand-written export imported with its uploads folder; the command's output."""
-    return run_import(runner, "--uploads", str(uploads))
+    if POSTGRES_URL:
+        return run_import(runner, "--uploads", str(uploads))
+    return request.getfixturevalue("imported_site")[1]
 
 
 def article(wordpress_id: int) -> Article:

@@ -3,6 +3,7 @@ worker, a schema built once per worker, and one template bytecode cache for all 
 
 from __future__ import annotations
 
+import atexit
 import contextvars
 import os
 import shutil
@@ -35,11 +36,14 @@ def worker_index() -> int:
 
 
 def worker_postgres_url(url: str) -> str:
-    """``url`` with this worker's own database ``<name>_gw<N>`` (unchanged in a plain run)."""
+    """``url`` with this worker's own database ``<name>_<run>_gw<N>`` (unchanged in a plain
+    run): the run's id keeps two suites on one PostgreSQL server (two checkouts) apart."""
     if not url or not WORKER:
         return url
     parsed = make_url(normalise_database_url(url))
-    return parsed.set(database=f"{parsed.database}_{WORKER}").render_as_string(hide_password=False)
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")[:8]
+    name = "_".join(part for part in (parsed.database, run, WORKER) if part)
+    return parsed.set(database=name).render_as_string(hide_password=False)
 
 
 def worker_redis_url(url: str) -> str:
@@ -62,13 +66,45 @@ REDIS_URL = worker_redis_url(os.environ.get("TEST_REDIS_URL", ""))
 CHEAP_PASSWORD_HASH = "pbkdf2:sha256:1"
 
 
+class SqliteFolder:
+    """Where this process keeps the SQLite files of the apps under test.
+
+    In memory-backed /dev/shm where there is one: the site commits with synchronous=FULL, and
+    an fsync per commit (and per checkpoint) on a disk shared with other work cost the suite
+    more than its queries. Nothing here has to survive the run; it goes when the process ends.
+    """
+
+    def __init__(self) -> None:
+        self._root: Path | None = None
+
+    def path(self, tmp_path: Path, name: str) -> Path:
+        """The database file ``name`` of the test whose temporary folder is ``tmp_path``."""
+        if self._root is None:
+            shm = Path("/dev/shm")
+            parent = shm if shm.is_dir() and os.access(shm, os.W_OK) else None
+            self._root = Path(tempfile.mkdtemp(prefix="techpulse-tests-", dir=parent))
+            atexit.register(self.remove)
+        folder = self._root / tmp_path.name  # unique within this process's pytest run
+        folder.mkdir(exist_ok=True)
+        return folder / f"{name}.sqlite"
+
+    def remove(self) -> None:
+        """Delete every file (when the process exits)."""
+        if self._root is not None:
+            shutil.rmtree(self._root, ignore_errors=True)
+            self._root = None
+
+
+SQLITE_FILES = SqliteFolder()
+
+
 def app_settings(tmp_path: Path, name: str = "test") -> dict[str, Any]:
     """The configuration of an app under test, with its state under ``tmp_path``."""
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
         "INSTANCE_PATH": tmp_path / ("instance" if name == "test" else f"{name}-instance"),
-        "SQLALCHEMY_DATABASE_URI": POSTGRES_URL or f"sqlite:///{tmp_path / f'{name}.sqlite'}",
+        "SQLALCHEMY_DATABASE_URI": POSTGRES_URL or f"sqlite:///{SQLITE_FILES.path(tmp_path, name)}",
         "SITE_URL": "",
         "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
     }
@@ -212,16 +248,11 @@ class SchemaTemplate:
         with self._lock:
             if self._path is None:
                 folder = Path(tempfile.mkdtemp(prefix="techpulse-schema-"))
-                template = folder / "schema.sqlite"
+                template = SQLITE_FILES.path(folder, "schema")
                 build_schema(f"sqlite:///{template}", folder)
+                shutil.rmtree(folder, ignore_errors=True)  # its instance folder
                 self._path = template
         shutil.copyfile(self._path, path)
-
-    def remove(self) -> None:
-        """Delete the template (at the end of the session)."""
-        if self._path is not None:
-            shutil.rmtree(self._path.parent, ignore_errors=True)
-            self._path = None
 
 
 SQLITE_SCHEMA = SchemaTemplate()
@@ -238,3 +269,14 @@ def prepare_database(database_url: str) -> bool:
     path.parent.mkdir(parents=True, exist_ok=True)
     SQLITE_SCHEMA.copy_to(path)
     return True
+
+
+def copy_site(source: dict[str, Any], target: dict[str, Any]) -> None:
+    """Copy a SQLite site (its database file and instance folder, uploads included) from
+    ``source``'s places to ``target``'s: a snapshot built once, then copied for each test."""
+    prefix = "sqlite:///"
+    shutil.copyfile(
+        source["SQLALCHEMY_DATABASE_URI"].removeprefix(prefix),
+        target["SQLALCHEMY_DATABASE_URI"].removeprefix(prefix),
+    )
+    shutil.copytree(source["INSTANCE_PATH"], target["INSTANCE_PATH"], dirs_exist_ok=True)

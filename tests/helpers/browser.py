@@ -15,7 +15,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-def site_tab(browser: Any, base_url: str, timeout_ms: int = 10_000) -> Any:
+# How long a step may wait for the page: generous, since only a failing step waits it out
+# and a loaded 2-core machine running two test workers can take seconds to render.
+STEP_TIMEOUT_MS = 30_000
+
+
+def site_tab(browser: Any, base_url: str) -> Any:
     """A tab in a new context that refuses every request not to ``base_url``.
 
     The refused addresses are kept in ``tab.outside_requests``.
@@ -32,6 +37,6 @@ def site_tab(browser: Any, base_url: str, timeout_ms: int = 10_000) -> Any:
 
     context.route("**/*", guard)
     tab = context.new_page()
-    tab.set_default_timeout(timeout_ms)
+    tab.set_default_timeout(STEP_TIMEOUT_MS)
     tab.outside_requests = outside
     return tab

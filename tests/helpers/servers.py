@@ -97,7 +97,8 @@ def serving(app: Flask) -> Iterator[str]:
         "127.0.0.1", 0, _RememberResponse(app), threaded=True,
         request_handler=_ClosingRequestHandler,
     )  # fmt: skip
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the loop to look again: every 50 ms, not the default half second.
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
