@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -29,8 +29,9 @@ class Content:
 
 
 def current_content(article: Article) -> Content:
-    """The content the article has now (its tags loaded)."""
-    return _content(article, tuple(sorted(tag.name for tag in article.tags)))
+    """The content the article has now (its tags loaded); an excerpt only if staff wrote it."""
+    content = _content(article, tuple(sorted(tag.name for tag in article.tags)))
+    return replace(content, excerpt=article.excerpt if article.excerpt_written else "")
 
 
 def content_of(revision: Revision) -> Content:
@@ -79,7 +80,7 @@ def described(content: Content) -> list[tuple[str, str]]:
     return [
         ("Title", content.title),
         ("Slug", content.slug),
-        ("Excerpt", content.excerpt),
+        ("Excerpt", content.excerpt or "(the story's opening)"),
         ("Category", category.name if category else "(none)"),
         ("Tags", ", ".join(content.tag_names)),
         ("Banner", f"{banner.alt_text} (image {banner.id})" if banner else "(none)"),
