@@ -101,18 +101,16 @@ def diff_lines(revision: Revision, article: Article) -> list[tuple[str, str]]:
     ``kind`` is "+" (only in the article now), "-" (only in the revision), "@" (a hunk
     header) or " " (context); the template escapes the lines.
     """
-    diff = difflib.unified_diff(
-        _as_text(content_of(revision)),
-        _as_text(current_content(article)),
-        fromfile=f"revision {revision.id}",
-        tofile="current article",
-        lineterm="",
-    )
-    lines = []
-    for line in diff:
-        kind = "@" if line.startswith(("---", "+++", "@@")) else line[:1]
-        lines.append((kind, line))
-    return lines
+    old, new = _as_text(content_of(revision)), _as_text(current_content(article))
+    return marked_diff(old, new, f"revision {revision.id}", "current article")
+
+
+def marked_diff(
+    old: list[str], new: list[str], old_name: str, new_name: str
+) -> list[tuple[str, str]]:
+    """A unified diff of two texts as (kind, line) pairs (articles and pages alike)."""
+    diff = difflib.unified_diff(old, new, fromfile=old_name, tofile=new_name, lineterm="")
+    return [("@" if line.startswith(("---", "+++", "@@")) else line[:1], line) for line in diff]
 
 
 def latest_revision(article: Article) -> Revision | None:
