@@ -34,6 +34,7 @@ function mount(textarea) {
 
   const notices = document.createElement("p");
   notices.className = "visual-editor__notice";
+  notices.id = textarea.id + "-visual-notice";
   notices.setAttribute("role", "status");
   notices.hidden = true;
   const say = (text) => { notices.textContent = text; notices.hidden = !text; };
@@ -80,7 +81,7 @@ function mount(textarea) {
       role: "textbox",
       "aria-multiline": "true",
       "aria-label": (label ? label.textContent.replace(/\s*\(Markdown\)\s*/, "") : "Story") + " (visual)",
-      "aria-describedby": notices.id = textarea.id + "-visual-notice",
+      "aria-describedby": notices.id,
       "aria-controls": menu.element.id,
       spellcheck: "true",
     },
@@ -126,6 +127,10 @@ function mount(textarea) {
     view.dispatch(view.state.tr.replaceSelectionWith(slice.firstChild).scrollIntoView());
     if (event.detail.src) uploads.sources[slice.firstChild.attrs.id] = event.detail.src;
     view.focus();
+  });
+  // editor.js put other text into the textarea (a restored draft): show it.
+  textarea.addEventListener("editor:reload", () => {
+    if (wrapper.dataset.mode === "visual") setMode("visual", false);
   });
   form.addEventListener("submit", sync, true);  // before editor.js reads the form
   window.addEventListener("pagehide", sync);

@@ -11,6 +11,14 @@ const DROP = "style, script, meta, link, title, xml, o\\:p, noscript, iframe, ob
 export function cleanPastedHTML(html, say) {
   const doc = new window.DOMParser().parseFromString(html, "text/html");
   doc.querySelectorAll(DROP).forEach((node) => node.remove());
+  // Word's list paragraphs are known by their style, which styleToTags() removes: mark them.
+  doc.querySelectorAll("p").forEach((p) => {
+    if (/mso-list/i.test(p.getAttribute("style") || "") || /MsoListParagraph/i.test(p.className)) {
+      p.setAttribute("data-word-list", "");
+    }
+  });
+  doc.querySelectorAll("span[style*='mso-list:Ignore' i]").forEach((span) => span.remove());
+  styleToTags(doc);
   wordListsToLists(doc);
   doc.querySelectorAll("table").forEach((table) => {
     const pre = doc.createElement("pre");
@@ -31,6 +39,11 @@ export function cleanPastedHTML(html, say) {
       img.remove();
     }
   });
+  // A list whose items are one paragraph each is a tight list ("- a" lines, no blank lines).
+  doc.querySelectorAll("ul, ol").forEach((list) => {
+    const items = [...list.children].filter((child) => child.tagName === "LI");
+    if (items.every((li) => li.querySelectorAll(":scope > p").length <= 1)) list.setAttribute("data-tight", "");
+  });
   // Headings of a pasted document start at "##": the page title is the only top heading.
   doc.querySelectorAll("h1").forEach((h1) => renameTo(doc, h1, "h2"));
   if (leftOut) {
@@ -39,6 +52,49 @@ export function cleanPastedHTML(html, say) {
       `${leftOut === 1 ? "it" : "them"} and drop the file${leftOut === 1 ? "" : "s"} into the story.`);
   }
   return doc.body.innerHTML;
+}
+
+// Bold, italic and struck text written as styles (Google Docs, Word) becomes <strong>, <em>
+// and <s>; then every span, font and style-only wrapper goes, with every attribute but the
+// few the schema reads (href, src, alt, title, start).
+const KEEP = new Set(["href", "src", "alt", "title", "start", "data-markdown", "data-pending-src", "data-alt", "data-word-list", "data-tight"]);
+
+// Read from the attribute's text: the staff pages' Content-Security-Policy keeps the browser
+// from parsing inline styles, so element.style is empty there.
+function styleOf(element, property) {
+  const found = new RegExp("(?:^|;)\\s*" + property + "\\s*:\\s*([^;]+)", "i").exec(element.getAttribute("style") || "");
+  return found ? found[1].trim().toLowerCase() : "";
+}
+
+function styleToTags(doc) {
+  for (const element of [...doc.body.querySelectorAll("[style]")]) {
+    const weight = styleOf(element, "font-weight");
+    const bold = weight === "bold" || weight === "bolder" || Number(weight) >= 600;
+    const plain = weight === "normal" || (Number(weight) > 0 && Number(weight) < 600);
+    if (/^(B|STRONG)$/.test(element.tagName) && plain) unwrap(element);
+    if (!/^(SPAN|FONT)$/.test(element.tagName)) continue;
+    let inner = element;
+    if (bold) inner = wrapContents(doc, inner, "strong");
+    if (styleOf(element, "font-style") === "italic") inner = wrapContents(doc, inner, "em");
+    if (/line-through/.test(styleOf(element, "text-decoration") + styleOf(element, "text-decoration-line"))) {
+      wrapContents(doc, inner, "s");
+    }
+  }
+  doc.body.querySelectorAll("span, font").forEach(unwrap);
+  for (const element of doc.body.querySelectorAll("*")) {
+    for (const name of element.getAttributeNames()) if (!KEEP.has(name)) element.removeAttribute(name);
+  }
+}
+
+function wrapContents(doc, element, tag) {
+  const wrapper = doc.createElement(tag);
+  while (element.firstChild) wrapper.appendChild(element.firstChild);
+  element.appendChild(wrapper);
+  return wrapper;
+}
+
+function unwrap(element) {
+  element.replaceWith(...element.childNodes);
 }
 
 function renameTo(doc, element, tag) {
@@ -51,11 +107,9 @@ function renameTo(doc, element, tag) {
 const WORD_MARKER = /^\s*([0-9]+[.)]|[a-z][.)]|[·•o§▪\-–])\s+/i;
 
 function wordListsToLists(doc) {
-  const items = [...doc.querySelectorAll("p")].filter((p) =>
-    /mso-list/i.test(p.getAttribute("style") || "") || /MsoListParagraph/i.test(p.className));
+  const items = [...doc.querySelectorAll("p")].filter((p) => p.hasAttribute("data-word-list"));
   let list = null;
   for (const p of items) {
-    p.querySelectorAll("span[style*='mso-list:Ignore' i]").forEach((span) => span.remove());
     const marker = (p.textContent || "").match(WORD_MARKER);
     if (!list || list.nextElementSibling !== p) {
       list = doc.createElement(marker && /^[0-9a-z]/i.test(marker[1]) && marker[1] !== "o" ? "ol" : "ul");
