@@ -226,7 +226,9 @@ def test_the_page_editor_keeps_the_text_when_the_session_ended(page, live_server
     assert db.session.get(Page, about.id).body_md == "We build software in Vadodara, since 2019."
 
 
-def test_without_javascript_the_markdown_form_still_writes_the_story(browser, live_server, make):
+def test_without_javascript_the_markdown_form_works_and_the_excerpt_follows_the_opening(
+    browser, live_server, make
+):
     editor = make.staff(Role.EDITOR)
     make.category("Gadgets")
     context = browser.new_context(java_script_enabled=False)
@@ -236,10 +238,28 @@ def test_without_javascript_the_markdown_form_still_writes_the_story(browser, li
     assert tab.get_by_role("toolbar").count() == 0
     tab.get_by_role("textbox", name="Title", exact=True).fill("Plain and simple")
     tab.get_by_label("Category").select_option(label="Gadgets")
-    tab.get_by_label("Story (Markdown)").fill("## Heading\n\nA **plain** story.")
+    body, excerpt = tab.get_by_label("Story (Markdown)"), tab.get_by_label("Excerpt")
+    body.fill("## Heading\n\nA **plain** story.")
     tab.get_by_role("button", name="Save draft").click()
     tab.get_by_text("Saved.", exact=True).wait_for()
-    context.close()
     db.session.rollback()
     stored = db.session.scalars(select(Article)).one().body_md
     assert stored.replace("\r\n", "\n") == "## Heading\n\nA **plain** story."
+
+    # Left empty, the excerpt follows the opening at every save...
+    assert excerpt.input_value() == "" and excerpt.get_attribute("placeholder") == "A plain story."
+    body.fill("A new opening, rewritten.")
+    tab.get_by_role("button", name="Save draft").click()
+    tab.get_by_text("Saved.", exact=True).wait_for()
+    assert excerpt.get_attribute("placeholder") == "A new opening, rewritten."
+    # ...until staff write one: then it stays, whatever the story says.
+    excerpt.fill("Written by the desk.")
+    tab.get_by_role("button", name="Save draft").click()
+    tab.get_by_text("Saved.", exact=True).wait_for()
+    body.fill("Yet another opening.")
+    tab.get_by_role("button", name="Save draft").click()
+    tab.get_by_text("Saved.", exact=True).wait_for()
+    assert excerpt.input_value() == "Written by the desk."
+    context.close()
+    db.session.rollback()
+    assert db.session.scalars(select(Article.excerpt)).one() == "Written by the desk."
