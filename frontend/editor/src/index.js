@@ -27,6 +27,7 @@ function mount(textarea) {
   const field = textarea.closest(".field") || textarea.parentElement;
   const data = Object.assign({}, form.dataset, textarea.dataset);
   const label = field.querySelector("label[for='" + textarea.id + "']");
+  const labelText = label ? label.textContent : "";
   const wrapper = document.createElement("div");
   wrapper.className = "visual-editor";
   textarea.insertAdjacentElement("beforebegin", wrapper);
@@ -80,7 +81,7 @@ function mount(textarea) {
       class: "prose visual-editor__text",
       role: "textbox",
       "aria-multiline": "true",
-      "aria-label": (label ? label.textContent.replace(/\s*\(Markdown\)\s*/, "") : "Story") + " (visual)",
+      "aria-label": (labelText ? labelText.replace(/\s*\(Markdown\)\s*/, "") : "Story") + " (visual)",
       "aria-describedby": notices.id,
       "aria-controls": menu.element.id,
       spellcheck: "true",
@@ -149,6 +150,8 @@ function mount(textarea) {
     surface.hidden = mode !== "visual";
     textarea.hidden = mode === "visual";
     field.classList.toggle("field--visual", mode === "visual");
+    // The label names the Markdown text box; in the visual mode it reads "Story".
+    if (label) label.textContent = mode === "visual" ? labelText.replace(/\s*\(Markdown\)\s*/, "") : labelText;
     toolbar.setMode(mode);
     try { localStorage.setItem(MODE_KEY, mode); } catch (error) { /* private mode */ }
     if (focus) (mode === "visual" ? view : textarea).focus();
@@ -192,15 +195,15 @@ function editorCommands(uploads, data, textarea) {
     { name: "italic", label: "Italic", keys: "Ctrl+I", mark: "em", inline: true, run: run(toggleMark(schema.marks.em)) },
     { name: "link", label: "Link", mark: "link", inline: true, run: (view) => askForLink(view, schema) },
     { name: "quote", label: "Quote", keys: "> ", run: run(wrapIn(schema.nodes.blockquote)) },
-    { name: "list", label: "Bulleted list", keys: "- ", run: run(wrapInList(schema.nodes.bullet_list)) },
-    { name: "numbered", label: "Numbered list", keys: "1. ", run: run(wrapInList(schema.nodes.ordered_list)) },
-    { name: "code", label: "Code block", keys: "```", run: run(setBlockType(schema.nodes.code_block)) },
+    { name: "list", label: "Bulleted list", toolbarLabel: "List", keys: "- ", run: run(wrapInList(schema.nodes.bullet_list)) },
+    { name: "numbered", label: "Numbered list", toolbarLabel: "1. List", keys: "1. ", run: run(wrapInList(schema.nodes.ordered_list)) },
+    { name: "code", label: "Code block", toolbarLabel: "Code", keys: "```", run: run(setBlockType(schema.nodes.code_block)) },
     { name: "divider", label: "Divider", keys: "---", run: insert(() => schema.nodes.horizontal_rule.create()) },
-    { name: "image", label: "Image: upload", run: (view) => uploads.choose(view) },
-    { name: "library", label: "Image from the library", run: () => openLibrary(textarea) },
-    { name: "card", label: "Link card (YouTube, Vimeo, X, LinkedIn)", run: (view) =>
+    { name: "image", label: "Image: upload", toolbarLabel: "Image", run: (view) => uploads.choose(view) },
+    { name: "library", label: "Image from the library", toolbarLabel: "Library", run: () => openLibrary(textarea) },
+    { name: "card", label: "Link card (YouTube, Vimeo, X, LinkedIn)", toolbarLabel: "Link card", run: (view) =>
       askForLink(view, schema, { card: true, insert: (href) => insert(() => paragraphWithLink(href))(view) }) },
-    { name: "story", label: "Link to a story", run: (view) => askForStory(view, schema, data.storySearchUrl) },
+    { name: "story", label: "Link to a story", toolbarLabel: "Story link", run: (view) => askForStory(view, schema, data.storySearchUrl) },
   ];
 }
 

@@ -17,7 +17,7 @@ export class Toolbar {
     this.element.appendChild(this.separator);
     this.commands = commands.filter((command) => command.name !== "paragraph" && command.name !== "subheading");
     this.buttons = this.commands.map((command) => {
-      const button = this.button(command.toolbarLabel || command.label.replace(/ \(.*\)$/, "").replace("Image: upload", "Image"));
+      const button = this.button(command.toolbarLabel || command.label);
       button.dataset.command = command.name;
       if (command.mark) button.setAttribute("aria-pressed", "false");
       button.addEventListener("mousedown", (event) => event.preventDefault());  // keep the selection
