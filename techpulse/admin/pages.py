@@ -14,7 +14,7 @@ from techpulse.admin.blueprint import bp
 from techpulse.admin.editor.recovery import kept_fields
 from techpulse.admin.forms.pages import DRAFT, PUBLISHED, PageForm, page_draft_values
 from techpulse.models import Page, Role
-from techpulse.policy import requires
+from techpulse.policy import can_visit, requires
 from techpulse.services import page_history, pages
 from techpulse.services.editorial import editor_drafts
 from techpulse.services.editorial.article_input import EditConflict
@@ -120,10 +120,15 @@ def pages_new() -> Response | tuple[str, int]:
     return _render_form(form, None)
 
 
-def page_editor_after_expired_token() -> tuple[str, int]:
-    """The form's security token expired: show everything typed again, with a fresh token."""
+def page_editor_after_expired_token() -> tuple[str, int] | None:
+    """The form's security token expired: show everything typed again, with a fresh token.
+
+    None when the page is gone or not this user's to edit (the plain "form expired" answer).
+    """
     page_id = (request.view_args or {}).get("page_id")
-    page = or_404(pages.page_by_id(page_id)) if page_id else None
+    page = pages.page_by_id(page_id) if page_id else None
+    if (page_id and page is None) or not can_visit(current_user, request.endpoint or ""):
+        return None
     html, _ = _render_form(PageForm(), page, token_expired=True)
     return html, 400
 

@@ -11,19 +11,18 @@ from sqlalchemy import Column, ForeignKey, Table
 
 from techpulse.extensions import db
 
-article_links = Table(
-    "article_links",
-    db.metadata,
-    Column("article_id", ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
-    Column(
-        "target_id", ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
-    ),
-)
-page_links = Table(
-    "page_links",
-    db.metadata,
-    Column("page_id", ForeignKey("pages.id", ondelete="CASCADE"), primary_key=True),
-    Column(
-        "target_id", ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
-    ),
-)
+
+def _links_table(name: str, owner: str, owner_table: str) -> Table:
+    """(owner id, target story id) pairs; both sides go with their row (ON DELETE CASCADE)."""
+    return Table(
+        name,
+        db.metadata,
+        Column(owner, ForeignKey(f"{owner_table}.id", ondelete="CASCADE"), primary_key=True),
+        Column(
+            "target_id", ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
+        ),
+    )
+
+
+article_links = _links_table("article_links", "article_id", "articles")
+page_links = _links_table("page_links", "page_id", "pages")

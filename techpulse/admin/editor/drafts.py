@@ -105,5 +105,5 @@ def expired_token(error: CSRFError) -> object:
     if not current_user.is_authenticated:
         return stash_and_log_in()
     if request.endpoint in ("admin.pages_new", "admin.pages_edit"):
-        return page_editor_after_expired_token()
+        return page_editor_after_expired_token() or render_error(error)
     return editor_after_expired_token()
