@@ -234,8 +234,12 @@ def test_without_javascript_the_markdown_form_works_and_the_excerpt_follows_the_
     context = browser.new_context(java_script_enabled=False)
     tab = context.new_page()
     log_in_browser(tab, live_server, editor)
+    tab.set_viewport_size({"width": 390, "height": 844})  # a phone: the buttons stay in sight
     tab.goto(f"{live_server}/admin/articles/new")
     assert tab.get_by_role("toolbar").count() == 0
+    save = tab.get_by_role("button", name="Save draft").bounding_box()
+    assert save is not None and save["y"] + save["height"] <= 844
+    tab.set_viewport_size({"width": 1366, "height": 900})
     tab.get_by_role("textbox", name="Title", exact=True).fill("Plain and simple")
     tab.get_by_label("Category").select_option(label="Gadgets")
     body, excerpt = tab.get_by_label("Story (Markdown)"), tab.get_by_label("Excerpt")

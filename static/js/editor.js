@@ -217,10 +217,9 @@
     keepLocally();
     checkSession().then(function (alive) {
       if (alive) submitNow();  // true, or "enrol": the server keeps the text across enrolment
-      else {
-        resumeAutosave();
-        dialog.showModal();
-      }
+      // No autosave while the login box is open: a request racing the login could replace
+      // the new session's security token, and the save would then be refused.
+      else dialog.showModal();
     }).catch(function () {
       resumeAutosave();
       say("You seem to be offline. Your text is kept in this browser; save again when you are back.");
@@ -282,7 +281,7 @@
   }
 
   dialog.addEventListener("close", function () {
-    if (dialog.returnValue !== "login") { askForCode(false); return; }
+    if (dialog.returnValue !== "login") { askForCode(false); resumeAutosave(); return; }
     var attempt = codeStep
       ? sendCode(dialog.querySelector("#reauth-code").value.trim())
       : logIn(dialog.querySelector("#reauth-email").value, dialog.querySelector("#reauth-password").value);
