@@ -98,6 +98,10 @@ def test_markdown_shortcuts_and_a_google_docs_paste_become_clean_markdown(page, 
     assert "- smaller\n- cooler" in markdown
     for residue in ("style", "span", "docs-internal", "<b", "font"):
         assert residue not in markdown
+    # The status line: counted words, then the autosave time in the site's zone.
+    status = page.locator(".editor__status")
+    status.get_by_text("(Asia/Kolkata)").wait_for()
+    assert status.inner_text().startswith("20 words · 1 min read · Autosaved")
     # The Markdown mode shows the same text, and switching back keeps it.
     page.get_by_role("button", name="Markdown", exact=True).click()
     assert page.get_by_label("Story (Markdown)").input_value() == markdown

@@ -158,7 +158,8 @@
 
   // "12 words · 1 min read · Autosaved …": a separator only between parts that are there.
   function separate() {
-    savedNote.classList.toggle("editor__saved--after", !!(countNote.textContent && savedNote.textContent));
+    var separator = statusLine.querySelector(".editor__separator");
+    if (separator) separator.textContent = countNote.textContent && savedNote.textContent ? " · " : "";
   }
 
   var live = form.querySelector(".editor__live");
