@@ -55,7 +55,18 @@ def record_links(owner: Article | Page, source: str) -> None:
 
 def install() -> None:
     """Listen to every ORM session's flushes (once per process)."""
-    listen_once(Session, (("before_flush", _before_flush), ("after_flush", _after_flush)))
+    listen_once(
+        Session,
+        (
+            ("before_flush", _before_flush),
+            ("after_flush", _after_flush),
+            ("after_rollback", _forget_pending),
+        ),
+    )
+
+
+def _forget_pending(session: Session) -> None:
+    session.info.pop(_PENDING, None)
 
 
 def _moved(article: Article) -> bool:
