@@ -98,10 +98,24 @@ def test_markdown_shortcuts_and_a_google_docs_paste_become_clean_markdown(page, 
     assert "- smaller\n- cooler" in markdown
     for residue in ("style", "span", "docs-internal", "<b", "font"):
         assert residue not in markdown
+    # A link card from the "/" menu: a link alone on its line, as the site's cards want it.
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    page.keyboard.type("/card")
+    page.keyboard.press("Enter")
+    card = page.get_by_role("dialog", name="Add a link card")
+    card.get_by_label("Address of the YouTube, Vimeo, X or LinkedIn post").fill(
+        "https://www.youtube.com/watch?v=launch"
+    )
+    card.get_by_role("button", name="Add card").click()
+    assert _markdown(page).endswith("\n\n<https://www.youtube.com/watch?v=launch>")
+    markdown = _markdown(page)
     # The status line: counted words, then the autosave time in the site's zone.
     status = page.locator(".editor__status")
     status.get_by_text("(Asia/Kolkata)").wait_for()
-    assert status.inner_text().startswith("20 words · 1 min read · Autosaved")
+    status.get_by_text("21 words").wait_for()
+    assert status.inner_text().startswith("21 words · 1 min read · Autosaved")
     # The Markdown mode shows the same text, and switching back keeps it.
     page.get_by_role("button", name="Markdown", exact=True).click()
     assert page.get_by_label("Story (Markdown)").input_value() == markdown
