@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: browser-deps serving-deps serve migrate run setup test test-services test-browser bench lint format clean help
+.PHONY: browser-deps serving-deps editor-bundle serve migrate run setup test test-services test-browser bench lint format clean help
 
 help:
 	@echo "make run    set up and serve the site with demo content on http://$(HOST):$(PORT)"
@@ -65,6 +65,13 @@ test-services: $(VENV)/.installed-test
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
 	TEST_REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/15} \
 	$(PYTEST) -m "not browser and not slow"
+
+# The staff editor's visual mode: one minified bundle committed at static/js/vendor/ (with
+# its licences), rebuilt from frontend/editor/ with the exact versions in its package-lock.json.
+# Only this target needs Node and npm; run, test and serve use the committed bundle.
+editor-bundle:
+	cd frontend/editor && npm ci --no-audit --no-fund && node build.mjs
+	@gzip -9c static/js/vendor/visual-editor.min.js | wc -c | xargs -I{} echo "visual-editor.min.js: {} bytes gzipped (budget 153600)"
 
 # BENCH_SIZES=100 BENCH_DURATION=3s make bench for a quick try; see bench/config.py.
 bench: $(VENV)/.installed serving-deps

@@ -116,10 +116,24 @@ def test_public_page_has_no_wcag_violations(visitor, site, path):
     assert axe_violations(visitor) == []
 
 
-@pytest.mark.parametrize("path", ["/admin/", "editor", "/admin/articles/new"])
+@pytest.mark.parametrize(
+    "path", ["/admin/", "editor", "/admin/articles/new", "/admin/pages/1/edit"]
+)
 def test_staff_page_has_no_wcag_violations(editor, site, path):
     editor.goto(site["url"] + site.get(path, path))
     assert axe_violations(editor) == []
+
+
+def test_the_editor_has_no_wcag_violations_with_its_menu_open_or_in_markdown_mode(editor, site):
+    editor.goto(site["url"] + "/admin/articles/new")
+    editor.get_by_role("textbox", name="Story (visual)").click()
+    editor.keyboard.type("/")
+    editor.get_by_role("listbox", name="Insert a block").wait_for()
+    assert axe_violations(editor) == []
+    editor.keyboard.press("Escape")
+    editor.get_by_role("button", name="Markdown", exact=True).click()
+    assert axe_violations(editor) == []
+    editor.get_by_role("button", name="Visual", exact=True).click()  # the default, for later tests
 
 
 # Every control a keyboard user should reach, numbered in document order.

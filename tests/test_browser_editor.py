@@ -33,7 +33,11 @@ def _open_a_new_article(page, live_server, make, role: Role) -> User:  # noqa: A
 
 
 def _write(page, title: str, body: str) -> None:  # noqa: ANN001
+    """Type the title, and the story in the Markdown mode (the visual mode is the default)."""
     page.get_by_role("textbox", name="Title", exact=True).fill(title)
+    markdown_mode = page.get_by_role("button", name="Markdown", exact=True)
+    if markdown_mode.get_attribute("aria-pressed") != "true":
+        markdown_mode.click()
     page.get_by_label("Story (Markdown)").fill(body)
 
 

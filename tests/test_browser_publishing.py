@@ -27,6 +27,7 @@ def test_editor_publishes_an_article_with_a_banner(page, live_server, make):
     page.get_by_role("link", name="Articles").click()
     page.get_by_role("link", name="New article").click()
     page.get_by_role("textbox", name="Title", exact=True).fill("Phones fold twice now")
+    page.get_by_role("button", name="Markdown", exact=True).click()  # the visual mode is first
     page.get_by_label("Story (Markdown)").fill("The **new** phone folds twice.")
     page.get_by_label("Category").select_option(label="Gadgets")
     page.get_by_label("Tags").fill("Phones, Hardware")

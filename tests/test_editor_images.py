@@ -8,7 +8,8 @@ from html import unescape
 from sqlalchemy import select
 
 from techpulse.extensions import db
-from techpulse.models import Article, Image, Role
+from techpulse.models import Article, Image, Revision, Role
+from techpulse.services.media import library
 from tests.helpers.factories import image_bytes
 from tests.helpers.pages import elements
 
@@ -144,3 +145,19 @@ def test_preview_shows_share_card_and_search_result_with_length_warnings(app, st
     assert "Shared on Facebook, LinkedIn, WhatsApp" in page and "In search results" in page
     assert "search engines cut it after about 60" in page
     assert "Short dek." in page
+
+
+def test_restoring_a_revision_whose_image_was_deleted_is_refused_like_a_save(app, staff, make):
+    staff.login(Role.EDITOR)
+    image = make.image("A chip")
+    article = make.article("Pictured", body=f"Before.\n\n![A chip](image:{image.id})")
+    pictured = db.session.scalars(select(Revision).where(Revision.article_id == article.id)).one()
+    edited = _article_data(article.category_id, "No picture.", title="Pictured", save="Save")
+    staff.post(f"/admin/articles/{article.id}/edit", edited)
+    library.delete_image(db.session.get(Image, image.id))
+    url = f"/admin/articles/{article.id}/revisions/{pictured.id}/restore"
+    page = staff.post(url, follow_redirects=True).get_data(as_text=True)
+    assert f"Image {image.id} is not in the media library" in page
+    db.session.expire_all()
+    assert db.session.get(Article, article.id).body_md == "No picture."
+    assert "no longer in the library" not in db.session.get(Article, article.id).body_html

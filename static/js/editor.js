@@ -1,17 +1,18 @@
-// The article editor, made safer where JavaScript runs: every change is kept in this
-// browser at once and autosaved to the server after ~20 s, a save after the session ended
-// logs in again without leaving the page, images are dropped into the story, and a live
-// preview (rendered and sanitized by the server) sits beside the text. Without this
-// script the form still works; nothing here is needed to write or save.
+// The article and page editors, made safer where JavaScript runs: every change is kept in
+// this browser at once and autosaved to the server after ~20 s, a save after the session
+// ended logs in again (password, then a two-factor code if the account has one) without
+// leaving the page, images are dropped into the story, and a live preview (rendered and
+// sanitized by the server) sits beside the text. Times are shown in the site's time zone.
+// Without this script the form still works; nothing here is needed to write or save.
 (function () {
   "use strict";
   var form = document.querySelector("form.editor");
   if (!form || !window.fetch || !window.localStorage) return;
 
   var WORDS_PER_MINUTE = 220;
-  var FIELDS = ["title", "slug", "excerpt", "body", "category", "tags", "seo_title",
-    "seo_description", "banner_id", "featured", "base_revision"];
   var data = form.dataset;
+  var FIELDS = (data.fields || "title,slug,excerpt,body,category,tags,seo_title," +
+    "seo_description,banner_id,featured,base_revision").split(",");
   var AUTOSAVE_MS = Number(data.autosaveMs) || 20000;
   var storageKey = "techpulse:draft:" + data.draftKey;
   var body = form.elements.body;
@@ -30,7 +31,7 @@
     FIELDS.forEach(function (name) {
       var field = form.elements[name];
       if (!field) return;
-      out[name] = field.type === "checkbox" ? (field.checked ? "y" : "") : field.value;
+      out[name] = field.type === "checkbox" ? (field.checked ? "y" : "") : field.value;  // radios: the checked value
     });
     return out;
   }
@@ -43,6 +44,7 @@
       else field.value = kept[name];
     });
     changed();
+    body.dispatchEvent(new CustomEvent("editor:reload"));  // the visual mode reads the text again
   }
 
   function post(url, payload) {
@@ -59,10 +61,18 @@
   function say(text) {
     statusLine.hidden = false;
     savedNote.textContent = text;
+    if (countNote) separate();
   }
 
+  // Staff see every time in the site's zone (as the server writes them), not the browser's.
   function clock(date) {
-    return date.toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+    var options = { dateStyle: "medium", timeStyle: "short" };
+    try {
+      return date.toLocaleString([], Object.assign({ timeZone: data.timezone || undefined }, options)) +
+        (data.timezone ? " (" + data.timezone + ")" : "");
+    } catch (error) {
+      return date.toLocaleString([], options);
+    }
   }
 
   // --- This browser's copy, and the offer to bring it back ---------------------------
@@ -83,7 +93,9 @@
       return;
     }
     var offer = document.querySelector(".local-draft-offer");
-    offer.querySelector("time").textContent = clock(new Date(kept.savedAt));
+    var when = offer.querySelector("time");
+    when.dateTime = new Date(kept.savedAt || Date.now()).toISOString();
+    when.textContent = clock(new Date(kept.savedAt || Date.now()));
     offer.hidden = false;
     offer.querySelector(".local-draft-offer__restore").addEventListener("click", function () {
       fill(kept.fields);
@@ -100,10 +112,10 @@
   function autosave() {
     autosaveTimer = null;
     var snapshot = values();
-    if (JSON.stringify(snapshot) === lastAutosaved) return;
+    if (!data.autosaveUrl || JSON.stringify(snapshot) === lastAutosaved) return;
     var payload = new FormData();
     Object.keys(snapshot).forEach(function (name) { payload.append(name, snapshot[name]); });
-    payload.append("article_id", data.articleId);
+    payload.append(data.subjectField || "article_id", data.articleId);
     post(data.autosaveUrl, payload).then(function (response) {
       if (loggedOut(response)) {
         say("Kept in this browser; your session ended, so the server copy waits until you save.");
@@ -138,7 +150,16 @@
     var words = body.value.trim() ? body.value.trim().split(/\s+/).length : 0;
     var minutes = Math.max(1, Math.ceil(words / WORDS_PER_MINUTE));
     statusLine.hidden = false;
-    countNote.textContent = words + (words === 1 ? " word" : " words") + " · " + minutes + " min read ·";
+    var parts = [words + (words === 1 ? " word" : " words")];
+    if (words) parts.push(minutes + " min read");
+    countNote.textContent = parts.join(" · ");
+    separate();
+  }
+
+  // "12 words · 1 min read · Autosaved …": a separator only between parts that are there.
+  function separate() {
+    var separator = statusLine.querySelector(".editor__separator");
+    if (separator) separator.textContent = countNote.textContent && savedNote.textContent ? " · " : "";
   }
 
   var live = form.querySelector(".editor__live");
@@ -167,10 +188,13 @@
   var dialog = document.querySelector("dialog.reauth");
   var pendingButton = null;
 
+  // true: logged in (the form's token refreshed); false: logged out; "enrol": logged in, but
+  // two-factor login must be set up first (the form then posts, and the server keeps the text).
   function checkSession() {
-    return fetch(data.sessionUrl, { credentials: "same-origin", redirect: "manual" })
+    return fetch(data.sessionUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) {
-        if (loggedOut(response) || !response.ok) return false;
+        if (response.redirected) return /two-factor/.test(response.url) ? "enrol" : false;
+        if (!response.ok) return false;
         return response.json().then(function (answer) {
           csrfInput().value = answer.csrf_token;
           return true;
@@ -190,61 +214,109 @@
     autosaveTimer = "saving";
     if (verified) return;
     event.preventDefault();
-    pendingButton = event.submitter || form.elements.save;
+    pendingButton = event.submitter || form.elements.save || form.elements.submit;
     keepLocally();
     checkSession().then(function (alive) {
-      if (alive) submitNow();
-      else {
-        resumeAutosave();
-        dialog.showModal();
-      }
+      if (alive) submitNow();  // true, or "enrol": the server keeps the text across enrolment
+      // No autosave while the login box is open: a request racing the login could replace
+      // the new session's security token, and the save would then be refused.
+      else dialog.showModal();
     }).catch(function () {
       resumeAutosave();
       say("You seem to be offline. Your text is kept in this browser; save again when you are back.");
     });
   });
 
+  function tokenFrom(html) {
+    // Parsed, never inserted: only the form's CSRF token is read from it.
+    var token = new DOMParser().parseFromString(html, "text/html").querySelector("input[name=csrf_token]");
+    return token ? token.value : "";
+  }
+
+  function postForm(url, fields) {
+    var payload = new URLSearchParams();
+    Object.keys(fields).forEach(function (name) { payload.append(name, fields[name]); });
+    return fetch(url, { method: "POST", body: payload, credentials: "same-origin", redirect: "manual" });
+  }
+
+  // The password step; then, for an account with two-factor login, "code" (a code is owed).
   function logIn(email, password) {
     return fetch(data.loginUrl, { credentials: "same-origin" })
       .then(function (response) { return response.text(); })
       .then(function (html) {
-        // Parsed, never inserted: only the login form's CSRF token is read from it.
-        var page = new DOMParser().parseFromString(html, "text/html");
-        var token = page.querySelector("input[name=csrf_token]");
-        var payload = new URLSearchParams();
-        payload.append("csrf_token", token ? token.value : "");
-        payload.append("email", email);
-        payload.append("password", password);
-        return fetch(data.loginUrl, {
-          method: "POST", body: payload, credentials: "same-origin", redirect: "manual",
-        });
+        return postForm(data.loginUrl, { csrf_token: tokenFrom(html), email: email, password: password });
       })
-      .then(checkSession);
+      .then(checkSession)
+      .then(function (alive) {
+        if (alive || !data.codeUrl) return alive;
+        return fetch(data.codeUrl, { credentials: "same-origin", redirect: "manual" })
+          .then(function (response) { return response.status === 200 ? "code" : false; });
+      });
+  }
+
+  function sendCode(code) {
+    return fetch(data.codeUrl, { credentials: "same-origin", redirect: "manual" })
+      .then(function (response) {
+        if (response.status !== 200) return false;
+        return response.text().then(function (html) {
+          return postForm(data.codeUrl, { csrf_token: tokenFrom(html), code: code }).then(checkSession);
+        });
+      });
+  }
+
+  var codeStep = false;
+  function askForCode(show) {
+    codeStep = show;
+    dialog.querySelector(".reauth__code").hidden = !show;
+    dialog.querySelector(".reauth__password").hidden = show;
+    dialog.querySelector("#reauth-email").closest(".field").hidden = show;
+    dialog.querySelector("#reauth-password").required = !show;
+    dialog.querySelector("#reauth-email").required = !show;
+  }
+
+  function reauthError(text) {
+    var error = dialog.querySelector(".reauth__error");
+    error.textContent = text;
+    error.hidden = false;
+    dialog.showModal();
   }
 
   dialog.addEventListener("close", function () {
-    if (dialog.returnValue !== "login") return;
-    var error = dialog.querySelector(".reauth__error");
-    var email = dialog.querySelector("#reauth-email").value;
-    var password = dialog.querySelector("#reauth-password").value;
-    logIn(email, password).then(function (alive) {
+    if (dialog.returnValue !== "login") { askForCode(false); resumeAutosave(); return; }
+    var attempt = codeStep
+      ? sendCode(dialog.querySelector("#reauth-code").value.trim())
+      : logIn(dialog.querySelector("#reauth-email").value, dialog.querySelector("#reauth-password").value);
+    attempt.then(function (alive) {
+      dialog.querySelector("#reauth-password").value = "";
+      if (alive === "code") {
+        askForCode(true);
+        dialog.querySelector(".reauth__error").hidden = true;
+        dialog.showModal();
+        dialog.querySelector("#reauth-code").focus();
+        return;
+      }
       if (alive) {
-        dialog.querySelector("#reauth-password").value = "";
+        dialog.querySelector("#reauth-code").value = "";
+        askForCode(false);
         submitNow();
         return;
       }
-      error.textContent = "That did not log you in. Check the e-mail and password, or log in in a new tab and press Save again.";
-      error.hidden = false;
-      dialog.showModal();
+      if (codeStep) {
+        askForCode(false);
+        reauthError("That code did not log you in (or took over five minutes). Enter your password again, then a new code.");
+      } else {
+        reauthError("That did not log you in. Check the e-mail and password, or log in in a new tab and press Save again.");
+      }
     }).catch(function () {
-      error.textContent = "The server did not answer. Your text is kept; try again in a moment.";
-      error.hidden = false;
-      dialog.showModal();
+      reauthError("The server did not answer. Your text is kept; try again in a moment.");
     });
   });
 
   // --- Images in the story ----------------------------------------------------------
-  function insertAtCursor(text) {
+  function insertAtCursor(text, src) {
+    // The visual mode, when it is on, places it itself (as a figure with its picture).
+    var asked = new CustomEvent("editor:insert", { cancelable: true, detail: { markdown: text, src: src } });
+    if (!body.dispatchEvent(asked)) { changed(); return; }
     var start = body.selectionStart, end = body.selectionEnd;
     body.setRangeText("\n\n" + text + "\n\n", start, end, "end");
     body.focus();
@@ -253,7 +325,7 @@
 
   form.querySelectorAll(".library-picker__insert").forEach(function (button) {
     button.hidden = false;
-    button.addEventListener("click", function () { insertAtCursor(button.dataset.reference); });
+    button.addEventListener("click", function () { insertAtCursor(button.dataset.reference, button.dataset.src); });
   });
 
   var fileInput = form.elements.story_image;
@@ -277,7 +349,7 @@
       if (loggedOut(response)) return showImageError("Your session ended: press Save to log in again, then insert the image.");
       return response.json().then(function (answer) {
         if (!response.ok) return showImageError(answer.error || "The image was refused.");
-        insertAtCursor(answer.reference);
+        insertAtCursor(answer.reference, answer.src);
         fileInput.value = altInput.value = captionInput.value = "";
         say("Image added to the library and the story.");
       });
@@ -289,7 +361,7 @@
     imageError.hidden = false;
   }
 
-  form.elements.insert_image.addEventListener("click", function (event) {
+  if (form.elements.insert_image) form.elements.insert_image.addEventListener("click", function (event) {
     event.preventDefault();
     uploadStoryImage();
   });
@@ -303,7 +375,7 @@
   body.addEventListener("dragleave", function () { body.classList.remove("is-dropping"); });
   body.addEventListener("drop", function (event) {
     var files = event.dataTransfer && event.dataTransfer.files;
-    if (!files || !files.length) return;
+    if (!files || !files.length || !fileInput) return;
     event.preventDefault();
     body.classList.remove("is-dropping");
     fileInput.files = files;
@@ -318,15 +390,18 @@
   document.addEventListener("keydown", function (event) {
     if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "s") {
       event.preventDefault();
-      var button = form.elements.save;
+      var button = form.elements.save || form.elements.submit;
       if (form.requestSubmit) form.requestSubmit(button);
       else button.click();
     }
   });
 
-  FIELDS.forEach(function (name) {
-    var field = form.elements[name];
-    if (field && field.type !== "hidden") field.addEventListener("input", changed);
+  function edited(event) {
+    if (event.target.type !== "hidden" && FIELDS.indexOf(event.target.name) !== -1) changed();
+  }
+  form.addEventListener("input", edited);
+  form.addEventListener("change", function (event) {
+    if (event.target.type === "radio" || event.target.type === "checkbox") edited(event);
   });
   live.hidden = false;
   form.classList.add("editor--live");

@@ -14,6 +14,6 @@ from techpulse.admin import (  # noqa: F401 - importing a module registers its r
     users,
 )
 from techpulse.admin.blueprint import bp
-from techpulse.admin.editor import drafts  # noqa: F401 - registers the editor's routes
+from techpulse.admin.editor import drafts, page_drafts  # noqa: F401 - registers the editor's routes
 
 __all__ = ["bp"]

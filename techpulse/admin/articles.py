@@ -9,6 +9,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from techpulse.admin.blueprint import bp
+from techpulse.admin.editor.recovery import kept_fields
 from techpulse.admin.forms import ConfirmDeleteForm
 from techpulse.admin.forms.articles import (
     ArticleFilterForm,
@@ -78,18 +79,7 @@ def _initial_form(article: Article | None) -> ArticleForm:
 
 
 def _kept_text(article: Article | None) -> dict[str, str] | None:
-    if token := request.args.get("recover"):
-        kept = editor_drafts.claim_stash(token)
-        if kept is None:
-            flash("That kept text has expired or was already restored.", "error")
-        else:
-            flash("Your text is back, exactly as you left it. Press Save to finish.", "success")
-        return kept
-    if request.args.get("restore") == "autosave":
-        if autosave := editor_drafts.pending_autosave(current_user, article):
-            flash("Your unsaved changes are back in the editor; save to keep them.", "success")
-            return dict(autosave.fields)
-    return None
+    return kept_fields(article)
 
 
 def _editor(article: Article | None, form: ArticleForm) -> str | Response:

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -16,6 +25,8 @@ from techpulse.services.access import accounts, throttle, two_factor
 from techpulse.web.errors import too_many_requests
 
 bp = Blueprint("two_factor", __name__)
+# Where a writer whose save was interrupted by a required enrolment goes back to, text and all.
+RESUME_AFTER_ENROLMENT = "resume_after_enrolment"
 bp.after_request(sessions.no_store)
 
 
@@ -81,7 +92,8 @@ def confirm() -> ResponseReturnValue:
         codes = two_factor.confirm_enrolment(user, form.code.data)
         if codes is not None:
             flash("Two-factor login is on.", "success")
-            return render_template("auth/recovery_codes.html", codes=codes)
+            resume = session.pop(RESUME_AFTER_ENROLMENT, None)
+            return render_template("auth/recovery_codes.html", codes=codes, resume=resume)
         form.code.errors.append("That code is not right. Check your phone's clock and retry.")
     uri = two_factor.provisioning_uri(user, row, site.site_settings().site_name)
     return render_template(
@@ -116,9 +128,12 @@ def disable() -> Response:
     return redirect(url_for("two_factor.account"))
 
 
-@bp.before_app_request
 def require_enrolment() -> Response | None:
-    """When admins require it, staff without two-factor login set it up before anything else."""
+    """When admins require it, staff without two-factor login set it up before anything else.
+
+    Installed on the staff blueprint (``admin/blueprint.py``), after the hook that keeps the
+    text of an editor's save.
+    """
     if request.blueprint != "admin" or not current_user.is_authenticated:
         return None
     if not two_factor.required() or two_factor.enabled(_me()):

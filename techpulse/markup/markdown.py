@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from techpulse.markup.media import (
     IMAGE_REFERENCE,
+    STORY_LINK,
     ImageReference,
     StoryBlocks,
     figure_html,
@@ -45,6 +46,7 @@ __all__ = [
     "render_markdown",
     "sanitize_html",
     "story_image_reference",
+    "story_link_ids",
 ]
 
 WORDS_PER_MINUTE = 220
@@ -99,10 +101,13 @@ class Rendered:
     reading_minutes: int
 
 
-def render_markdown(source: str, images: Mapping[int, Image] | None = None) -> Rendered:
+def render_markdown(
+    source: str, images: Mapping[int, Image] | None = None, links: Mapping[int, str] | None = None
+) -> Rendered:
     """Render Markdown to sanitized HTML, with its plain text and reading time.
 
-    ``images`` maps library image ids to rows, for the ``image:ID`` references in ``source``.
+    ``images`` maps library image ids to rows, for the ``image:ID`` references in ``source``;
+    ``links`` maps the ids of live stories to their paths, for ``[text](article:ID)`` links.
     """
     markdown = _markdown()
     tokens = markdown.parse(source or "")
@@ -112,12 +117,24 @@ def render_markdown(source: str, images: Mapping[int, Image] | None = None) -> R
     shift = 2 - min((int(token.tag[1]) for token in headings), default=2)
     for token in headings:
         token.tag = f"h{min(max(int(token.tag[1]) + shift, 2), 6)}"
-    blocks = StoryBlocks(images or {})
+    blocks = StoryBlocks(images or {}, links)
     tokens = blocks.replace(tokens)
     html = sanitize_html(markdown.renderer.render(tokens, markdown.options, {}))
     html = blocks.fill(html)
     text = html_to_text(html)
     return Rendered(html=html, text=text, reading_minutes=reading_minutes(text))
+
+
+def story_link_ids(source: str) -> set[int]:
+    """The ids of the stories a Markdown body links to with ``[text](article:ID)``."""
+    found = set()
+    for token in _markdown().parse(source or ""):
+        for child in token.children or ():
+            if child.type == "link_open" and (
+                match := STORY_LINK.match(str(child.attrGet("href")))
+            ):
+                found.add(int(match[1]))
+    return found
 
 
 def image_references(source: str) -> list[ImageReference]:

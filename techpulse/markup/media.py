@@ -33,6 +33,8 @@ LINK_CARD_HOSTS = {
     "linkedin.com": "Post on LinkedIn",
 }
 IMAGE_REFERENCE = re.compile(r"^image:(\d{1,9})$")
+# A link to another story by id, resolved at save time to its current address.
+STORY_LINK = re.compile(r"^article:(\d{1,9})$")
 
 
 @dataclass(frozen=True)
@@ -93,8 +95,9 @@ def link_card_html(url: str, title: str = "") -> str | None:
 class StoryBlocks:
     """Swaps image references and card links for placeholders, then for trusted HTML."""
 
-    def __init__(self, images: Mapping[int, Image]) -> None:
+    def __init__(self, images: Mapping[int, Image], links: Mapping[int, str] | None = None) -> None:
         self.images = images
+        self.links = links or {}
         self.nonce = secrets.token_hex(8)
         self.html: list[tuple[str, str]] = []  # (alone on its line, inside a paragraph)
 
@@ -106,9 +109,35 @@ class StoryBlocks:
         out: list[Token] = []
         for token in tokens:
             if token.type == "inline" and token.children:
-                token.children = [self._inline(child) for child in token.children]
+                children = self._story_links(token.children)
+                token.children = [self._inline(child) for child in children]
             out.append(token)
         return out
+
+    def _story_links(self, children: list[Token]) -> list[Token]:
+        """``article:ID`` links get the story's address; a story not live keeps only its text."""
+        out, dropped = [], 0
+        for child in children:
+            if child.type == "link_open" and (
+                match := STORY_LINK.match(str(child.attrGet("href")))
+            ):
+                href = self.links.get(int(match[1]))
+                if href is None:
+                    dropped += 1
+                    continue
+                child.attrSet("href", href)
+            elif child.type == "link_close" and dropped and not self._closes_kept(out):
+                dropped -= 1
+                continue
+            out.append(child)
+        return out
+
+    @staticmethod
+    def _closes_kept(out: list[Token]) -> bool:
+        """Whether the next link_close belongs to a link that was kept (links do not nest)."""
+        opened = sum(1 for token in out if token.type == "link_open")
+        closed = sum(1 for token in out if token.type == "link_close")
+        return opened > closed
 
     def _inline(self, child: Token) -> Token:
         if child.type != "image":

@@ -15,7 +15,9 @@ from techpulse.models.content import (
 )
 from techpulse.models.drafts import EditorDraft, article_images, page_images
 from techpulse.models.imports import ImportRun, LegacyRedirect
+from techpulse.models.links import article_links, page_links
 from techpulse.models.media import Image, MediaBlob
+from techpulse.models.page_history import PageRevision
 from techpulse.models.search import SearchDocument
 from techpulse.models.security import RecoveryCode, StaffSession, ThrottleHit, TwoFactor
 from techpulse.models.serving import PageCacheGeneration
@@ -36,6 +38,7 @@ __all__ = [
     "NotificationStatus",
     "Page",
     "PageCacheGeneration",
+    "PageRevision",
     "RecoveryCode",
     "Revision",
     "Role",
@@ -49,6 +52,8 @@ __all__ = [
     "TwoFactor",
     "User",
     "article_images",
+    "article_links",
     "page_images",
+    "page_links",
     "article_tags",
 ]

@@ -93,6 +93,8 @@ class Article(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(200), unique=True)
     excerpt: Mapped[str] = mapped_column(String(500), default="")
+    # Whether staff wrote the excerpt; if not, it is derived from the opening at every save.
+    excerpt_written: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     body_md: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")
     reading_minutes: Mapped[int] = mapped_column(default=1)

@@ -14,9 +14,9 @@ from flask import g
 from sqlalchemy import Row, select
 
 from techpulse.extensions import db
-from techpulse.models import Page, User
+from techpulse.models import Page, PageRevision, User
 from techpulse.policy import can_read_draft_page
-from techpulse.services import audit
+from techpulse.services import audit, page_history
 from techpulse.services.editorial.story_images import (
     check_story_images,
     record_page_images,
@@ -39,6 +39,7 @@ class PageFields:
     seo_description: str = ""
     in_footer: bool = False
     published: bool = True
+    base_revision: int | None = None  # the version the editor started from (conflict check)
 
 
 def _linked_pages() -> Sequence[Row[tuple[str, str, bool]]]:
@@ -152,8 +153,13 @@ def _check_slug(page: Page | None, slug: str) -> None:
         raise FieldError("slug", "Another page already uses this slug.")
 
 
-def update_page(page: Page, fields: PageFields) -> Page:
-    """Save an edited page (fixed slugs stay), record it in the audit log and commit."""
+def update_page(page: Page, fields: PageFields, editor: User | None = None) -> Page:
+    """Save an edited page (fixed slugs stay) with its revision and audit event, and commit.
+
+    Raises EditConflict when someone saved since ``fields.base_revision``, FieldError on bad
+    input; nothing is changed then.
+    """
+    page_history.check_version(page, fields.base_revision)
     slug = _slug(page, fields)
     _check_slug(page, slug)
     _check_images(fields.body_md)
@@ -169,6 +175,25 @@ def update_page(page: Page, fields: PageFields) -> Page:
     audit.record("page.updated", page.slug, ", ".join(changed) or "no content change")
     if before["published"] != after["published"]:
         audit.record("page.published" if page.published else "page.unpublished", page.slug)
+    page_history.snapshot(page, editor, "Saved")
+    db.session.commit()
+    return page
+
+
+def restore_page_revision(page: Page, revision: PageRevision, editor: User) -> Page:
+    """Set the page back to ``revision``, kept as a new revision; refused like a save would be.
+
+    Raises FieldError when the revision's slug is taken now or its body shows images no
+    longer in the library (they are named).
+    """
+    slug = page.slug if slug_is_fixed(page) else revision.slug
+    _check_slug(page, slug)
+    _check_images(revision.body_md)
+    page.title, page.slug, page.seo_description = revision.title, slug, revision.seo_description
+    page.in_footer, page.published = revision.in_footer, revision.published
+    set_body(page, revision.body_md)
+    audit.record("page.restored", page.slug, f"revision {revision.id}")
+    page_history.snapshot(page, editor, f"Restored revision {revision.id}")
     db.session.commit()
     return page
 
@@ -179,8 +204,8 @@ def _audited(page: Page) -> dict[str, object]:
             "footer": page.in_footer, "published": page.published}  # fmt: skip
 
 
-def create_page(fields: PageFields) -> Page:
-    """Create a new static page, record it and commit."""
+def create_page(fields: PageFields, editor: User | None = None) -> Page:
+    """Create a new static page, record it (audit log, first revision) and commit."""
     slug = _slug(None, fields)
     _check_slug(None, slug)
     _check_images(fields.body_md)
@@ -196,5 +221,6 @@ def create_page(fields: PageFields) -> Page:
     db.session.add(page)
     set_body(page, fields.body_md)
     audit.record("page.created", page.slug, title if page.published else f"{title} (draft)")
+    page_history.snapshot(page, editor, "Created")
     db.session.commit()
     return page

@@ -12,7 +12,10 @@ seeder, a CLI command, a test factory) can skip them. What fires, for each sessi
 3. **Media files** (``services/media/storage.py``): files written for a new image stay if
    its transaction commits and are removed if it rolls back; a deleted image's files go
    once the delete commits.
-4. **Page cache** (``serving/invalidation.py``): a commit that changed anything the public
+4. **Story links** (``services/editorial/story_links.py``): when a story's address or
+   visibility changes, or it is deleted, the bodies linking to it (``article:ID``) are
+   rendered again in the same transaction, so no public page keeps a dead link.
+5. **Page cache** (``serving/invalidation.py``): a commit that changed anything the public
    sees bumps the page-cache generation, so every worker on every host drops its copies.
 
 Within one event, listeners run in the order they are installed here: the counts are
@@ -25,6 +28,7 @@ from __future__ import annotations
 def install() -> None:
     """Install the commit-time side effects (once per process; repeated calls do nothing)."""
     from techpulse.services import listing_counts
+    from techpulse.services.editorial import story_links
     from techpulse.services.media import storage
     from techpulse.services.search import index
     from techpulse.serving import invalidation
@@ -32,4 +36,5 @@ def install() -> None:
     index.install()
     listing_counts.install()
     storage.install()
+    story_links.install()
     invalidation.install()

@@ -13,7 +13,9 @@ from werkzeug.wrappers import Response
 from techpulse.admin.articles import editor_after_expired_token
 from techpulse.admin.blueprint import bp
 from techpulse.admin.editor.kept_text import EDITOR_PAGES, stash_and_log_in
+from techpulse.admin.pages import page_editor_after_expired_token
 from techpulse.markup.markdown import html_to_text, story_image_reference
+from techpulse.markup.pictures import image_src
 from techpulse.models import Article
 from techpulse.policy import can_edit
 from techpulse.services.editorial import editor_drafts, staff_articles
@@ -25,7 +27,7 @@ from techpulse.web.lookup import or_404
 
 JSON_ENDPOINTS = frozenset(
     {"admin.articles_session", "admin.articles_autosave", "admin.articles_live_preview",
-     "admin.articles_image_upload"}
+     "admin.articles_image_upload", "admin.pages_autosave", "admin.editor_stories"}
 )  # fmt: skip
 
 
@@ -89,7 +91,8 @@ def articles_image_upload() -> Response | tuple[Response, int]:
         return jsonify(error=error.message, field=error.field), 400
     caption = request.form.get("caption", "")
     reference = story_image_reference(image.id, image.alt_text, caption)
-    return jsonify(id=image.id, alt=image.alt_text, reference=reference)
+    src = image_src(image, max_width=480)
+    return jsonify(id=image.id, alt=image.alt_text, reference=reference, src=src)
 
 
 @bp.errorhandler(CSRFError)
@@ -101,4 +104,6 @@ def expired_token(error: CSRFError) -> object:
         return render_error(error)
     if not current_user.is_authenticated:
         return stash_and_log_in()
+    if request.endpoint in ("admin.pages_new", "admin.pages_edit"):
+        return page_editor_after_expired_token() or render_error(error)
     return editor_after_expired_token()

@@ -8,7 +8,9 @@ from werkzeug.wrappers import Response
 
 from techpulse.services.editorial import editor_drafts
 
-EDITOR_PAGES = frozenset({"admin.articles_new", "admin.articles_edit"})
+EDITOR_PAGES = frozenset(
+    {"admin.articles_new", "admin.articles_edit", "admin.pages_new", "admin.pages_edit"}
+)
 KEPT = (
     "Your session had ended, so nothing was saved yet, but your text is kept: "
     "log in and it comes back in the editor."
@@ -26,14 +28,17 @@ def keep_text_of_expired_save() -> Response | None:
 
 def stash_and_log_in() -> Response:
     """Keep the posted editor fields under a token and send the writer to log in, then back."""
+    target = stash_posted_text()
+    flash(KEPT, "info")
+    return redirect(url_for("auth.login", next=target))
+
+
+def stash_posted_text() -> str:
+    """Keep the posted fields of an editor (article or page); the address bringing them back."""
     article_id = (request.view_args or {}).get("article_id")
     try:
         token = editor_drafts.stash(editor_drafts.draft_fields(request.form), article_id)
     except editor_drafts.TooManyStashes:
         abort(503)
-    if article_id:
-        target = url_for("admin.articles_edit", article_id=article_id, recover=token)
-    else:
-        target = url_for("admin.articles_new", recover=token)
-    flash(KEPT, "info")
-    return redirect(url_for("auth.login", next=target))
+    endpoint = request.endpoint or "admin.dashboard"
+    return url_for(endpoint, **(request.view_args or {}), recover=token)

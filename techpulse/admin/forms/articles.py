@@ -147,7 +147,7 @@ def article_values(article: Article, base_revision: int | None = None) -> dict[s
         "base_revision": str(base_revision or ""),
         "title": article.title,
         "slug": article.slug,
-        "excerpt": article.excerpt,
+        "excerpt": article.excerpt if article.excerpt_written else "",
         "body": article.body_md,
         "category": article.category_id,
         "tags": ", ".join(tag.name for tag in article.tags),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
@@ -40,3 +40,16 @@ class PageForm(FlaskForm):
     )
     preview = SubmitField("Preview")
     submit = SubmitField("Save page")
+    # The revision the editor started from: a save on top of someone else's is a conflict.
+    base_revision = HiddenField()
+
+
+def page_draft_values(fields: dict[str, str]) -> dict[str, object]:
+    """The page form's values from kept text (an autosave, or text kept across a login)."""
+    values: dict[str, object] = {
+        name: fields.get(name, "")
+        for name in ("title", "slug", "seo_description", "body", "base_revision")
+    }
+    values["status"] = DRAFT if fields.get("status") == DRAFT else PUBLISHED
+    values["in_footer"] = fields.get("in_footer") in ("y", "on", "true", "True")
+    return values

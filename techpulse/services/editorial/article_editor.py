@@ -39,7 +39,11 @@ from techpulse.services.editorial.article_input import (
     checked_slug,
 )
 from techpulse.services.editorial.revisions import Content, content_of, snapshot
-from techpulse.services.editorial.story_images import record_story_images, render_story
+from techpulse.services.editorial.story_images import (
+    check_story_images,
+    record_story_images,
+    render_story,
+)
 from techpulse.slugs import slugify, unique_slug
 
 PUBLISHING = frozenset({Action.PUBLISH, Action.SCHEDULE, Action.UNPUBLISH})
@@ -140,12 +144,14 @@ def create_article(
 def restore_revision(article: Article, revision: Revision, editor: User) -> Article:
     """Set the article's content back exactly to ``revision`` and keep that as a new revision.
 
-    Raises FieldError when the revision's slug is now used by another article.
+    Raises FieldError, like a save, when the revision's slug is now used by another article
+    or its body shows images no longer in the library (they are named).
     """
     content = content_of(revision)
     if content.category_id is None:  # its category was deleted since: keep the current one
         content = replace(content, category_id=article.category_id)
     checked_slug(content.slug, content.title, article.id)
+    check_story_images(content.body_md)
     old_slug, was_live = article.slug, article.is_live()
     set_content(article, content)
     db.session.flush()
@@ -181,6 +187,8 @@ def set_content(article: Article, content: Content) -> None:
     article.body_md = content.body_md
     article.body_html = rendered.html
     article.reading_minutes = rendered.reading_minutes
+    # A written excerpt is kept; otherwise it follows the story's opening at every save.
+    article.excerpt_written = bool(content.excerpt)
     article.excerpt = content.excerpt or excerpt(lead_text(rendered.html))
     record_story_images(article, content.body_md)
 

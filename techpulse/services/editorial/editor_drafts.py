@@ -14,12 +14,14 @@ from sqlalchemy import delete, func, select
 
 from techpulse.clock import utcnow
 from techpulse.extensions import db
-from techpulse.models import Article, EditorDraft, User
+from techpulse.models import Article, EditorDraft, Page, User
 
-# The editor's fields kept in a draft, with the longest value each may hold.
+# The editors' fields kept in a draft, with the longest value each may hold (articles and
+# static pages: a page has title, slug, seo_description, body, status, in_footer).
 DRAFT_FIELDS = {
     "title": 200, "slug": 200, "excerpt": 500, "body": 200_000, "category": 12, "tags": 500,
-    "seo_title": 60, "seo_description": 160, "banner_id": 12, "featured": 5, "base_revision": 12,
+    "seo_title": 60, "seo_description": 300, "banner_id": 12, "featured": 5, "base_revision": 12,
+    "status": 12, "in_footer": 5,
 }  # fmt: skip
 STASH_LIFETIME = timedelta(hours=2)
 MAX_OPEN_STASHES = 200
@@ -34,23 +36,26 @@ def draft_fields(form: dict[str, Any]) -> dict[str, str]:
     return {name: str(form.get(name) or "")[:limit] for name, limit in DRAFT_FIELDS.items()}
 
 
-def _key(user: User, article: Article | None) -> str:
+def _key(user: User, article: Article | Page | None) -> str:
+    if isinstance(article, Page):
+        return f"{user.id}:page:{article.id}"
     return f"{user.id}:{article.id if article else 'new'}"
 
 
-def autosave(user: User, article: Article | None, fields: dict[str, str]) -> datetime:
+def autosave(user: User, article: Article | Page | None, fields: dict[str, str]) -> datetime:
     """Keep the editor's text as this person's autosave of this article, and commit."""
     key = _key(user, article)
     draft = db.session.scalar(select(EditorDraft).where(EditorDraft.key == key))
     if draft is None:
-        draft = EditorDraft(key=key, user_id=user.id, article_id=article.id if article else None)
+        owner = article.id if isinstance(article, Article) else None
+        draft = EditorDraft(key=key, user_id=user.id, article_id=owner)
         db.session.add(draft)
     draft.fields, draft.saved_at = fields, utcnow()
     db.session.commit()
     return draft.saved_at
 
 
-def pending_autosave(user: User, article: Article | None) -> EditorDraft | None:
+def pending_autosave(user: User, article: Article | Page | None) -> EditorDraft | None:
     """This person's autosave, when it is newer than the article and says something else."""
     draft = db.session.scalar(select(EditorDraft).where(EditorDraft.key == _key(user, article)))
     if draft is None:
@@ -62,7 +67,7 @@ def pending_autosave(user: User, article: Article | None) -> EditorDraft | None:
     return draft
 
 
-def discard_autosave(user: User, article: Article | None) -> None:
+def discard_autosave(user: User, article: Article | Page | None) -> None:
     """Forget this person's autosave of this article (after a real save, or on request)."""
     db.session.execute(delete(EditorDraft).where(EditorDraft.key == _key(user, article)))
     db.session.commit()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -29,8 +29,9 @@ class Content:
 
 
 def current_content(article: Article) -> Content:
-    """The content the article has now (its tags loaded)."""
-    return _content(article, tuple(sorted(tag.name for tag in article.tags)))
+    """The content the article has now (its tags loaded); an excerpt only if staff wrote it."""
+    content = _content(article, tuple(sorted(tag.name for tag in article.tags)))
+    return replace(content, excerpt=article.excerpt if article.excerpt_written else "")
 
 
 def content_of(revision: Revision) -> Content:
@@ -79,7 +80,7 @@ def described(content: Content) -> list[tuple[str, str]]:
     return [
         ("Title", content.title),
         ("Slug", content.slug),
-        ("Excerpt", content.excerpt),
+        ("Excerpt", content.excerpt or "(the story's opening)"),
         ("Category", category.name if category else "(none)"),
         ("Tags", ", ".join(content.tag_names)),
         ("Banner", f"{banner.alt_text} (image {banner.id})" if banner else "(none)"),
@@ -100,18 +101,16 @@ def diff_lines(revision: Revision, article: Article) -> list[tuple[str, str]]:
     ``kind`` is "+" (only in the article now), "-" (only in the revision), "@" (a hunk
     header) or " " (context); the template escapes the lines.
     """
-    diff = difflib.unified_diff(
-        _as_text(content_of(revision)),
-        _as_text(current_content(article)),
-        fromfile=f"revision {revision.id}",
-        tofile="current article",
-        lineterm="",
-    )
-    lines = []
-    for line in diff:
-        kind = "@" if line.startswith(("---", "+++", "@@")) else line[:1]
-        lines.append((kind, line))
-    return lines
+    old, new = _as_text(content_of(revision)), _as_text(current_content(article))
+    return marked_diff(old, new, f"revision {revision.id}", "current article")
+
+
+def marked_diff(
+    old: list[str], new: list[str], old_name: str, new_name: str
+) -> list[tuple[str, str]]:
+    """A unified diff of two texts as (kind, line) pairs (articles and pages alike)."""
+    diff = difflib.unified_diff(old, new, fromfile=old_name, tofile=new_name, lineterm="")
+    return [("@" if line.startswith(("---", "+++", "@@")) else line[:1], line) for line in diff]
 
 
 def latest_revision(article: Article) -> Revision | None:

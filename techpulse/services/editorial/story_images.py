@@ -14,12 +14,14 @@ from sqlalchemy import Table, delete, insert, select
 from techpulse.extensions import db
 from techpulse.markup.markdown import Rendered, image_references, render_markdown
 from techpulse.models import Article, Image, Page, article_images, page_images
+from techpulse.services.editorial.story_links import link_targets, record_links
 from techpulse.web.field_errors import FieldError
 
 Owner = TypeVar("Owner", Article, Page)
 
 MISSING_ALT = "Every image in the story needs alt text: ![what the picture shows](image:{id})."
 UNKNOWN_IMAGE = "Image {id} is not in the media library; pick it again from the library."
+UNKNOWN_IMAGES = "Images {ids} are not in the media library; pick them again from the library."
 
 
 def story_images(source: str) -> dict[int, Image]:
@@ -31,30 +33,38 @@ def story_images(source: str) -> dict[int, Image]:
 
 
 def render_story(source: str) -> Rendered:
-    """A story's Markdown as sanitized HTML with its library images resolved."""
-    return render_markdown(source, story_images(source))
+    """A story's Markdown as sanitized HTML, its library images and story links resolved."""
+    return render_markdown(source, story_images(source), link_targets(source))
 
 
 def check_story_images(source: str) -> None:
-    """Raise FieldError on the body when an image lacks alt text or is not in the library."""
+    """Raise FieldError on the body when an image lacks alt text or is not in the library.
+
+    Every image no longer in the library is named, so the writer can fix them at once.
+    """
     references = image_references(source)
     for reference in references:
         if not reference.alt:
             raise FieldError("body", MISSING_ALT.format(id=reference.image_id))
     known = story_images(source)
-    for reference in references:
-        if reference.image_id not in known:
-            raise FieldError("body", UNKNOWN_IMAGE.format(id=reference.image_id))
+    missing = sorted({ref.image_id for ref in references if ref.image_id not in known})
+    if len(missing) == 1:
+        raise FieldError("body", UNKNOWN_IMAGE.format(id=missing[0]))
+    if missing:
+        names = ", ".join(str(image_id) for image_id in missing[:-1]) + f" and {missing[-1]}"
+        raise FieldError("body", UNKNOWN_IMAGES.format(ids=names))
 
 
 def record_story_images(article: Article, source: str) -> None:
-    """Remember which library images the article's body shows (flushes a new article first)."""
+    """Remember which library images and stories the article's body shows and links to."""
     _record(article_images, "article_id", article, source)
+    record_links(article, source)
 
 
 def record_page_images(page: Page, source: str) -> None:
-    """Remember which library images the page's body shows (flushes a new page first)."""
+    """Remember which library images and stories the page's body shows and links to."""
     _record(page_images, "page_id", page, source)
+    record_links(page, source)
 
 
 def _record(table: Table, key: str, owner: Article | Page, source: str) -> None:

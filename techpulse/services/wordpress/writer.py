@@ -71,9 +71,10 @@ def free_article_slug(wanted: str, own: Article | None) -> str:
 def article_unchanged(article: Article, fields: ArticleFields) -> bool:
     """Whether saving ``fields`` would change nothing."""
     # Without a WordPress excerpt the write path derives one from the body (compared there).
-    content = replace(fields.content(article), excerpt=fields.excerpt or article.excerpt)
+    current = current_content(article)
+    content = replace(fields.content(article), excerpt=fields.excerpt or current.excerpt)
     state = (article.status, article.published_at, article.author_id)
-    return current_content(article) == content and state == (
+    return current == content and state == (
         fields.status,
         fields.published_at,
         fields.author_id,
