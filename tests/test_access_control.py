@@ -21,7 +21,7 @@ def url_for_rule(rule: Rule, number: int = 1) -> str:
     """A concrete URL for ``rule``: numbers for numeric arguments, "x" for the rest."""
     values = {}
     for name in rule.arguments:
-        numeric = isinstance(rule._converters[name], IntegerConverter | FloatConverter)  # noqa: SLF001
+        numeric = isinstance(rule._converters[name], IntegerConverter | FloatConverter)
         values[name] = number if numeric else "x"
     _, path = rule.build(values, append_unknown=False)
     return path

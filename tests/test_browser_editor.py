@@ -23,7 +23,7 @@ def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
     return {**app_config, "EDITOR_AUTOSAVE_SECONDS": 1}
 
 
-def _open_a_new_article(page, live_server, make, role: Role) -> User:  # noqa: ANN001
+def _open_a_new_article(page, live_server, make, role: Role) -> User:
     """Log in as new staff of ``role`` and open a new article (the "Gadgets" category exists)."""
     user = make.staff(role)
     make.category("Gadgets")
@@ -32,7 +32,7 @@ def _open_a_new_article(page, live_server, make, role: Role) -> User:  # noqa: A
     return user
 
 
-def _write(page, title: str, body: str) -> None:  # noqa: ANN001
+def _write(page, title: str, body: str) -> None:
     """Type the title, and the story in the Markdown mode (the visual mode is the default)."""
     page.get_by_role("textbox", name="Title", exact=True).fill(title)
     markdown_mode = page.get_by_role("button", name="Markdown", exact=True)

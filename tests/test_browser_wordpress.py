@@ -11,7 +11,7 @@ from tests.helpers.wordpress import SITE_XML, make_uploads
 pytestmark = pytest.mark.browser
 
 
-def test_old_link_opens_the_imported_story_with_its_images(page, live_server, runner, tmp_path):  # noqa: ANN001
+def test_old_link_opens_the_imported_story_with_its_images(page, live_server, runner, tmp_path):
     uploads = make_uploads(tmp_path)
     result = runner.invoke(args=["import-wordpress", str(SITE_XML), "--uploads", str(uploads)])
     assert result.exit_code == 0, result.output
@@ -29,7 +29,7 @@ def test_old_link_opens_the_imported_story_with_its_images(page, live_server, ru
     assert page.outside_requests == []  # nothing fetched from the old site or anywhere else
 
 
-def test_the_hindi_old_link_lands_on_the_hindi_address(page, live_server, runner):  # noqa: ANN001
+def test_the_hindi_old_link_lands_on_the_hindi_address(page, live_server, runner):
     result = runner.invoke(args=["import-wordpress", str(SITE_XML)])
     assert result.exit_code == 0, result.output
     old = "/" + quote("नमस्ते-दुनिया") + "/"  # %E0%A4%A8…

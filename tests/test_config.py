@@ -66,7 +66,10 @@ def test_sqlite_connections_are_durable_and_concurrent(app):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite settings")
     with db.engine.connect() as connection:
-        pragma = lambda name: connection.execute(text(f"PRAGMA {name}")).scalar()  # noqa: E731
+
+        def pragma(name: str) -> object:
+            return connection.execute(text(f"PRAGMA {name}")).scalar()
+
         assert pragma("journal_mode") == "wal"
         assert pragma("synchronous") == 2  # FULL
         assert pragma("foreign_keys") == 1

@@ -71,7 +71,7 @@ def test_nobody_autosaves_into_an_article_they_may_not_edit(app, staff, make):
     assert logged_out.status_code in (302, 400) and _count(EditorDraft) == 0
 
 
-def _log_in_and_follow(client, user, next_url: str):  # noqa: ANN001, ANN202
+def _log_in_and_follow(client, user, next_url: str):
     token = csrf_from(client.get(next_url, follow_redirects=True).data)
     return client.post(
         f"/login?next={next_url}",

@@ -224,7 +224,7 @@ def test_about_page_change_is_visible_at_once(client, make):
     assert "Second words" in client.get("/about").get_data(as_text=True)
 
 
-def _minutes(n: int):  # noqa: ANN202
+def _minutes(n: int):
     from datetime import timedelta
 
     return timedelta(minutes=n)

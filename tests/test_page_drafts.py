@@ -27,7 +27,7 @@ def links_on(client, url: str = "/") -> set[str]:
     return {a.get("href") for a in elements(client.get(url).get_data(as_text=True), "a")}
 
 
-def as_visitor(client, url: str):  # noqa: ANN201
+def as_visitor(client, url: str):
     """GET ``url`` without the staff session (cookies put back afterwards)."""
     with client.session_transaction() as session:
         saved = dict(session)

@@ -291,7 +291,7 @@ PRE_SEARCH_SITE = [
 ]
 
 
-def _upgraded_site(tmp_path, revision: str, statements: list[str]):  # noqa: ANN202
+def _upgraded_site(tmp_path, revision: str, statements: list[str]):
     """A SQLite site migrated to ``revision``, given ``statements``' rows, then upgraded."""
     from flask_migrate import upgrade
 

@@ -9,7 +9,7 @@ from techpulse.services.editorial.article_input import Action, ArticleInput
 from techpulse.services.editorial.staff_articles import article_for_editing
 
 
-def _resave(article_id: int, editor, action: Action = Action.SAVE, slug: str = "") -> Article:  # noqa: ANN001
+def _resave(article_id: int, editor, action: Action = Action.SAVE, slug: str = "") -> Article:
     """Save an article through the editor's write path, as staff would."""
     db.session.expire_all()
     article = article_for_editing(article_id)

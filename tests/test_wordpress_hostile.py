@@ -14,7 +14,7 @@ from techpulse.services.wordpress.wxr import Item, read_wxr
 from tests.helpers.wordpress import HEAD, post_item, write_export
 
 
-def import_file(runner, path: Path):  # noqa: ANN001, ANN201
+def import_file(runner, path: Path):
     return runner.invoke(args=["import-wordpress", str(path)])
 
 
@@ -22,7 +22,7 @@ def articles() -> int:
     return db.session.scalar(select(func.count()).select_from(Article))
 
 
-def test_malformed_xml_is_a_clear_error_with_the_line(runner, tmp_path: Path) -> None:  # noqa: ANN001
+def test_malformed_xml_is_a_clear_error_with_the_line(runner, tmp_path: Path) -> None:
     path = tmp_path / "broken.xml"
     path.write_text(HEAD + post_item(1) + "<item><title>Unclosed\n</channel></rss>\n")
     result = import_file(runner, path)
@@ -47,7 +47,7 @@ EXTERNAL = """<?xml version="1.0"?>
 
 
 @pytest.mark.parametrize("source", [BILLION_LAUGHS, EXTERNAL], ids=["expansion", "external"])
-def test_entity_declarations_are_refused(runner, tmp_path: Path, source: str) -> None:  # noqa: ANN001
+def test_entity_declarations_are_refused(runner, tmp_path: Path, source: str) -> None:
     path = tmp_path / "entities.xml"
     path.write_text(source)
     result = import_file(runner, path)
@@ -57,7 +57,7 @@ def test_entity_declarations_are_refused(runner, tmp_path: Path, source: str) ->
     assert articles() == 0
 
 
-def test_xml_that_is_not_an_export_is_refused(runner, tmp_path: Path) -> None:  # noqa: ANN001
+def test_xml_that_is_not_an_export_is_refused(runner, tmp_path: Path) -> None:
     path = tmp_path / "other.xml"
     path.write_text("<?xml version='1.0'?><html><body>Hello</body></html>")
     result = import_file(runner, path)
@@ -65,7 +65,7 @@ def test_xml_that_is_not_an_export_is_refused(runner, tmp_path: Path) -> None:  
     assert "not a WordPress export" in result.output
 
 
-def test_a_missing_file_is_a_usage_error(runner, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_missing_file_is_a_usage_error(runner, tmp_path: Path) -> None:
     result = import_file(runner, tmp_path / "nope.xml")
     assert result.exit_code == 2 and "does not exist" in result.output
 
@@ -85,7 +85,7 @@ def test_reading_twenty_thousand_items_keeps_memory_bounded(tmp_path: Path) -> N
 
 
 @pytest.mark.slow
-def test_importing_twenty_thousand_items_keeps_memory_bounded(runner, tmp_path: Path) -> None:  # noqa: ANN001
+def test_importing_twenty_thousand_items_keeps_memory_bounded(runner, tmp_path: Path) -> None:
     """20,000 items (as exports are: mostly revisions and menu items) through the command."""
     items = (
         post_item(n) if n % 200 == 0 else post_item(n, post_type="revision") for n in range(20_000)

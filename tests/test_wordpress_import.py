@@ -44,7 +44,7 @@ def uploads(tmp_path: Path) -> Path:
     return make_uploads(tmp_path)
 
 
-def run_import(runner, *args: str, export: Path = SITE_XML):  # noqa: ANN001, ANN201
+def run_import(runner, *args: str, export: Path = SITE_XML):
     result = runner.invoke(args=["import-wordpress", str(export), *args])
     assert result.exit_code == 0, result.output + repr(result.exception)
     return result.output
@@ -73,7 +73,7 @@ def app_config(app_config: dict[str, Any], request: pytest.FixtureRequest) -> di
 
 
 @pytest.fixture
-def imported(request: pytest.FixtureRequest, runner, uploads: Path) -> str:  # noqa: ANN001
+def imported(request: pytest.FixtureRequest, runner, uploads: Path) -> str:
     """The hand-written export imported with its uploads folder; the command's output."""
     if POSTGRES_URL:
         return run_import(runner, "--uploads", str(uploads))
@@ -127,7 +127,7 @@ def test_statuses_and_dates_come_over(imported: str) -> None:
     assert db.session.scalar(select(Article).where(Article.wordpress_id == 108)) is None
 
 
-def test_authors_become_inactive_staff_with_their_names(imported: str, client) -> None:  # noqa: ANN001
+def test_authors_become_inactive_staff_with_their_names(imported: str, client) -> None:
     priya = db.session.scalar(select(User).where(User.email == "priya@codedote.example"))
     assert priya is not None and priya.name == "Priya Shah"
     assert priya.role == Role.AUTHOR and not priya.active and priya.password_hash is None
@@ -137,7 +137,7 @@ def test_authors_become_inactive_staff_with_their_names(imported: str, client) -
 
 def test_categories_are_flattened_to_the_deepest_and_the_rest_become_tags(
     imported: str,
-    client,  # noqa: ANN001
+    client,
 ) -> None:
     html = client.get("/articles/hello-world").get_data(as_text=True)
     story = article(101)
@@ -147,7 +147,7 @@ def test_categories_are_flattened_to_the_deepest_and_the_rest_become_tags(
     assert "Machine Learning" in html and "Artificial Intelligence" in html and "Python" in html
 
 
-def test_published_post_renders_with_its_banner_and_inline_image(imported: str, client) -> None:  # noqa: ANN001
+def test_published_post_renders_with_its_banner_and_inline_image(imported: str, client) -> None:
     response = client.get("/articles/hello-world")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -170,8 +170,8 @@ def test_published_post_renders_with_its_banner_and_inline_image(imported: str, 
 
 def test_inline_images_are_library_references_like_the_editor_places(
     imported: str,
-    client,  # noqa: ANN001
-    staff,  # noqa: ANN001
+    client,
+    staff,
 ) -> None:
     image = db.session.scalar(select(Image).where(Image.wordpress_id == 201))
     story = article(101)
@@ -193,7 +193,7 @@ def test_inline_images_are_library_references_like_the_editor_places(
     )
 
 
-def test_an_image_a_story_shows_inline_cannot_be_deleted(imported: str, client, staff) -> None:  # noqa: ANN001
+def test_an_image_a_story_shows_inline_cannot_be_deleted(imported: str, client, staff) -> None:
     inline_only = db.session.scalar(select(Image).where(Image.wordpress_id == 201))
     article(101).banner_id = None  # so only the inline use is left
     db.session.commit()
@@ -213,7 +213,7 @@ def test_an_image_a_story_shows_inline_cannot_be_deleted(imported: str, client, 
             assert image_response.status_code == 200, src
 
 
-def test_imported_images_lose_their_exif(imported: str, app) -> None:  # noqa: ANN001
+def test_imported_images_lose_their_exif(imported: str, app) -> None:
     image = db.session.scalar(select(Image).where(Image.wordpress_id == 201))
     folder = Path(app.config["UPLOAD_FOLDER"])
     for variant in image.variants:
@@ -221,7 +221,7 @@ def test_imported_images_lose_their_exif(imported: str, app) -> None:  # noqa: A
             assert not stored.getexif(), variant["file"]
 
 
-def test_classic_html_is_sanitized_and_gets_its_paragraphs(imported: str, client) -> None:  # noqa: ANN001
+def test_classic_html_is_sanitized_and_gets_its_paragraphs(imported: str, client) -> None:
     html = client.get("/articles/classic-post").get_data(as_text=True)
     # Titles and term names are stored HTML-escaped by WordPress: shown escaped once.
     assert "<h1" in html and "A classic post &amp; its “quotes”</h1>" in html
@@ -239,7 +239,7 @@ def test_classic_html_is_sanitized_and_gets_its_paragraphs(imported: str, client
     assert "contact-form-7" not in body and "[caption" not in body
 
 
-def test_hindi_title_emoji_and_tag_survive(imported: str, client) -> None:  # noqa: ANN001
+def test_hindi_title_emoji_and_tag_survive(imported: str, client) -> None:
     story = article(103)
     assert story.title == "नमस्ते दुनिया 🚀"
     assert story.slug == HINDI_SLUG  # decoded and kept, not transliterated
@@ -252,26 +252,26 @@ def test_hindi_title_emoji_and_tag_survive(imported: str, client) -> None:  # no
     assert client.get(HINDI_TAG).status_code == 200
 
 
-def test_the_hindi_old_address_answers_in_any_case_of_hex(imported: str, client) -> None:  # noqa: ANN001
+def test_the_hindi_old_address_answers_in_any_case_of_hex(imported: str, client) -> None:
     for old in (HINDI_PATH, HINDI_PATH.upper(), HINDI_PATH.rstrip("/"), "/" + HINDI_SLUG + "/"):
         response = client.get(old)
         assert (response.status_code, response.headers["Location"]) == (301, HINDI_ARTICLE), old
     assert client.get(HINDI_ARTICLE.lower()).status_code == 200  # lower-case hex: same bytes
 
 
-def test_the_sitemap_lists_the_hindi_address_percent_encoded(imported: str, client) -> None:  # noqa: ANN001
+def test_the_sitemap_lists_the_hindi_address_percent_encoded(imported: str, client) -> None:
     xml = client.get("/sitemap.xml").get_data(as_text=True)
     assert f"<loc>http://localhost{HINDI_ARTICLE}</loc>" in xml
     assert f"<loc>http://localhost{HINDI_TAG}</loc>" in xml
     assert HINDI_SLUG not in xml  # only ASCII in <loc>: valid URIs
 
 
-def test_a_published_page_becomes_a_static_page(imported: str, client) -> None:  # noqa: ANN001
+def test_a_published_page_becomes_a_static_page(imported: str, client) -> None:
     html = client.get("/pages/our-services").get_data(as_text=True)
     assert "<p>We build web and mobile software.</p>" in html and "<p>Talk to us.</p>" in html
 
 
-def test_unpublished_pages_become_drafts_only_staff_see(imported: str, client, staff) -> None:  # noqa: ANN001
+def test_unpublished_pages_become_drafts_only_staff_see(imported: str, client, staff) -> None:
     careers, handbook = (
         db.session.scalar(select(Page).where(Page.wordpress_id == n)) for n in (111, 112)
     )
@@ -290,7 +290,7 @@ def test_unpublished_pages_become_drafts_only_staff_see(imported: str, client, s
     assert listing.count(">Draft</span>") == 2 and ">Published</span>" in listing
 
 
-def test_unpublished_posts_stay_private(imported: str, client) -> None:  # noqa: ANN001
+def test_unpublished_posts_stay_private(imported: str, client) -> None:
     for slug in ("coming-in-2099", "an-unfinished-idea", "only-for-the-team"):
         assert client.get(f"/articles/{slug}").status_code == 404
     # Their old addresses do not reveal them either.
@@ -315,7 +315,7 @@ OLD_TO_NEW = [
 ]
 
 
-def test_old_addresses_answer_with_one_301(imported: str, client) -> None:  # noqa: ANN001
+def test_old_addresses_answer_with_one_301(imported: str, client) -> None:
     for old, new in OLD_TO_NEW:
         response = client.get(old)
         assert (response.status_code, response.headers.get("Location")) == (301, new), old
@@ -323,13 +323,13 @@ def test_old_addresses_answer_with_one_301(imported: str, client) -> None:  # no
             assert client.get(new).status_code == 200, new  # no second hop
 
 
-def test_unknown_addresses_are_still_404(imported: str, client) -> None:  # noqa: ANN001
+def test_unknown_addresses_are_still_404(imported: str, client) -> None:
     assert client.get("/2024/05/01/never-written/").status_code == 404
     assert client.get("/?p=99999").status_code == 200
     assert client.post("/2024/05/01/hello-world/").status_code in (404, 405)
 
 
-def test_a_second_import_changes_nothing(imported: str, runner, uploads: Path, client) -> None:  # noqa: ANN001
+def test_a_second_import_changes_nothing(imported: str, runner, uploads: Path, client) -> None:
     before = row_counts()
     pages = {url: client.get(url).get_data() for url in ("/articles/hello-world", "/")}
     output = run_import(runner, "--uploads", str(uploads))
@@ -344,7 +344,7 @@ def test_a_changed_post_is_updated_and_its_old_slug_redirects(
     runner,
     uploads: Path,
     tmp_path: Path,
-    client,  # noqa: ANN001
+    client,
 ) -> None:
     changed = SITE_XML.read_text(encoding="utf-8").replace(
         "<![CDATA[classic-post]]>", "<![CDATA[classic-post-renamed]]>"
@@ -362,7 +362,7 @@ def test_a_changed_post_is_updated_and_its_old_slug_redirects(
     )
 
 
-def test_dry_run_writes_nothing(runner, uploads: Path, app) -> None:  # noqa: ANN001
+def test_dry_run_writes_nothing(runner, uploads: Path, app) -> None:
     before = row_counts()
     output = run_import(runner, "--uploads", str(uploads), "--dry-run")
     assert "Would import 12, updated 0, unchanged 0, skipped 3." in output
@@ -373,7 +373,7 @@ def test_dry_run_writes_nothing(runner, uploads: Path, app) -> None:  # noqa: AN
     assert not folder.exists() or not any(folder.iterdir())
 
 
-def test_without_uploads_old_images_stay_links_and_are_listed(runner, client) -> None:  # noqa: ANN001
+def test_without_uploads_old_images_stay_links_and_are_listed(runner, client) -> None:
     output = run_import(runner)
     assert "Images kept as links to the old site (no --uploads folder given):" in output
     assert (
@@ -389,13 +389,13 @@ def test_without_uploads_old_images_stay_links_and_are_listed(runner, client) ->
 def test_a_failing_item_is_skipped_and_the_rest_imported(
     runner,
     uploads: Path,
-    monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from techpulse.services.wordpress import items
 
     real = items._post
 
-    def broken(job, item):  # noqa: ANN001, ANN202
+    def broken(job, item):
         outcome = real(job, item)  # writes, then fails: the whole item must roll back
         if item.post_id == 102:
             raise RuntimeError("disk on fire")
@@ -409,13 +409,13 @@ def test_a_failing_item_is_skipped_and_the_rest_imported(
     assert article(101).status == Status.PUBLISHED and article(103)
 
 
-def test_the_import_history_is_for_admins_only(client, staff) -> None:  # noqa: ANN001
+def test_the_import_history_is_for_admins_only(client, staff) -> None:
     assert client.get("/admin/imports").status_code == 302  # anonymous: to the login page
     staff.login(Role.EDITOR)
     assert client.get("/admin/imports").status_code == 403
 
 
-def test_admins_see_the_import_history(imported: str, client, staff) -> None:  # noqa: ANN001
+def test_admins_see_the_import_history(imported: str, client, staff) -> None:
     staff.login(Role.ADMIN)
     html = client.get("/admin/imports").get_data(as_text=True)
     assert "site.xml" in html
@@ -427,7 +427,7 @@ def test_admins_see_the_import_history(imported: str, client, staff) -> None:  #
 def test_the_home_page_only_looks_up_old_addresses_for_p_or_page_id(
     imported: str,
     client,
-    count_queries,  # noqa: ANN001
+    count_queries,
 ) -> None:
     client.get("/")
     plain = list(count_queries.statements)
@@ -442,7 +442,7 @@ def test_the_home_page_only_looks_up_old_addresses_for_p_or_page_id(
 def test_an_attachment_that_is_not_an_image_is_skipped_with_the_reason(
     runner,
     uploads: Path,
-    tmp_path: Path,  # noqa: ANN001
+    tmp_path: Path,
 ) -> None:
     (uploads / "2024" / "05" / "price-list.pdf").write_bytes(b"%PDF-1.4 not an image")
     pdf = (
@@ -459,7 +459,7 @@ def test_an_attachment_that_is_not_an_image_is_skipped_with_the_reason(
     assert db.session.scalar(select(Image).where(Image.wordpress_id == 203)) is None
 
 
-def test_a_scheduled_page_becomes_a_draft_and_is_named(runner, tmp_path: Path, client) -> None:  # noqa: ANN001
+def test_a_scheduled_page_becomes_a_draft_and_is_named(runner, tmp_path: Path, client) -> None:
     page = post_item(
         120, "Launch offer", "<p>Soon.</p>", post_type="page", status="future",
         post_name="launch-offer", post_date="2099-01-01 10:00:00",

@@ -44,13 +44,13 @@ def uploads(tmp_path: Path) -> Path:
     return make_uploads(tmp_path)
 
 
-def run(runner, export: Path, *args: str) -> str:  # noqa: ANN001
+def run(runner, export: Path, *args: str) -> str:
     result = runner.invoke(args=["import-wordpress", str(export), *args])
     assert result.exit_code == 0, result.output + repr(result.exception)
     return result.output
 
 
-def body_of(client, post_id: int) -> str:  # noqa: ANN001
+def body_of(client, post_id: int) -> str:
     html = client.get(f"/articles/generated-{post_id}").get_data(as_text=True)
     return html.split('class="article__body prose">', 1)[1].split("</article>", 1)[0]
 

@@ -115,7 +115,7 @@ class Inbox:
         self.received: list[tuple[list[str], EmailMessage]] = []
         self.lock = threading.Lock()
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd API
+    async def handle_DATA(self, server, session, envelope) -> str:  # aiosmtpd API
         parsed = message_from_bytes(envelope.content, policy=policy.default)
         with self.lock:
             self.received.append((list(envelope.rcpt_tos), parsed))
