@@ -96,7 +96,7 @@ def test_every_staff_list_filters_with_the_same_get_form(client, staff, make):
     for url, fields in {
         "/admin/articles": ["q", "status", "category", "author"],
         "/admin/messages": ["status", "q"],
-        "/admin/audit": ["action"],
+        "/admin/audit": ["action", "actor", "q", "since", "until"],
     }.items():
         html = client.get(url).get_data(as_text=True)
         form = elements(html, "form", "filters")

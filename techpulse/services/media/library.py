@@ -61,6 +61,8 @@ def create_image(
     )
     db.session.add(image)
     db.session.flush()
+    name = image.original_name or f"image {image.id}"
+    audit.record("image.uploaded", name, f"{image.width}×{image.height}", subject=image)
     return image
 
 
@@ -120,7 +122,10 @@ def update_alt_text(image: Image, alt_text: str) -> None:
     alt_text = " ".join(alt_text.split())
     if not alt_text:
         raise FieldError("alt_text", ALT_TEXT_MISSING)
-    image.alt_text = alt_text[:300]
+    if alt_text[:300] != image.alt_text:
+        image.alt_text = alt_text[:300]
+        name = image.original_name or f"image {image.id}"
+        audit.record("image.alt_text_changed", name, image.alt_text, subject=image)
     db.session.commit()
 
 
