@@ -8,9 +8,12 @@ from techpulse.admin import (  # noqa: F401 - importing a module registers its r
     media,
     messages,
     pages,
+    preview_links,
+    review,
     security,
     settings,
     taxonomy,
+    trash,
     users,
 )
 from techpulse.admin.blueprint import bp

@@ -11,6 +11,7 @@ from techpulse.admin.forms import ConfirmDeleteForm
 from techpulse.admin.forms.media import AltTextForm, UploadForm
 from techpulse.models import Image
 from techpulse.policy import can_manage_image
+from techpulse.services import trash
 from techpulse.services.media import library
 from techpulse.web.field_errors import errors_on
 from techpulse.web.lookup import or_404
@@ -75,7 +76,7 @@ def media_edit(image_id: int) -> Response | tuple[str, int]:
 
 @bp.route("/media/<int:image_id>/delete", methods=["GET", "POST"])
 def media_delete(image_id: int) -> Response | str:
-    """Confirm (GET), then delete (POST) an image no article uses, with its files."""
+    """Confirm (GET), then move to the trash (POST) an image no story or page uses."""
     image = _manageable_image(image_id)
     form = ConfirmDeleteForm()
     if not form.validate_on_submit():
@@ -85,9 +86,9 @@ def media_delete(image_id: int) -> Response | str:
             "admin/media/delete.html", image=image, usage=usage, pages=pages, form=form
         )
     try:
-        library.delete_image(image)
+        trash.move_to_trash(image, current_user)
     except library.ImageInUse as exc:
         flash(str(exc), "error")
     else:
-        flash("Image deleted.", "success")
+        flash("Image moved to the trash.", "success")
     return redirect(url_for("admin.media"))

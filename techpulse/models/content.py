@@ -143,6 +143,7 @@ class Article(db.Model):
     coauthor_links: Mapped[list[ArticleCoauthor]] = relationship(
         order_by="ArticleCoauthor.position",
         cascade="all, delete-orphan",
+        passive_deletes=True,
         lazy="raise_on_sql",
         back_populates="article",
     )

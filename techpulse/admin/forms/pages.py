@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SearchField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from techpulse.admin.forms import SLUG_HINT
+from techpulse.admin.forms import SLUG_HINT, FilterForm
 
 PUBLISHED, DRAFT = "published", "draft"
 
@@ -40,3 +48,16 @@ class PageForm(FlaskForm):
     )
     preview = SubmitField("Preview")
     submit = SubmitField("Save page")
+
+
+class PageFilterForm(FilterForm):
+    q = SearchField("Title contains", validators=[Length(max=200)], default="")
+    status = SelectField(
+        "Status",
+        choices=[
+            SelectChoice("", "Any status"),
+            SelectChoice(PUBLISHED, "Published"),
+            SelectChoice(DRAFT, "Draft"),
+        ],
+        default="",
+    )
