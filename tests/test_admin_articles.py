@@ -280,7 +280,7 @@ def test_bad_banner_upload_is_a_form_error_and_keeps_the_typing(client, staff, m
     response = staff.post("/admin/articles/new", data, content_type="multipart/form-data")
     text = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "This file is not a JPEG, PNG, WebP or GIF image." in text
+    assert "This file is not a JPEG, PNG, WebP or GIF image (nor a HEIC photo)." in text
     assert 'value="Typed title"' in text and "Typed body text" in text
     assert db.session.scalars(select(Article)).first() is None
 

@@ -3,6 +3,7 @@
 from techpulse.admin import (  # noqa: F401 - importing a module registers its routes
     articles,
     audit,
+    calendar,
     dashboard,
     imports,
     media,

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from flask import Flask, Response, current_app, g, request
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from techpulse.clock import utcnow
 from techpulse.extensions import db
 from techpulse.models import Article, Status
+from techpulse.services.editorial.publication import record_go_lives
 from techpulse.serving.pagecache import CANDIDATE, COOKIE_FREE, STORE_UNTIL
+
+log = logging.getLogger(__name__)
 
 # Endpoints whose bytes never depend on who asks (Flask still marks them Vary: Cookie,
 # because Flask-Login peeks at the session on every request).
@@ -38,10 +43,20 @@ def next_due(generation: str, now: datetime) -> datetime | None:
         due = _next_due[generation]
         if due is None or due > now:
             return due
+        _record_go_lives(now)  # a scheduled story just went live: the first read says so
     due = next_scheduled_publication(now)
     _next_due.clear()
     _next_due[generation] = due
     return due
+
+
+def _record_go_lives(now: datetime) -> None:
+    """Record, once, the scheduled stories that went live; never fail the page for it."""
+    try:
+        record_go_lives(now)
+    except SQLAlchemyError:
+        db.session.rollback()
+        log.exception("could not record scheduled stories going live")
 
 
 def _carries_visitor_token() -> bool:

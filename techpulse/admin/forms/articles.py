@@ -58,7 +58,9 @@ class ArticleForm(FlaskForm):
     tags = StringField(
         "Tags", validators=[Length(max=500)], description="Separated by commas; new tags are made."
     )
-    banner_file = FileField("Upload a new banner image", description="JPEG, PNG, WebP or GIF.")
+    banner_file = FileField(
+        "Upload a new banner image", description="JPEG, PNG, WebP, GIF or HEIC, up to 10 MB."
+    )
     banner_alt = StringField(
         "Alt text of the new banner",
         validators=[Length(max=300)],

@@ -15,16 +15,26 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pillow_heif
 from PIL import Image, ImageOps
 
 from techpulse.web.field_errors import FieldError
 
+# iPhone photos (HEIC/HEIF) are read by pillow-heif and converted to JPEG (or PNG) at upload.
+pillow_heif.register_heif_opener()
+
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
+MIN_SIDE = 32  # a tracking pixel or an icon is no picture for a story
+ACCEPTED_TYPES = "image/jpeg,image/png,image/webp,image/gif,image/heic,image/heif,.heic,.heif"
 RESPONSIVE_WIDTHS = (480, 960, 1600)
 SOCIAL_SIZE = (1200, 630)
 
-_NOT_IMAGE = "This file is not a JPEG, PNG, WebP or GIF image."
+_NOT_IMAGE = "This file is not a JPEG, PNG, WebP or GIF image (nor a HEIC photo)."
+_TOO_SMALL = (
+    "This image is only {width}×{height} pixels; pictures must be at least "
+    f"{MIN_SIDE}×{MIN_SIDE} pixels."
+)
 _EMPTY = "The uploaded file is empty."
 _TOO_BIG = "Images must be 10 MB or smaller."
 _TOO_MANY_PIXELS = "This image is too large; please keep it under 40 megapixels."
@@ -32,14 +42,22 @@ _DAMAGED = "This image file is damaged or incomplete."
 _HIDDEN = "This image carries extra hidden content and was refused."
 
 # Pillow format name -> our source format name ("MPO" is how Pillow names multi-picture JPEGs).
-_SOURCE_FORMATS = {"JPEG": "jpeg", "MPO": "jpeg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
-_OPEN_FORMATS = ["JPEG", "PNG", "WEBP", "GIF"]
+_SOURCE_FORMATS = {
+    "JPEG": "jpeg",
+    "MPO": "jpeg",
+    "PNG": "png",
+    "WEBP": "webp",
+    "GIF": "gif",
+    "HEIF": "heic",
+}
+_OPEN_FORMATS = ["JPEG", "PNG", "WEBP", "GIF", "HEIF"]
 _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error)
 # Embedded ZIP local header (with a plausible "version needed" field) or active markup.
 _SMUGGLED = re.compile(
     rb"PK\x03\x04[\x00-\x3f]\x00|(?i:<(?:script|html|svg|iframe|object|embed)[\s>/]|<\?php)"
 )
-_ORIGINAL_OUTPUT = {"jpeg": "jpeg", "png": "png", "webp": "webp", "gif": "png"}
+_ORIGINAL_OUTPUT = {"jpeg": "jpeg", "png": "png", "webp": "webp", "gif": "png", "heic": "jpeg"}
+_SOCIAL_BACKGROUND = (244, 244, 244)
 _EXTENSIONS = {"jpeg": "jpg", "png": "png", "webp": "webp"}
 _QUALITY = {"original": 88, "responsive": 82, "social": 85}
 _WEBP_QUALITY = {"original": 88, "responsive": 80, "social": 80}
@@ -116,6 +134,9 @@ def _decode(data: bytes) -> tuple[Image.Image, str]:
             source_format = _SOURCE_FORMATS[str(opened.format)]
             if opened.width * opened.height > MAX_PIXELS:
                 raise FieldError("image", _TOO_MANY_PIXELS)
+            if min(opened.width, opened.height) < MIN_SIDE:
+                size = {"width": opened.width, "height": opened.height}
+                raise FieldError("image", _TOO_SMALL.format(**size))
             _check_structure(data, source_format)
             opened.load()
             ImageOps.exif_transpose(opened, in_place=True)
@@ -240,7 +261,23 @@ def _skip_sub_blocks(data: bytes, pos: int) -> int:
     return pos + 1
 
 
+def _heif_end(data: bytes) -> int:
+    """Walk the ISO media file boxes; return the offset just past the last one, or -1."""
+    pos = 0
+    while pos + 8 <= len(data):
+        size = int.from_bytes(data[pos : pos + 4], "big")
+        if size == 1 and pos + 16 <= len(data):  # a 64-bit size follows the type
+            size = int.from_bytes(data[pos + 8 : pos + 16], "big")
+        elif size == 0:  # the last box runs to the end of the file
+            size = len(data) - pos
+        if size < 8:
+            return -1
+        pos += size
+    return pos if pos == len(data) else -1
+
+
 _STREAM_END: dict[str, Callable[[bytes], int]] = {
+    "heic": _heif_end,
     "jpeg": _jpeg_end,
     "png": _png_end,
     "webp": _webp_end,
@@ -251,6 +288,8 @@ _STREAM_END: dict[str, Callable[[bytes], int]] = {
 def _plan(image: Image.Image, source_format: str, key: str) -> Iterator[_Job]:
     """Yield every rendition to write, producing resized pixels lazily."""
     original = _ORIGINAL_OUTPUT[source_format]
+    if original == "jpeg" and image.mode == "RGBA":  # a HEIC photo with transparency
+        original = "png"
     yield _Job("original", image, original, f"{key}-orig.{_EXTENSIONS[original]}")
     fallback = "png" if image.mode == "RGBA" else "jpeg"
     for width in _responsive_widths(image.width):
@@ -272,13 +311,28 @@ def _resize_to_width(image: Image.Image, width: int) -> Image.Image:
 
 
 def _social_card(image: Image.Image) -> Image.Image:
-    """Return a centre-cropped social card, flattened onto white when transparent."""
+    """Return a centre-cropped social card, flattened onto white when transparent.
+
+    A picture smaller than the card is never blown up: it sits, at its own size (or shrunk
+    to fit), in the middle of a plain card.
+    """
+    if image.width < SOCIAL_SIZE[0] or image.height < SOCIAL_SIZE[1]:
+        return _small_social_card(image)
     card = ImageOps.fit(image, SOCIAL_SIZE, Image.Resampling.LANCZOS)
     if card.mode != "RGBA":
         return card
     flat = Image.new("RGB", card.size, "white")
     flat.paste(card, mask=card.getchannel("A"))
     return flat
+
+
+def _small_social_card(image: Image.Image) -> Image.Image:
+    picture = image.copy()
+    picture.thumbnail(SOCIAL_SIZE, Image.Resampling.LANCZOS)  # shrinks, never enlarges
+    card = Image.new("RGB", SOCIAL_SIZE, _SOCIAL_BACKGROUND)
+    offset = ((SOCIAL_SIZE[0] - picture.width) // 2, (SOCIAL_SIZE[1] - picture.height) // 2)
+    card.paste(picture, offset, picture if picture.mode == "RGBA" else None)
+    return card
 
 
 def _write_all(jobs: Iterable[_Job], dest_dir: Path) -> list[Variant]:
