@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from techpulse.admin.blueprint import bp
 from techpulse.admin.forms import ConfirmDeleteForm
 from techpulse.admin.forms.articles import (
+    ArticleBulkForm,
     ArticleFilterForm,
     ArticleForm,
     article_values,
@@ -21,7 +22,13 @@ from techpulse.models import Article, Revision, Role, Status
 from techpulse.policy import can_delete, can_edit, requires
 from techpulse.services import trash
 from techpulse.services.articles import all_categories
-from techpulse.services.editorial import article_editor, editor_drafts, revisions, staff_articles
+from techpulse.services.editorial import (
+    article_editor,
+    bulk,
+    editor_drafts,
+    revisions,
+    staff_articles,
+)
 from techpulse.services.editorial.article_editor import NotPermitted
 from techpulse.services.editorial.article_input import Action, EditConflict
 from techpulse.services.media import library
@@ -53,7 +60,23 @@ def articles() -> str:
     form.set_choices(all_categories(), staff_articles.authors())
     listing = staff_articles.staff_articles(current_user, form.to_filters(), requested_page())
     ensure_page_exists(listing)
-    return render_template("admin/articles/list.html", form=form, listing=listing)
+    actions = ArticleBulkForm()
+    actions.category.choices = form.category.choices
+    return render_template("admin/articles/list.html", form=form, listing=listing, actions=actions)
+
+
+@bp.post("/articles/bulk")
+def articles_bulk() -> Response:
+    """Publish, unpublish, move, tag, trash or restore the chosen stories, each on its own."""
+    form = ArticleBulkForm()
+    if not form.validate_on_submit():
+        flash(" ".join(form.action.errors) or "Choose stories and an action.", "error")
+        return redirect(url_for("admin.articles"))
+    action = bulk.BulkAction(form.action.data)
+    done = bulk.apply(current_user, form.ids.data or [], action, form.category.data, form.tag.data)
+    skipped = f" Not changed: {'; '.join(done.skipped)}." if done.skipped else ""
+    flash(f"{done.done} changed.{skipped}", "success" if done.done else "error")
+    return redirect(url_for("admin.articles"))
 
 
 @bp.route("/articles/new", methods=["GET", "POST"])

@@ -12,6 +12,7 @@ from wtforms import (
     HiddenField,
     SearchField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -23,6 +24,7 @@ from techpulse.admin.forms import FilterForm
 from techpulse.clock import site_zone
 from techpulse.models import Article, Category, Image, Status, User
 from techpulse.services.editorial.article_input import Action, ArticleInput, BannerUpload, Extras
+from techpulse.services.editorial.bulk import BulkAction
 from techpulse.services.editorial.staff_articles import ArticleFilters
 from techpulse.slugs import SLUG_INPUT_PATTERN, row_id
 
@@ -280,3 +282,26 @@ def draft_values(fields: dict[str, str]) -> dict[str, Any]:
     values["featured"] = fields.get("featured") in ("y", "on", "true", "True")
     values["base_revision"] = fields.get("base_revision", "")
     return values
+
+
+class ArticleBulkForm(FlaskForm):
+    """The article list's bulk actions: the chosen rows, what to do, and its detail."""
+
+    ids = SelectMultipleField("Stories", coerce=row_id, validate_choice=False)
+    action = SelectField(
+        "With the chosen stories",
+        choices=[
+            SelectChoice("", "Choose an action…"),
+            SelectChoice(BulkAction.PUBLISH.value, "Publish now"),
+            SelectChoice(BulkAction.UNPUBLISH.value, "Unpublish"),
+            SelectChoice(BulkAction.MOVE.value, "Move to the category…"),
+            SelectChoice(BulkAction.TAG.value, "Add the tag…"),
+            SelectChoice(BulkAction.TRASH.value, "Move to the trash"),
+            SelectChoice(BulkAction.RESTORE.value, "Restore from the trash"),
+        ],
+        validators=[DataRequired("Choose what to do with the chosen stories.")],
+    )
+    category = SelectField("Category", coerce=lambda value: _int_or_none(str(value)) or 0,
+                           validate_choice=False)  # fmt: skip
+    tag = StringField("Tag", validators=[Length(max=60)])
+    apply = SubmitField("Apply")
