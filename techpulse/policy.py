@@ -98,8 +98,9 @@ def can_trash(user: User, item: Article | Page | Image) -> bool:
 
 def can_restore(user: User, item: Article | Page | Image) -> bool:
     """Bringing back from the trash: who could have put it there."""
-    if isinstance(item, Article) and not user.has_role(Role.EDITOR):
-        return item.author_id == user.id and item.status_before_trash == Status.DRAFT
+    if isinstance(item, Article):
+        own_draft = item.author_id == user.id and item.status_before_trash == Status.DRAFT
+        return user.has_role(Role.EDITOR) or own_draft
     return can_trash(user, item)
 
 

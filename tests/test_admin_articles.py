@@ -242,18 +242,19 @@ def test_authors_cannot_restore_revisions(client, staff, make):
     assert staff.post(restore).status_code == 403
 
 
-def test_delete_asks_first_then_deletes(client, staff, make):
+def test_delete_asks_first_then_moves_to_the_trash(client, staff, make):
     staff.login(Role.EDITOR)
     article = make.article("Doomed story")
     url = f"/admin/articles/{article.id}/delete"
     confirm = client.get(url).get_data(as_text=True)
-    assert "Delete “Doomed story”? This cannot be undone." in confirm
-    assert db.session.get(Article, article.id) is not None
+    assert "Move “Doomed story” to the trash?" in confirm and "restored" in confirm
+    assert db.session.get(Article, article.id).status == Status.PUBLISHED
     article_id = article.id
     assert staff.post(url).status_code == 302
     db.session.expunge_all()
-    assert db.session.get(Article, article_id) is None
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "article.deleted"))
+    assert db.session.get(Article, article_id).status == Status.TRASHED
+    assert "Doomed story" not in client.get("/admin/articles").get_data(as_text=True)
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "article.trashed"))
 
 
 def test_authors_delete_only_their_own_drafts(client, staff, make):
@@ -267,8 +268,8 @@ def test_authors_delete_only_their_own_drafts(client, staff, make):
     mine_id, others_id = mine.id, others.id
     assert staff.post(f"/admin/articles/{mine_id}/delete").status_code == 302
     db.session.expunge_all()
-    assert db.session.get(Article, mine_id) is None
-    assert db.session.get(Article, others_id) is not None
+    assert db.session.get(Article, mine_id).status == Status.TRASHED
+    assert db.session.get(Article, others_id).status == Status.DRAFT
 
 
 def test_bad_banner_upload_is_a_form_error_and_keeps_the_typing(client, staff, make):

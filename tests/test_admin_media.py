@@ -101,17 +101,21 @@ def test_image_in_use_cannot_be_deleted(app, staff, make):
     assert exists(Image, image_id)
 
 
-def test_unused_image_is_deleted_with_its_files(app, staff, make):
-    staff.login(Role.EDITOR)
+def test_unused_image_goes_to_the_trash_and_its_files_go_when_it_is_emptied(app, staff, make):
+    staff.login(Role.ADMIN)
     image = make.image()
     files = {variant["file"] for variant in image.variants}
     assert files <= stored_files(app)
     assert staff.client.get(f"/admin/media/{image.id}/delete").status_code == 200
     assert staff.post(f"/admin/media/{image.id}/delete").status_code == 302
-    assert "Image deleted." in staff.client.get("/admin/media").get_data(as_text=True)
+    library = staff.client.get("/admin/media").get_data(as_text=True)
+    assert "Image moved to the trash." in library and image.alt_text not in library
+    assert files <= stored_files(app)  # kept while in the trash
+    emptied = staff.post("/admin/trash", {"items": f"image:{image.id}", "purge": "1"})
+    assert emptied.status_code == 302
     assert image_count() == 0
     assert not files & stored_files(app)
-    assert "image.deleted" in audit_actions()
+    assert ["image.trashed", "image.purged"] == [a for a in audit_actions() if a != "image.uploaded"][-2:]
 
 
 def test_authors_delete_only_their_own_images(staff, make):
@@ -123,8 +127,8 @@ def test_authors_delete_only_their_own_images(staff, make):
     upload(staff, image_bytes(600, 400), "mine.jpg")
     mine = db.session.scalar(select(Image.id).where(Image.uploaded_by_id == author.id))
     assert staff.post(f"/admin/media/{mine}/delete").status_code == 302
-    assert not exists(Image, mine)
-    assert exists(Image, someone_elses.id)
+    assert db.session.get(Image, mine).trashed_at is not None
+    assert db.session.get(Image, someone_elses.id).trashed_at is None
 
 
 def test_alt_text_can_be_edited(staff, make):

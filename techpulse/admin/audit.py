@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, render_template, request, stream_with_context, url_for
+from flask import Response, render_template, request, url_for
 
 from techpulse.admin.blueprint import bp
 from techpulse.admin.forms.audit import AuditFilterForm
@@ -35,7 +35,7 @@ def audit() -> str:
 def audit_export() -> Response:
     """The filtered audit log as a CSV file."""
     rows = audit_log.export_rows(_filter_form().to_filters())
-    response = Response(stream_with_context(rows), mimetype="text/csv")
+    response = Response("".join(rows), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
     return response
 

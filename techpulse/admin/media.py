@@ -68,7 +68,8 @@ def media_upload() -> Response | tuple[str, int] | tuple[Response, int]:
     if _wants_json():
         return _json_outcome(form, uploaded, refused)
     if uploaded and not refused:
-        flash(f"{_count(len(uploaded))} uploaded.", "success")
+        flash("Image uploaded." if len(uploaded) == 1 else f"{_count(len(uploaded))} uploaded.",
+              "success")  # fmt: skip
         return redirect(url_for("admin.media"))
     if uploaded:
         flash(f"{_count(len(uploaded))} uploaded; the others were refused.", "success")

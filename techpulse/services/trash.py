@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
 
 from techpulse.clock import utcnow
 from techpulse.extensions import db
@@ -95,8 +96,12 @@ def is_trashed(item: Item) -> bool:
 def item_by_key(kind: str, item_id: int) -> Item | None:
     """The trashed item ``kind:id`` (None when missing or not in the trash)."""
     model = KINDS.get(kind)
-    row = db.session.get(model, item_id) if model is not None else None
-    return row if row is not None and is_trashed(row) else None
+    if model is None:
+        return None
+    query = select(model).where(model.id == item_id, model.trashed_at.is_not(None))
+    if model is Article:  # a restore keeps a revision: it needs the tags and the byline
+        query = query.options(selectinload(Article.tags), selectinload(Article.coauthor_links))
+    return db.session.scalar(query)
 
 
 def trashed(q: str = "", limit: int = 200) -> list[TrashItem]:

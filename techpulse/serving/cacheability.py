@@ -43,7 +43,8 @@ def next_due(generation: str, now: datetime) -> datetime | None:
         due = _next_due[generation]
         if due is None or due > now:
             return due
-        _record_go_lives(now)  # a scheduled story just went live: the first read says so
+    # A new generation, or a scheduled story just went live: the first read records it.
+    _record_go_lives(now)
     due = next_scheduled_publication(now)
     _next_due.clear()
     _next_due[generation] = due

@@ -62,14 +62,19 @@ def after_action(article: Article, editor: User, action: str, before: str) -> li
         text = f"“{title}” by {editor.name} is waiting for review"
         return tell(editors, article, text, f"{editor.name} submitted “{title}” for review.")
     if action in ("publish", "schedule") and before == Status.REVIEW:
-        audit.record("article.approved", article.slug, editor.name, subject=article)
+        audit.record("article.approved", article.title, editor.name, subject=article)
         _comment(article, editor, "Approved.", CommentKind.APPROVED)
         if article.author_id == editor.id:
             return []
         done = "published" if action == "publish" else "scheduled"
         text = f"“{title}” was approved and {done} by {editor.name}"
-        return tell([article.author], article, text, f"{text}.")
+        return tell([_author(article)], article, text, f"{text}.")
     return []
+
+
+def _author(article: Article) -> User:
+    """The story's author (whether or not the article was loaded with it)."""
+    return db.session.get(User, article.author_id)
 
 
 def _comment(
@@ -100,7 +105,7 @@ def add_comment(article: Article, user: User, text: str, parent_id: int | None =
         parent_id = None  # a reply to a comment that is gone becomes a comment
     _comment(article, user, body, CommentKind.COMMENT, parent_id)
     audit.record("article.commented", article.title, body[:200], subject=article)
-    readers = [article.author] if user.id != article.author_id else _commenters(article, user)
+    readers = [_author(article)] if user.id != article.author_id else _commenters(article, user)
     text_ = f"{user.name} commented on “{article.title}”"
     mails = tell(readers, article, text_, f"{text_}:\n\n{body}")
     db.session.commit()
@@ -132,7 +137,7 @@ def send_back(article: Article, editor: User, reason: str) -> None:
     _comment(article, editor, body, CommentKind.SENT_BACK)
     audit.record("article.sent_back", article.title, body[:300], subject=article)
     text = f"{editor.name} sent “{article.title}” back to you"
-    mails = tell([article.author], article, text, f"{text}:\n\n{body}")
+    mails = tell([_author(article)], article, text, f"{text}:\n\n{body}")
     change_status(article, editor, Status.DRAFT, "Sent back to the author")
     outbox.deliver_all([mail.id for mail in mails])
 
