@@ -73,7 +73,9 @@ def articles_bulk() -> Response:
         flash(" ".join(form.action.errors) or "Choose stories and an action.", "error")
         return redirect(url_for("admin.articles"))
     action = bulk.BulkAction(form.action.data)
-    done = bulk.apply(current_user, form.ids.data or [], action, form.category.data, form.tag.data)
+    done = bulk.apply(
+        current_user, form.ids.data or [], action, form.category.data, form.tag.data or ""
+    )
     skipped = f" Not changed: {'; '.join(done.skipped)}." if done.skipped else ""
     flash(f"{done.done} changed.{skipped}", "success" if done.done else "error")
     return redirect(url_for("admin.articles"))
