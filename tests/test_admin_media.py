@@ -116,7 +116,9 @@ def test_unused_image_goes_to_the_trash_and_its_files_go_when_it_is_emptied(app,
     assert emptied.status_code == 302
     assert image_count() == 0
     assert not files & stored_files(app)
-    assert ["image.trashed", "image.purged"] == [a for a in audit_actions() if a != "image.uploaded"][-2:]
+    assert ["image.trashed", "image.purged"] == [
+        a for a in audit_actions() if a != "image.uploaded"
+    ][-2:]
 
 
 def test_authors_delete_only_their_own_images(staff, make):
@@ -228,7 +230,9 @@ def test_a_30_mb_upload_comes_back_to_the_library_with_the_limit_named(client, s
     assert as_json.status_code == 413 and "10 MB" in as_json.json["error"]
     assert image_count() == 0
     # Visitors (and anything outside the staff area) still get the plain 413 page.
-    assert client.application.test_client().post("/contact", data=b"x" * (13 << 20)).status_code == 413
+    assert (
+        client.application.test_client().post("/contact", data=b"x" * (13 << 20)).status_code == 413
+    )
 
 
 def test_the_library_is_searched_by_alt_text_or_file_name(client, staff, make):

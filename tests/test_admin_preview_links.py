@@ -33,12 +33,16 @@ def test_a_preview_link_shows_the_draft_to_anyone_until_revoked(app, client, sta
     assert "Preview" in html and 'class="preview-banner"' in html
     assert '<meta name="robots" content="noindex, nofollow">' in html
     assert first.headers["X-Robots-Tag"] == "noindex, nofollow"
-    assert "no-store" in first.headers["Cache-Control"] and "private" in first.headers["Cache-Control"]
+    assert (
+        "no-store" in first.headers["Cache-Control"] and "private" in first.headers["Cache-Control"]
+    )
     again = visitor.get(path)
     assert again.headers.get("X-Cache") != "hit"  # the page cache never keeps it
     assert visitor.get(f"/articles/{story.slug}").status_code == 404  # still not published
     [link] = db.session.scalars(select(PreviewLink)).all()
-    assert staff.post(f"/admin/articles/{story.id}/preview-links/{link.id}/revoke").status_code == 302
+    assert (
+        staff.post(f"/admin/articles/{story.id}/preview-links/{link.id}/revoke").status_code == 302
+    )
     assert visitor.get(path).status_code == 404
     actions = [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
     assert "article.preview_link_created" in actions and "article.preview_link_revoked" in actions

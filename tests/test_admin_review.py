@@ -64,7 +64,9 @@ def test_the_whole_review_loop_with_three_roles(app, make, smtp, now):
     # The editor comments, then sends it back with a reason the author reads.
     post(desk, f"/admin/articles/{story.id}/comments", {"body": "Which factory is it?"})
     reason = "Name the factory and add a source for the numbers."
-    assert post(desk, f"/admin/articles/{story.id}/send-back", {"reason": reason}).status_code == 302
+    assert (
+        post(desk, f"/admin/articles/{story.id}/send-back", {"reason": reason}).status_code == 302
+    )
     assert db.session.get(Article, story.id).status == Status.DRAFT
     sent_back = mails_to(smtp, author.email)[-1]
     assert "sent “Chips in Vadodara” back to you" in sent_back["Subject"]
@@ -94,7 +96,9 @@ def test_the_whole_review_loop_with_three_roles(app, make, smtp, now):
     now.advance(hours=2, minutes=1)
     assert visitor.get(f"/articles/{story.slug}").status_code == 200
     assert visitor.get("/").status_code == 200
-    went_live = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "article.went_live"))
+    went_live = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "article.went_live")
+    )
     assert len(went_live.all()) == 1
     assert db.session.get(Article, story.id).status == Status.PUBLISHED
 

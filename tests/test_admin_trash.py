@@ -36,7 +36,10 @@ def test_a_story_comes_back_with_its_page_old_address_search_hit_and_counts(clie
     trash = client.get("/admin/trash").get_data(as_text=True)
     assert "Wombats build chips" in trash and f'value="article:{story.id}"' in trash
 
-    assert staff.post("/admin/trash", {"items": f"article:{story.id}", "restore": "1"}).status_code == 302
+    assert (
+        staff.post("/admin/trash", {"items": f"article:{story.id}", "restore": "1"}).status_code
+        == 302
+    )
     restored = db.session.get(Article, story.id)
     assert restored.status == Status.PUBLISHED and restored.slug == "wombat-chips"
     assert visitor.get(new).status_code == 200
@@ -85,7 +88,10 @@ def test_emptying_is_for_admins_only(client, staff, make):
     staff.post(f"/admin/articles/{story_id}/delete")
     page = client.get("/admin/trash").get_data(as_text=True)
     assert "Delete the chosen for good" not in page
-    assert staff.post("/admin/trash", {"items": f"article:{story_id}", "purge": "1"}).status_code == 403
+    assert (
+        staff.post("/admin/trash", {"items": f"article:{story_id}", "purge": "1"}).status_code
+        == 403
+    )
     staff.client.post("/logout", data={"csrf_token": staff.token()})
     staff.login(Role.ADMIN)
     staff.post("/admin/trash", {"items": f"article:{story_id}", "purge": "1"})

@@ -162,7 +162,9 @@ def test_bad_uploads_are_rejected_and_leave_nothing_behind(name: str, tmp_path: 
 def test_rejection_message_is_a_complete_sentence(tmp_path: Path) -> None:
     with pytest.raises(FieldError) as caught:
         process_image(b"GIF89a nonsense", tmp_path)
-    assert str(caught.value) == "This file is not a JPEG, PNG, WebP or GIF image (nor a HEIC photo)."
+    assert (
+        str(caught.value) == "This file is not a JPEG, PNG, WebP or GIF image (nor a HEIC photo)."
+    )
     assert isinstance(caught.value, ValueError)
 
 
@@ -565,7 +567,9 @@ def test_an_iphone_heic_photo_is_converted_to_jpeg_with_every_size(tmp_path: Pat
     assert original.format == "jpeg" and original.file.endswith("-orig.jpg")
     assert {v.width for v in variants_by(result, "responsive")} == set(RESPONSIVE_WIDTHS)
     stored = reopen(tmp_path, original.file)
-    assert stored.format == "JPEG" and stored.getpixel((20, 20)) == pytest.approx((200, 30, 30), abs=12)
+    assert stored.format == "JPEG" and stored.getpixel((20, 20)) == pytest.approx(
+        (200, 30, 30), abs=12
+    )
 
 
 def test_a_heic_file_with_bytes_after_its_boxes_is_refused(tmp_path: Path) -> None:

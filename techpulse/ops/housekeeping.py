@@ -27,8 +27,7 @@ def retry_command() -> None:
     """Send every staff e-mail that is still pending or failed."""
     counts = outbox.retry_mail()
     click.echo(
-        f"E-mails sent: {counts['sent']}, failed: {counts['failed']}, "
-        f"skipped: {counts['skipped']}."
+        f"E-mails sent: {counts['sent']}, failed: {counts['failed']}, skipped: {counts['skipped']}."
     )
     if counts["failed"]:
         raise SystemExit(1)

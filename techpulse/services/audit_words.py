@@ -81,10 +81,10 @@ PHRASES = {
     "two_factor.recovery_code_used": "logged in with a recovery code ({detail})",
     # The site and the server
     "settings.changed": "changed the site settings ({detail})",
-    "site.backed_up": "made a backup ({detail})",
-    "site.restored": "restored a backup ({detail})",
-    "site.exported": "exported the site ({detail})",
-    "site.imported": "imported a site export ({detail})",
+    "site.backed_up": "made the backup {target} ({detail})",
+    "site.restored": "restored the backup {target} ({detail})",
+    "site.exported": "exported the site to {target} ({detail})",
+    "site.imported": "imported the site export {target} ({detail})",
     "trash.purged": "emptied the trash ({detail})",
 }
 # The filter groups the actions by what they are about.

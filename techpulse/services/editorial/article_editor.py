@@ -154,9 +154,7 @@ def create_article(
     if article.status in (Status.PUBLISHED, Status.SCHEDULED):
         action = Action.PUBLISH if article.status == Status.PUBLISHED else Action.SCHEDULE
         when = article.published_at.isoformat() if article.published_at else ""
-        audit.record(
-            AUDITED[action], article.slug, when or article.title, actor=author, subject=article
-        )
+        audit.record(AUDITED[action], article.title, when, actor=author, subject=article)
     snapshot(article, author, "Created")
     return article
 
