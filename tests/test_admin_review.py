@@ -62,7 +62,7 @@ def test_the_whole_review_loop_with_three_roles(app, make, smtp, now):
     assert f'href="/admin/articles/{story.id}/edit"' in dashboard
 
     # The editor comments, then sends it back with a reason the author reads.
-    post(desk, f"/admin/articles/{story.id}/comments", {"body": "Which factory is it?"})
+    post(desk, f"/admin/articles/{story.id}/comments", {"comment": "Which factory is it?"})
     reason = "Name the factory and add a source for the numbers."
     assert (
         post(desk, f"/admin/articles/{story.id}/send-back", {"reason": reason}).status_code == 302
@@ -125,7 +125,7 @@ def test_notices_are_marked_read_and_comments_stay_private(app, client, make, sm
     editor = make.staff(Role.EDITOR)
     story = make.article("In review", status=Status.REVIEW, author=author)
     desk = client_of(app, editor)
-    post(desk, f"/admin/articles/{story.id}/comments", {"body": "Secret desk remark"})
+    post(desk, f"/admin/articles/{story.id}/comments", {"comment": "Secret desk remark"})
     writer = client_of(app, author)
     assert "commented on “In review”" in writer.get("/admin/").get_data(as_text=True)
     post(writer, "/admin/notices/read")
@@ -133,7 +133,7 @@ def test_notices_are_marked_read_and_comments_stay_private(app, client, make, sm
     assert db.session.scalar(select(StaffNotice.read_at).where(StaffNotice.user_id == author.id))
     other = make.staff(Role.AUTHOR)
     stranger = client_of(app, other)
-    refused = post(stranger, f"/admin/articles/{story.id}/comments", {"body": "Mine!"})
+    refused = post(stranger, f"/admin/articles/{story.id}/comments", {"comment": "Mine!"})
     assert refused.status_code == 403
 
 

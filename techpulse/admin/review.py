@@ -31,7 +31,7 @@ def articles_comment(article_id: int) -> Response:
     form = CommentForm()
     if form.validate_on_submit():
         try:
-            review.add_comment(article, current_user, form.body.data or "", form.parent())
+            review.add_comment(article, current_user, form.comment.data or "", form.parent())
             flash("Comment added.", "success")
         except review.NotAllowed:
             abort(403)

@@ -10,7 +10,7 @@ from techpulse.services.editorial.review import MAX_COMMENT
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField(
+    comment = TextAreaField(
         "Comment",
         validators=[Length(max=MAX_COMMENT)],
         description="Only staff see comments; they stay with the story.",

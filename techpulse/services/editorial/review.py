@@ -100,7 +100,7 @@ def add_comment(article: Article, user: User, text: str, parent_id: int | None =
     """Keep a comment (or a reply) with the story, tell the other side, commit."""
     if not can_comment(user, article):
         raise NotAllowed
-    body = _checked_text(text, "body", "Write the comment first.")
+    body = _checked_text(text, "comment", "Write the comment first.")
     if parent_id is not None and _comment_of(article, parent_id) is None:
         parent_id = None  # a reply to a comment that is gone becomes a comment
     _comment(article, user, body, CommentKind.COMMENT, parent_id)
