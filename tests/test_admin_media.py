@@ -255,3 +255,14 @@ def test_chosen_images_go_to_the_trash_together_except_those_in_use(client, staf
     page = client.get("/admin/media").get_data(as_text=True)
     assert "Moved 2 images to the trash. Skipped 1 (in use, or not yours)." in page
     assert db.session.get(Image, used).trashed_at is None
+
+
+def test_an_upload_nginx_refused_for_its_size_comes_back_to_its_form(client, staff):
+    staff.login(Role.AUTHOR)
+    response = client.get(
+        "/admin/upload-too-large", headers={"Referer": "http://localhost/admin/media?q=x"}
+    )
+    assert response.status_code == 303 and response.headers["Location"] == "/admin/media?q=x"
+    assert "10 MB or smaller" in client.get("/admin/media").get_data(as_text=True)
+    elsewhere = client.get("/admin/upload-too-large", headers={"Referer": "https://evil.example/"})
+    assert elsewhere.headers["Location"] == "/admin/"

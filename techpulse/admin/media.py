@@ -13,6 +13,7 @@ from techpulse.models import Image
 from techpulse.policy import can_manage_image
 from techpulse.services import trash
 from techpulse.services.media import library
+from techpulse.web.errors import back_to_the_form
 from techpulse.web.field_errors import FieldError, errors_on
 from techpulse.web.lookup import or_404
 from techpulse.web.pagination import ensure_page_exists, requested_page
@@ -156,3 +157,9 @@ def media_bulk() -> Response:
     note = f" Skipped {skipped} (in use, or not yours)." if skipped else ""
     flash(f"Moved {_count(moved)} to the trash.{note}", "success" if moved else "error")
     return redirect(url_for("admin.media"))
+
+
+@bp.get("/upload-too-large")
+def media_too_large() -> Response:
+    """Where nginx sends a staff upload it refused for its size: back to the form, limit named."""
+    return back_to_the_form(prefer_referrer=True)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, flash, redirect, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from techpulse.admin.blueprint import bp
@@ -19,9 +22,17 @@ def _back_to(article: Article, anchor: str = "discussion") -> Response:
     return redirect(url_for("admin.articles_edit", article_id=article.id, _anchor=anchor))
 
 
-def _refused(error: FieldError | None) -> None:
-    if error is not None:
-        flash(error.message, "error")
+def _act(article: Article, form: FlaskForm, change: Callable[[], None], done: str) -> Response:
+    """Run a review change for a valid form: flash ``done``, or the refusal; back to the story."""
+    if form.validate_on_submit():
+        try:
+            change()
+            flash(done, "success")
+        except review.NotAllowed:
+            abort(403)
+        except FieldError as error:
+            flash(error.message, "error")
+    return _back_to(article)
 
 
 @bp.post("/articles/<int:article_id>/comments")
@@ -29,15 +40,9 @@ def articles_comment(article_id: int) -> Response:
     """Add a comment (or a reply) to a story's discussion."""
     article = or_404(staff_articles.article_for_editing(article_id))
     form = CommentForm()
-    if form.validate_on_submit():
-        try:
-            review.add_comment(article, current_user, form.comment.data or "", form.parent())
-            flash("Comment added.", "success")
-        except review.NotAllowed:
-            abort(403)
-        except FieldError as error:
-            _refused(error)
-    return _back_to(article)
+    text, parent = form.comment.data or "", form.parent()
+    return _act(article, form, lambda: review.add_comment(article, current_user, text, parent),
+                "Comment added.")  # fmt: skip
 
 
 @bp.post("/articles/<int:article_id>/send-back")
@@ -46,15 +51,9 @@ def articles_send_back(article_id: int) -> Response:
     """Return a story in review to its author, with what needs to change."""
     article = or_404(staff_articles.article_for_editing(article_id))
     form = SendBackForm()
-    if form.validate_on_submit():
-        try:
-            review.send_back(article, current_user, form.reason.data or "")
-            flash("Sent back to the author, who has been told why.", "success")
-        except review.NotAllowed:
-            abort(403)
-        except FieldError as error:
-            _refused(error)
-    return _back_to(article)
+    reason = form.reason.data or ""
+    return _act(article, form, lambda: review.send_back(article, current_user, reason),
+                "Sent back to the author, who has been told why.")  # fmt: skip
 
 
 @bp.post("/notices/read")

@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 from techpulse.extensions import db
 from techpulse.web import request_id
 
+ErrorPage = tuple[str, int, dict[str, str]]
 MESSAGES = {
     400: ("Bad request", "The request could not be understood. Please go back and try again."),
     403: ("Not allowed", "You do not have permission to open this page."),
@@ -99,7 +100,7 @@ def upload_limit_bytes() -> int:
     return min(MAX_UPLOAD_BYTES, int(current_app.config.get("MAX_CONTENT_LENGTH") or 0) or 1 << 62)
 
 
-def upload_too_large(error: RequestEntityTooLarge) -> Response | tuple[str, int, dict[str, str]]:
+def upload_too_large(error: RequestEntityTooLarge) -> Response | ErrorPage:
     """A request over MAX_CONTENT_LENGTH. Staff stay in the staff area: the form they sent
     comes back with the limit named (a JSON error for the upload script); visitors get 413.
 
@@ -108,6 +109,11 @@ def upload_too_large(error: RequestEntityTooLarge) -> Response | tuple[str, int,
     """
     if not request.path.startswith("/admin") or not current_user.is_authenticated:
         return render_error(error)
+    return back_to_the_form(prefer_referrer=False)
+
+
+def back_to_the_form(prefer_referrer: bool) -> Response:
+    """Flash the upload limit and go back to the form (JSON for the upload script)."""
     megabytes = upload_limit_bytes() // (1024 * 1024)
     message = (
         f"That upload was too large, so nothing was saved: each image must be {megabytes} MB "
@@ -116,13 +122,13 @@ def upload_too_large(error: RequestEntityTooLarge) -> Response | tuple[str, int,
     if request.accept_mimetypes.best == "application/json":
         return jsonify(ok=False, error=message), 413  # type: ignore[return-value]
     flash(message, "error")
-    return redirect(_form_page(), 303)
+    return redirect(_form_page(prefer_referrer), 303)
 
 
-def _form_page() -> str:
+def _form_page(prefer_referrer: bool) -> str:
     """Where the form that was sent lives: this address, the page it came from, or home."""
     rule = request.url_rule
-    if rule is not None and "GET" in (rule.methods or ()):
+    if not prefer_referrer and rule is not None and "GET" in (rule.methods or ()):
         return request.full_path.rstrip("?")
     referrer = urlsplit(request.referrer or "")
     if referrer.netloc == request.host and referrer.path.startswith("/admin"):
