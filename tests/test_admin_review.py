@@ -114,7 +114,8 @@ def test_the_whole_review_loop_with_three_roles(app, make, smtp, now):
         "commented on “Chips in Vadodara”",
         "sent “Chips in Vadodara” back to its author",
         "approved “Chips in Vadodara”",
-        "“Chips in Vadodara” went live as scheduled",
+        "put “Chips in Vadodara” live as scheduled",
+        "<strong>The site</strong>",
         "logged in",
     ):
         assert words in log, words

@@ -94,7 +94,7 @@ def test_author_editor_and_admin_walk_the_review_loop(browser, page, live_server
     for words in ("submitted “Chips made in Vadodara” for review",
                   "sent “Chips made in Vadodara” back to its author",
                   "approved “Chips made in Vadodara”",
-                  "“Chips made in Vadodara” went live as scheduled"):  # fmt: skip
+                  "The site put “Chips made in Vadodara” live as scheduled"):  # fmt: skip
         assert words in log, words
     for tab in (desk, visitor, boss):
         assert tab.outside_requests == []

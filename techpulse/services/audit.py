@@ -116,7 +116,7 @@ def who(event: AuditEvent) -> str:
     """Who did it: a name, the command line, or a visitor (a failed login, a reset request)."""
     if event.actor is not None:
         return event.actor.name
-    return "Command line" if event.ip == "cli" else "A visitor"
+    return {"cli": "Command line", "schedule": "The site"}.get(event.ip, "A visitor")
 
 
 def export_rows(filters: AuditFilters) -> Iterator[str]:

@@ -16,7 +16,7 @@ PHRASES = {
     "article.published": "published the story “{target}”",
     "article.scheduled": "scheduled “{target}” for {detail}",
     "article.rescheduled": "moved “{target}” to {detail}",
-    "article.went_live": "“{target}” went live as scheduled",
+    "article.went_live": "put “{target}” live as scheduled",
     "article.unpublished": "unpublished the story “{target}”",
     "article.restored": "restored “{target}” to {detail}",
     "article.reslugged": "changed a story's address: {detail}",

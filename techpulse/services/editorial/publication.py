@@ -9,13 +9,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from techpulse.clock import utcnow
 from techpulse.extensions import db
-from techpulse.models import Article, Status
+from techpulse.models import Article, AuditEvent, Status
 from techpulse.services import audit
 from techpulse.services.editorial.article_input import Action
 
+SCHEDULE = "schedule"  # the "from where" of what the clock did (no one clicked anything)
 AUDITED = {
     Action.SAVE: "article.saved",
     Action.SUBMIT: "article.submitted",
@@ -76,29 +78,30 @@ def audit_save(
 def record_go_lives(now: datetime | None = None) -> int:
     """Mark scheduled stories whose time has come as published, each recorded once.
 
-    Safe to call from any request: each row changes under a condition on its status, so
-    two processes never record the same story twice. Returns how many went live.
+    Safe to call from any request, even mid-render: it works in a session of its own (the
+    request's objects stay as they are), and each row changes under a condition on its
+    status, so two processes never record the same story twice. Returns how many went live.
     """
     now = now or utcnow()
     due = select(Article.id, Article.title).where(
         Article.status == Status.SCHEDULED.value, Article.published_at <= now
     )
-    rows = db.session.execute(due.order_by(Article.published_at)).all()
-    if not rows:
-        return 0
-    db.session.commit()  # end the read: on SQLite the writes below need a fresh transaction
-    went = 0
-    for article_id, title in rows:
-        # A plain UPDATE on the connection: no listing count or page changes (the story is
-        # already live by the clock), so none of the write hooks needs to run.
-        changed = db.session.connection().execute(
-            update(Article.__table__)
-            .where(Article.id == article_id, Article.status == Status.SCHEDULED.value)
-            .values(status=Status.PUBLISHED.value)
-        )
-        if changed.rowcount == 1:
-            went += 1
-            audit.record("article.went_live", title, "", actor=None)
-            db.session.flush()
-    db.session.commit()
+    with Session(db.engine) as session:
+        rows = session.execute(due.order_by(Article.published_at)).all()
+        went = 0
+        for article_id, title in rows:
+            # A plain UPDATE: no listing count or page changes (the story is already live by
+            # the clock), so none of the write hooks has anything to do.
+            changed = session.execute(
+                update(Article.__table__)
+                .where(Article.id == article_id, Article.status == Status.SCHEDULED.value)
+                .values(status=Status.PUBLISHED.value)
+            )
+            if changed.rowcount == 1:
+                went += 1
+                session.add(
+                    AuditEvent(action="article.went_live", target=title[:200], ip=SCHEDULE,
+                               subject_kind="article", subject_id=article_id)
+                )  # fmt: skip
+        session.commit()
     return went
