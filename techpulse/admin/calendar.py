@@ -12,7 +12,7 @@ from techpulse.admin.blueprint import bp
 from techpulse.admin.forms.calendar import ScheduleForm
 from techpulse.models import Role
 from techpulse.policy import requires
-from techpulse.services.editorial import calendar, publication
+from techpulse.services.editorial import calendar, going_live
 from techpulse.services.editorial.article_editor import NotPermitted
 from techpulse.web.field_errors import FieldError
 
@@ -28,7 +28,7 @@ def _shown_day(value: str | None) -> date:
 @requires(Role.EDITOR)
 def calendar_view() -> str:
     """A month (or, with ?view=week, a week) of published, scheduled and planned stories."""
-    publication.record_go_lives()
+    going_live.record_go_lives()
     view = "week" if request.args.get("view") == "week" else "month"
     day = _shown_day(request.args.get("day"))
     grid = [calendar.week(day)] if view == "week" else calendar.month(day.year, day.month)

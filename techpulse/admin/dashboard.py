@@ -8,7 +8,7 @@ from flask_login import current_user
 from techpulse.admin.blueprint import bp
 from techpulse.policy import can_visit
 from techpulse.services import audit, trash
-from techpulse.services.editorial import publication, review, staff_articles
+from techpulse.services.editorial import going_live, review, staff_articles
 
 
 @bp.get("/")
@@ -16,7 +16,7 @@ def dashboard() -> str:
     """Counts by status, notices, the review queue, what is scheduled; activity for admins."""
     # Work that would otherwise need cron, done when staff look: stories that went live are
     # recorded once, and the trash drops what it has kept long enough.
-    publication.record_go_lives()
+    going_live.record_go_lives()
     trash.purge_expired()
     # The activity feed is the audit log (failed logins, role changes…): same role as its page.
     sees_audit = can_visit(current_user, "admin.audit")

@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from techpulse.clock import utcnow
 from techpulse.extensions import db
 from techpulse.models import Article, Status
-from techpulse.services.editorial.publication import record_go_lives
+from techpulse.services.editorial.going_live import record_go_lives
 from techpulse.serving.pagecache import CANDIDATE, COOKIE_FREE, STORE_UNTIL
 
 log = logging.getLogger(__name__)
@@ -23,13 +23,18 @@ log = logging.getLogger(__name__)
 COOKIE_FREE_ENDPOINTS = frozenset({"static", "media.file"})
 
 
-def next_scheduled_publication(now: datetime) -> datetime | None:
-    """When the next story due in the future goes live (cached pages must not outlive it)."""
-    query = select(func.min(Article.published_at)).where(
+def next_scheduled_publication(now: datetime) -> tuple[datetime | None, bool]:
+    """When the next story due in the future goes live (cached pages must not outlive it),
+    and whether a scheduled story's time has come without it being recorded yet: one query."""
+    future = select(func.min(Article.published_at)).where(
         Article.status.in_((Status.PUBLISHED.value, Status.SCHEDULED.value)),
         Article.published_at > now,
     )
-    return db.session.scalar(query)
+    unrecorded = select(Article.id).where(
+        Article.status == Status.SCHEDULED.value, Article.published_at <= now
+    )
+    row = db.session.execute(select(future.scalar_subquery(), unrecorded.exists())).one()
+    return row[0], bool(row[1])
 
 
 # The next scheduled publication, worked out once per generation in each worker: only a
@@ -43,9 +48,9 @@ def next_due(generation: str, now: datetime) -> datetime | None:
         due = _next_due[generation]
         if due is None or due > now:
             return due
-    # A new generation, or a scheduled story just went live: the first read records it.
-    _record_go_lives(now)
-    due = next_scheduled_publication(now)
+    due, gone_live = next_scheduled_publication(now)
+    if gone_live:  # a scheduled story's time came: the first read after it records that
+        _record_go_lives(now)
     _next_due.clear()
     _next_due[generation] = due
     return due

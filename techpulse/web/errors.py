@@ -18,6 +18,7 @@ from werkzeug.exceptions import (
 from werkzeug.wrappers import Response
 
 from techpulse.extensions import db
+from techpulse.services.media.limits import MAX_UPLOAD_BYTES
 from techpulse.web import request_id
 
 ErrorPage = tuple[str, int, dict[str, str]]
@@ -95,8 +96,6 @@ def render_unexpected(error: Exception) -> tuple[str, int, dict[str, str]]:
 
 def upload_limit_bytes() -> int:
     """The largest image file staff may upload (what the upload forms and their script say)."""
-    from techpulse.services.media.imaging import MAX_UPLOAD_BYTES
-
     return min(MAX_UPLOAD_BYTES, int(current_app.config.get("MAX_CONTENT_LENGTH") or 0) or 1 << 62)
 
 

@@ -8,7 +8,7 @@ from wtforms import SearchField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from techpulse.admin.forms import FilterForm
-from techpulse.services.media.imaging import ACCEPTED_TYPES, MAX_UPLOAD_BYTES
+from techpulse.services.media.limits import ACCEPTED_TYPES, MAX_UPLOAD_BYTES
 
 ALT_HINT = "What the picture shows, for readers who cannot see it (read aloud by screen readers)."
 LIMIT_MB = MAX_UPLOAD_BYTES // (1024 * 1024)

@@ -1,23 +1,18 @@
 """When a story goes out: the status and time a save sets, its audit event, and going live.
 
-A scheduled story goes live by the clock alone (``Article.live``); the first read after its
-time records that once (``record_go_lives``), without a cron job.
+A scheduled story goes live by the clock alone (``Article.live``); ``going_live.py``
+records that once, on the first read after its time.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
-
 from techpulse.clock import utcnow
-from techpulse.extensions import db
-from techpulse.models import Article, AuditEvent, Status
+from techpulse.models import Article, Status
 from techpulse.services import audit
 from techpulse.services.editorial.article_input import Action
 
-SCHEDULE = "schedule"  # the "from where" of what the clock did (no one clicked anything)
 AUDITED = {
     Action.SAVE: "article.saved",
     Action.SUBMIT: "article.submitted",
@@ -73,35 +68,3 @@ def audit_save(
         name = AUDITED[action]
     detail = when.isoformat(timespec="minutes") if when and action != Action.SUBMIT else ""
     audit.record(name, article.title, detail, subject=article)
-
-
-def record_go_lives(now: datetime | None = None) -> int:
-    """Mark scheduled stories whose time has come as published, each recorded once.
-
-    Safe to call from any request, even mid-render: it works in a session of its own (the
-    request's objects stay as they are), and each row changes under a condition on its
-    status, so two processes never record the same story twice. Returns how many went live.
-    """
-    now = now or utcnow()
-    due = select(Article.id, Article.title).where(
-        Article.status == Status.SCHEDULED.value, Article.published_at <= now
-    )
-    with Session(db.engine) as session:
-        rows = session.execute(due.order_by(Article.published_at)).all()
-        went = 0
-        for article_id, title in rows:
-            # A plain UPDATE: no listing count or page changes (the story is already live by
-            # the clock), so none of the write hooks has anything to do.
-            changed = session.execute(
-                update(Article.__table__)
-                .where(Article.id == article_id, Article.status == Status.SCHEDULED.value)
-                .values(status=Status.PUBLISHED.value)
-            )
-            if changed.rowcount == 1:
-                went += 1
-                session.add(
-                    AuditEvent(action="article.went_live", target=title[:200], ip=SCHEDULE,
-                               subject_kind="article", subject_id=article_id)
-                )  # fmt: skip
-        session.commit()
-    return went

@@ -19,15 +19,15 @@ from PIL import Image, ImageOps
 
 from techpulse.services.media.file_checks import DAMAGED as _DAMAGED
 from techpulse.services.media.file_checks import check_structure as _check_structure
+from techpulse.services.media.limits import MAX_UPLOAD_BYTES
 from techpulse.web.field_errors import FieldError
 
 # iPhone photos (HEIC/HEIF) are read by pillow-heif and converted to JPEG (or PNG) at upload.
 pillow_heif.register_heif_opener()
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 MIN_SIDE = 32  # a tracking pixel or an icon is no picture for a story
-ACCEPTED_TYPES = "image/jpeg,image/png,image/webp,image/gif,image/heic,image/heif,.heic,.heif"
+
 RESPONSIVE_WIDTHS = (480, 960, 1600)
 SOCIAL_SIZE = (1200, 630)
 
