@@ -106,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     from techpulse.blog.crawlers import bp as crawlers_bp
     from techpulse.blog.feeds import bp as feeds_bp
     from techpulse.blog.media_files import bp as media_bp
+    from techpulse.blog.preview import bp as preview_bp
     from techpulse.blog.routes import bp as blog_bp
     from techpulse.blog.search import bp as search_bp
     from techpulse.company.routes import bp as company_bp
@@ -126,6 +127,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(crawlers_bp)
+    app.register_blueprint(preview_bp)
     web.register(app)
     sessions.register(app)
 

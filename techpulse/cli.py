@@ -12,6 +12,7 @@ def register(app: Flask) -> None:
     from techpulse.contact.cli import contact
     from techpulse.demo.cli import seed_demo_command
     from techpulse.ops.cli import backup_command, export_command, import_command, restore_command
+    from techpulse.ops.housekeeping import mail_group, trash_group
     from techpulse.services.wordpress.cli import import_wordpress_command
     from techpulse.serving.static_files import precompress_static_command
 
@@ -26,5 +27,7 @@ def register(app: Flask) -> None:
         export_command,
         import_command,
         precompress_static_command,
+        trash_group,
+        mail_group,
     ):
         app.cli.add_command(command)

@@ -74,6 +74,13 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "CONTACT_AUTOREPLY": False,
         "CONTACT_CLAIM_STALE_MINUTES": 15,
         "CONTACT_MAX_ATTEMPTS": 10,
+        # E-mail to staff (review notices): retried by `flask mail retry` like the above.
+        "MAIL_CLAIM_STALE_MINUTES": 15,
+        "MAIL_MAX_ATTEMPTS": 10,
+        # The newsroom: days a story, page or image stays in the trash before it is purged
+        # (lazily, on the staff dashboard, or by `flask trash purge`); draft preview links.
+        "TRASH_DAYS": 30,
+        "PREVIEW_LINK_DAYS": 7,
         # Host headers answered (others get 400); None means the defaults of trusted_hosts().
         "TRUSTED_HOSTS": None,
         # URLs per sitemap file before /sitemap.xml becomes an index of several (the protocol's).

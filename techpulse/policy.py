@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from flask import abort, current_app, request
 from flask_login import current_user
 
-from techpulse.models import Article, Image, Role, Status, User
+from techpulse.models import Article, Image, Page, Role, Status, User
 
 View = TypeVar("View", bound=Callable[..., object])
 REQUIRED_ROLE = "required_role"
@@ -45,14 +45,21 @@ def can_visit(user: User, endpoint: str) -> bool:
 
 
 def can_edit(user: User, article: Article) -> bool:
-    """Editors edit any article; authors only their own, and not once it is live."""
+    """Editors edit any article; authors only their own, and not once it is live.
+
+    Nobody edits a story in the trash: it is restored first.
+    """
+    if article.status == Status.TRASHED:
+        return False
     if user.has_role(Role.EDITOR):
         return True
     return article.author_id == user.id and article.status in (Status.DRAFT, Status.REVIEW)
 
 
 def can_delete(user: User, article: Article) -> bool:
-    """Editors delete any article; authors only their own drafts."""
+    """Editors delete (move to the trash) any article; authors only their own drafts."""
+    if article.status == Status.TRASHED:
+        return False
     if user.has_role(Role.EDITOR):
         return True
     return article.author_id == user.id and article.status == Status.DRAFT
@@ -61,6 +68,45 @@ def can_delete(user: User, article: Article) -> bool:
 def can_publish(user: User) -> bool:
     """Publishing, scheduling and unpublishing are for editors and admins."""
     return user.has_role(Role.EDITOR)
+
+
+def can_review(user: User) -> bool:
+    """Sending a story back to its author, approving it, setting bylines: editors and admins."""
+    return user.has_role(Role.EDITOR)
+
+
+def can_comment(user: User, article: Article) -> bool:
+    """Review comments: editors on any story, authors on their own (never in the trash)."""
+    if article.status == Status.TRASHED:
+        return False
+    return user.has_role(Role.EDITOR) or article.author_id == user.id
+
+
+def can_share_preview(user: User, article: Article) -> bool:
+    """Draft preview links: whoever may edit the story (and it is not in the trash)."""
+    return article.status != Status.TRASHED and can_edit(user, article)
+
+
+def can_trash(user: User, item: Article | Page | Image) -> bool:
+    """Moving to the trash (and back): as deleting articles and images; pages for editors."""
+    if isinstance(item, Article):
+        return can_delete(user, item)
+    if isinstance(item, Image):
+        return can_manage_image(user, item)
+    return user.has_role(Role.EDITOR)
+
+
+def can_restore(user: User, item: Article | Page | Image) -> bool:
+    """Bringing back from the trash: who could have put it there."""
+    if isinstance(item, Article):
+        own_draft = item.author_id == user.id and item.status_before_trash == Status.DRAFT
+        return user.has_role(Role.EDITOR) or own_draft
+    return can_trash(user, item)
+
+
+def can_empty_trash(user: User) -> bool:
+    """Deleting for good from the trash is for admins."""
+    return user.has_role(Role.ADMIN)
 
 
 def can_read_draft_page(user: User | None) -> bool:
@@ -96,4 +142,10 @@ def template_globals() -> dict[str, Callable[..., Any]]:
         "can_delete": asks(can_delete),
         "can_publish": asks(can_publish),
         "can_manage_image": asks(can_manage_image),
+        "can_review": asks(can_review),
+        "can_comment": asks(can_comment),
+        "can_share_preview": asks(can_share_preview),
+        "can_trash": asks(can_trash),
+        "can_restore": asks(can_restore),
+        "can_empty_trash": asks(can_empty_trash),
     }

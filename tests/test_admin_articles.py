@@ -12,7 +12,7 @@ from techpulse.clock import site_zone
 from techpulse.extensions import db
 from techpulse.models import Article, AuditEvent, Revision, Role, SlugRedirect, Status
 from tests.helpers.factories import image_bytes
-from tests.helpers.forms import article_form
+from tests.helpers.forms import article_form, oversize_upload
 
 
 def only_article():
@@ -242,18 +242,21 @@ def test_authors_cannot_restore_revisions(client, staff, make):
     assert staff.post(restore).status_code == 403
 
 
-def test_delete_asks_first_then_deletes(client, staff, make):
+def test_delete_asks_first_then_moves_to_the_trash(client, staff, make):
     staff.login(Role.EDITOR)
     article = make.article("Doomed story")
     url = f"/admin/articles/{article.id}/delete"
     confirm = client.get(url).get_data(as_text=True)
-    assert "Delete “Doomed story”? This cannot be undone." in confirm
-    assert db.session.get(Article, article.id) is not None
+    assert "Move “Doomed story” to the trash?" in confirm and "restored" in confirm
+    assert db.session.get(Article, article.id).status == Status.PUBLISHED
     article_id = article.id
     assert staff.post(url).status_code == 302
     db.session.expunge_all()
-    assert db.session.get(Article, article_id) is None
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "article.deleted"))
+    assert db.session.get(Article, article_id).status == Status.TRASHED
+    assert f"/admin/articles/{article_id}/edit" not in client.get("/admin/articles").get_data(
+        as_text=True
+    )
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "article.trashed"))
 
 
 def test_authors_delete_only_their_own_drafts(client, staff, make):
@@ -267,8 +270,8 @@ def test_authors_delete_only_their_own_drafts(client, staff, make):
     mine_id, others_id = mine.id, others.id
     assert staff.post(f"/admin/articles/{mine_id}/delete").status_code == 302
     db.session.expunge_all()
-    assert db.session.get(Article, mine_id) is None
-    assert db.session.get(Article, others_id) is not None
+    assert db.session.get(Article, mine_id).status == Status.TRASHED
+    assert db.session.get(Article, others_id).status == Status.DRAFT
 
 
 def test_bad_banner_upload_is_a_form_error_and_keeps_the_typing(client, staff, make):
@@ -280,7 +283,7 @@ def test_bad_banner_upload_is_a_form_error_and_keeps_the_typing(client, staff, m
     response = staff.post("/admin/articles/new", data, content_type="multipart/form-data")
     text = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "This file is not a JPEG, PNG, WebP or GIF image." in text
+    assert "This file is not a JPEG, PNG, WebP or GIF image (nor a HEIC photo)." in text
     assert 'value="Typed title"' in text and "Typed body text" in text
     assert db.session.scalars(select(Article)).first() is None
 
@@ -363,3 +366,53 @@ def test_dashboard_links_only_articles_the_user_may_edit(client, staff, make):
     assert f'href="/admin/articles/{mine.id}/edit"' in html
     assert "Their story in review" in html
     assert f'href="/admin/articles/{theirs.id}/edit"' not in html
+
+
+def test_a_30_mb_banner_comes_back_to_the_editor_with_the_limit_named(client, staff, make):
+    staff.login(Role.EDITOR)
+    article = make.article("Big banner")
+    url = f"/admin/articles/{article.id}/edit"
+    body, content_type = oversize_upload(staff.token(), "banner_file", 30)
+    response = client.post(url, data=body, content_type=content_type)
+    assert response.status_code == 303 and response.headers["Location"] == url
+    page = client.get(url).get_data(as_text=True)
+    assert "each image must be 10 MB or smaller" in page and 'name="banner_file"' in page
+    assert 'data-max-bytes="10485760"' in page  # the script names it before sending
+
+
+def test_bulk_actions_change_each_chosen_story_and_say_what_was_skipped(client, staff, make):
+    staff.login(Role.EDITOR)
+    hardware = make.category("Hardware")
+    drafts = [make.article(f"Draft {n}", status=Status.DRAFT) for n in range(2)]
+    live = make.article("Live one")
+    ids = [story.id for story in (*drafts, live)]
+    staff.post("/admin/articles/bulk", {"ids": ids, "action": "publish"})
+    page = client.get("/admin/articles").get_data(as_text=True)
+    assert "2 changed. Not changed: “Live one”: nothing to change." in page
+    assert all(db.session.get(Article, i).is_live() for i in ids)
+    staff.post("/admin/articles/bulk", {"ids": ids, "action": "move", "category": hardware.id})
+    staff.post("/admin/articles/bulk", {"ids": ids, "action": "tag", "tag": "Chips"})
+    for story_id in ids:
+        story = db.session.scalars(
+            select(Article).where(Article.id == story_id).options(selectinload(Article.tags))
+        ).one()
+        assert story.category_id == hardware.id and [t.name for t in story.tags] == ["Chips"]
+    staff.post("/admin/articles/bulk", {"ids": ids[:2], "action": "unpublish"})
+    staff.post("/admin/articles/bulk", {"ids": ids[:2], "action": "trash"})
+    assert {db.session.get(Article, i).status for i in ids[:2]} == {Status.TRASHED}
+    staff.post("/admin/articles/bulk", {"ids": ids[:2], "action": "restore"})
+    assert {db.session.get(Article, i).status for i in ids[:2]} == {Status.DRAFT}
+    assert staff.post("/admin/articles/bulk", {"ids": ids}).status_code == 302  # no action
+    assert "Choose what to do" in client.get("/admin/articles").get_data(as_text=True)
+
+
+def test_authors_bulk_change_only_what_they_may(client, staff, make):
+    author = staff.login(Role.AUTHOR)
+    mine = make.article("Mine", status=Status.DRAFT, author=author)
+    theirs = make.article("Theirs", status=Status.DRAFT)
+    staff.post("/admin/articles/bulk", {"ids": [mine.id, theirs.id], "action": "publish"})
+    assert not db.session.get(Article, mine.id).is_live()
+    assert not db.session.get(Article, theirs.id).is_live()
+    staff.post("/admin/articles/bulk", {"ids": [mine.id, theirs.id], "action": "trash"})
+    assert db.session.get(Article, mine.id).status == Status.TRASHED
+    assert db.session.get(Article, theirs.id).status == Status.DRAFT

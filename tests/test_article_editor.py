@@ -24,7 +24,9 @@ def test_articles_made_outside_the_editor_leave_a_revision_and_an_audit_event(ma
     article = make.article("Made by a factory")
     revisions = db.session.scalars(select(Revision).where(Revision.article_id == article.id))
     assert [(r.note, r.title) for r in revisions] == [("Created", "Made by a factory")]
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.target == article.slug))
-    assert [event.action for event in events] == ["article.published"]
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.subject_id == article.id))
+    assert [(event.action, event.target) for event in events] == [
+        ("article.published", "Made by a factory")
+    ]
     draft = make.article("Still a draft", status=Status.DRAFT)
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.target == draft.slug)) is None
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.target == draft.title)) is None

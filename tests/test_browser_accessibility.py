@@ -117,8 +117,11 @@ def test_public_page_has_no_wcag_violations(visitor, site, path):
 
 
 @pytest.mark.parametrize(
-    "path", ["/admin/", "editor", "/admin/articles/new", "/admin/pages/1/edit"]
-)
+    "path",
+    ["/admin/", "editor", "/admin/articles/new", "/admin/pages/1/edit", "/admin/articles",
+     "/admin/calendar", "/admin/calendar?view=week", "/admin/media", "/admin/trash",
+     "/admin/audit"],
+)  # fmt: skip
 def test_staff_page_has_no_wcag_violations(editor, site, path):
     editor.goto(site["url"] + site.get(path, path))
     assert axe_violations(editor) == []

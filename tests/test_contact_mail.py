@@ -12,7 +12,7 @@ from techpulse.extensions import db
 from techpulse.models import ContactMessage
 from techpulse.services.contact import notifications as contact_notifications
 from tests.helpers.contact import contact_form
-from tests.helpers.servers import mail_settings
+from tests.helpers.servers import mail_settings, text_of
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def test_a_new_message_notifies_the_company_address(client, smtp, company):
     assert email["Subject"] == f"[{message.reference}] New project: Asha Mehta"
     assert email["Reply-To"] == "asha@example.com"
     assert "web@codedote.example" in email["From"]
-    body = email.get_content().replace("\r\n", "\n")
+    body = text_of(email)
     assert "Please build us a shop.\nThanks!" in body
     assert "asha@example.com" in body and "+91 98765 43210" in body
     assert message.notification_status == "sent" and message.notification_attempts == 1

@@ -68,7 +68,7 @@ def test_an_image_a_story_shows_cannot_be_deleted_and_the_page_lists_the_story(a
     image_id = image.id
     staff.post(f"/admin/media/{image_id}/delete")
     db.session.expire_all()
-    assert db.session.get(Image, image_id) is None
+    assert db.session.get(Image, image_id).trashed_at is not None
 
 
 def test_social_links_alone_on_a_line_become_cards_without_iframes(app, make):

@@ -162,7 +162,9 @@ def test_bad_uploads_are_rejected_and_leave_nothing_behind(name: str, tmp_path: 
 def test_rejection_message_is_a_complete_sentence(tmp_path: Path) -> None:
     with pytest.raises(FieldError) as caught:
         process_image(b"GIF89a nonsense", tmp_path)
-    assert str(caught.value) == "This file is not a JPEG, PNG, WebP or GIF image."
+    assert (
+        str(caught.value) == "This file is not a JPEG, PNG, WebP or GIF image (nor a HEIC photo)."
+    )
     assert isinstance(caught.value, ValueError)
 
 
@@ -364,10 +366,12 @@ def test_gif_is_accepted_as_a_still_of_its_first_frame(tmp_path: Path) -> None:
     assert result.format == "gif"
     (original,) = variants_by(result, "original")
     assert original.format == "png" and original.file.endswith("-orig.png")
-    for name in result.files():
-        with Image.open(tmp_path / name) as stored:
+    for variant in result.variants:
+        with Image.open(tmp_path / variant.file) as stored:
             assert getattr(stored, "n_frames", 1) == 1
-            assert stored.convert("RGB").getpixel((20, 20)) == pytest.approx((255, 0, 0), abs=8)
+            # The social card holds the smaller picture in its middle, not blown up.
+            spot = (600, 315) if variant.kind == "social" else (20, 20)
+            assert stored.convert("RGB").getpixel(spot) == pytest.approx((255, 0, 0), abs=8)
     _assert_files_match_variants(tmp_path, result)
 
 
@@ -551,3 +555,44 @@ def test_demo_banner_never_draws_the_headline() -> None:
         ).getbbox()
         is None
     )
+
+
+# --- HEIC, tiny pictures, no upscaling ------------------------------------------------------
+
+
+def test_an_iphone_heic_photo_is_converted_to_jpeg_with_every_size(tmp_path: Path) -> None:
+    result = process_image(encode(scene((1800, 1000)), "HEIF"), tmp_path)
+    assert result.format == "heic" and (result.width, result.height) == (1800, 1000)
+    (original,) = variants_by(result, "original")
+    assert original.format == "jpeg" and original.file.endswith("-orig.jpg")
+    assert {v.width for v in variants_by(result, "responsive")} == set(RESPONSIVE_WIDTHS)
+    stored = reopen(tmp_path, original.file)
+    assert stored.format == "JPEG" and stored.getpixel((20, 20)) == pytest.approx(
+        (200, 30, 30), abs=12
+    )
+
+
+def test_a_heic_file_with_bytes_after_its_boxes_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(FieldError, match="hidden content|damaged"):
+        process_image(encode(scene((400, 300)), "HEIF") + b"PK\x03\x04\x14\x00rest", tmp_path)
+
+
+@pytest.mark.parametrize("size", [(1, 1), (31, 400), (400, 16)])
+def test_a_picture_too_small_to_show_is_refused_with_its_size(tmp_path: Path, size) -> None:
+    with pytest.raises(FieldError) as caught:
+        process_image(encode(Image.new("RGB", size, "white"), "PNG"), tmp_path)
+    assert caught.value.message == (
+        f"This image is only {size[0]}×{size[1]} pixels; pictures must be at least 32×32 pixels."
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_picture_smaller_than_a_slot_is_never_blown_up(tmp_path: Path) -> None:
+    result = process_image(encode(scene((300, 150)), "PNG"), tmp_path)
+    assert [(v.width, v.height) for v in variants_by(result, "responsive")] == [(300, 150)] * 2
+    (social,) = variants_by(result, "social")
+    card = reopen(tmp_path, social.file)
+    assert card.size == SOCIAL_SIZE
+    assert card.getpixel((10, 10)) == (244, 244, 244)  # plain card around it
+    assert card.getpixel((600 - 140, 315)) == pytest.approx((200, 30, 30), abs=12)  # 1:1 size
+    assert card.getpixel((600 - 160, 315)) == (244, 244, 244)

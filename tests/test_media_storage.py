@@ -83,11 +83,14 @@ def test_the_image_a_story_shows_on_one_host_loads_from_the_other(app, make, oth
 
 
 def test_deleting_through_one_host_removes_the_image_everywhere(app, staff, make, other_host):
-    staff.login(Role.EDITOR)
+    staff.login(Role.ADMIN)
     image = make.image()
     name = image.variants[0]["file"]
     assert other_host.get(f"/media/{name}").status_code == 200
     assert staff.post(f"/admin/media/{image.id}/delete").status_code == 302
+    assert (
+        staff.post("/admin/trash", {"items": f"image:{image.id}", "purge": "1"}).status_code == 302
+    )
     assert blob_names() == set()
     assert other_host.get(f"/media/{name}").status_code == 404
 

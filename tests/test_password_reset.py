@@ -12,7 +12,7 @@ from techpulse.extensions import db
 from techpulse.models import AuditEvent, Role
 from techpulse.services.access import accounts, password_reset
 from tests.helpers.accounts import PASSWORD, csrf_from
-from tests.helpers.servers import mail_settings
+from tests.helpers.servers import mail_settings, text_of
 
 NEW_PASSWORD = "purple elephant runs quietly 7"
 LINK = re.compile(r"https://news\.example(/reset-password/[^\s]+)")
@@ -76,7 +76,7 @@ def test_the_link_sets_a_new_password_once_and_ends_other_sessions(app, client, 
     elsewhere.post("/login", data={"csrf_token": token, "email": user.email, "password": PASSWORD})
     assert elsewhere.get("/admin/").status_code == 200
     ask(client, user.email)
-    path = LINK.search(smtp.received[0][1].get_content()).group(1)
+    path = LINK.search(text_of(smtp.received[0][1])).group(1)
     weak = reset_with(client, path, "password1234")
     assert "too common" in weak.get_data(as_text=True)
     done = reset_with(client, path)
@@ -92,7 +92,7 @@ def test_the_link_expires_after_half_an_hour(client, make, smtp, monkeypatch):
 
     user = make.staff(Role.AUTHOR)
     ask(client, user.email)
-    path = LINK.search(smtp.received[0][1].get_content()).group(1)
+    path = LINK.search(text_of(smtp.received[0][1])).group(1)
     real = time.time
     monkeypatch.setattr(time, "time", lambda: real() + 31 * 60)
     assert reset_with(client, path).headers["Location"] == "/forgot-password"

@@ -3,14 +3,18 @@
 from techpulse.admin import (  # noqa: F401 - importing a module registers its routes
     articles,
     audit,
+    calendar,
     dashboard,
     imports,
     media,
     messages,
     pages,
+    preview_links,
+    review,
     security,
     settings,
     taxonomy,
+    trash,
     users,
 )
 from techpulse.admin.blueprint import bp

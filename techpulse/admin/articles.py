@@ -12,16 +12,24 @@ from techpulse.admin.blueprint import bp
 from techpulse.admin.editor.recovery import kept_fields
 from techpulse.admin.forms import ConfirmDeleteForm
 from techpulse.admin.forms.articles import (
+    ArticleBulkForm,
     ArticleFilterForm,
     ArticleForm,
     article_values,
     draft_values,
 )
 from techpulse.markup.markdown import story_image_reference
-from techpulse.models import Article, Revision, Role
+from techpulse.models import Article, Revision, Role, Status
 from techpulse.policy import can_delete, can_edit, requires
+from techpulse.services import trash
 from techpulse.services.articles import all_categories
-from techpulse.services.editorial import article_editor, editor_drafts, revisions, staff_articles
+from techpulse.services.editorial import (
+    article_editor,
+    bulk,
+    editor_drafts,
+    revisions,
+    staff_articles,
+)
 from techpulse.services.editorial.article_editor import NotPermitted
 from techpulse.services.editorial.article_input import Action, EditConflict
 from techpulse.services.media import library
@@ -53,7 +61,25 @@ def articles() -> str:
     form.set_choices(all_categories(), staff_articles.authors())
     listing = staff_articles.staff_articles(current_user, form.to_filters(), requested_page())
     ensure_page_exists(listing)
-    return render_template("admin/articles/list.html", form=form, listing=listing)
+    actions = ArticleBulkForm()
+    actions.category.choices = form.category.choices
+    return render_template("admin/articles/list.html", form=form, listing=listing, actions=actions)
+
+
+@bp.post("/articles/bulk")
+def articles_bulk() -> Response:
+    """Publish, unpublish, move, tag, trash or restore the chosen stories, each on its own."""
+    form = ArticleBulkForm()
+    if not form.validate_on_submit():
+        flash(" ".join(form.action.errors) or "Choose stories and an action.", "error")
+        return redirect(url_for("admin.articles"))
+    action = bulk.BulkAction(form.action.data)
+    done = bulk.apply(
+        current_user, form.ids.data or [], action, form.category.data, form.tag.data or ""
+    )
+    skipped = f" Not changed: {'; '.join(done.skipped)}." if done.skipped else ""
+    flash(f"{done.done} changed.{skipped}", "success" if done.done else "error")
+    return redirect(url_for("admin.articles"))
 
 
 @bp.route("/articles/new", methods=["GET", "POST"])
@@ -72,9 +98,12 @@ def articles_edit(article_id: int) -> str | Response:
 def _initial_form(article: Article | None) -> ArticleForm:
     """The article's values, or text kept across a login, or its autosave when asked for."""
     latest = revisions.latest_revision(article) if article else None
-    values = article_values(article, latest.id if latest else None) if article else {}
+    if article is not None:
+        values = article_values(article, latest.id if latest else None)
+    else:
+        values = {"author": current_user.id}
     if request.method == "GET" and (kept := _kept_text(article)) is not None:
-        values = draft_values(kept)
+        values = {**values, **draft_values(kept)}
     return ArticleForm(data=values)
 
 
@@ -84,6 +113,7 @@ def _kept_text(article: Article | None) -> dict[str, str] | None:
 
 def _editor(article: Article | None, form: ArticleForm) -> str | Response:
     form.set_choices(all_categories(), staff_articles.banner_choices(article and article.banner))
+    form.set_people(staff_articles.staff_people())
     preview = conflict = None
     if form.validate_on_submit():
         if form.preview.data:
@@ -171,6 +201,7 @@ def editor_after_expired_token() -> tuple[str, int]:
     article = _editable(article_id) if article_id else None
     form = ArticleForm()
     form.set_choices(all_categories(), staff_articles.banner_choices(article and article.banner))
+    form.set_people(staff_articles.staff_people())
     return _render_editor(article, form, token_expired=True), 400
 
 
@@ -220,15 +251,14 @@ def articles_restore(article_id: int, revision_id: int) -> Response:
 
 @bp.route("/articles/<int:article_id>/delete", methods=["GET", "POST"])
 def articles_delete(article_id: int) -> str | Response:
-    """Ask, then delete an article for good."""
+    """Ask, then move an article to the trash (restorable for TRASH_DAYS days)."""
     article = or_404(staff_articles.article_for_editing(article_id))
     if not can_delete(current_user, article):
         abort(403)
     form = ConfirmDeleteForm()
     if form.validate_on_submit():
-        title = article.title
-        article_editor.delete_article(article)
-        flash(f"Deleted “{title}”.", "success")
+        trash.move_to_trash(article, current_user)
+        flash(f"Moved “{article.title}” to the trash.", "success")
         return redirect(url_for("admin.articles"))
     return render_template("admin/articles/delete.html", article=article, form=form)
 
@@ -236,6 +266,8 @@ def articles_delete(article_id: int) -> str | Response:
 def _editable(article_id: int) -> Article:
     """The article, or 404 when missing, 403 when the user may not edit it."""
     article = or_404(staff_articles.article_for_editing(article_id))
+    if article.status == Status.TRASHED:
+        abort(404)  # restored from the trash first (admin/trash.py)
     if not can_edit(current_user, article):
         abort(403)
     return article

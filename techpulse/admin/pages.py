@@ -6,16 +6,23 @@ text kept across an expired session or token, the conflict check and revisions t
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from techpulse.admin.blueprint import bp
 from techpulse.admin.editor.recovery import kept_fields
-from techpulse.admin.forms.pages import DRAFT, PUBLISHED, PageForm, page_draft_values
+from techpulse.admin.forms import ConfirmDeleteForm
+from techpulse.admin.forms.pages import (
+    DRAFT,
+    PUBLISHED,
+    PageFilterForm,
+    PageForm,
+    page_draft_values,
+)
 from techpulse.models import Page, Role
 from techpulse.policy import can_visit, requires
-from techpulse.services import page_history, pages
+from techpulse.services import page_history, pages, trash
 from techpulse.services.editorial import editor_drafts
 from techpulse.services.editorial.article_input import EditConflict
 from techpulse.web.field_errors import FieldError, errors_on
@@ -95,8 +102,26 @@ def _save(form: PageForm, page: Page | None) -> Response | tuple[str, int]:
 @bp.get("/pages", endpoint="pages")
 @requires(Role.EDITOR)
 def pages_list() -> str:
-    """Every static page."""
-    return render_template("admin/pages/list.html", pages=pages.all_pages())
+    """Every static page, searched by title and filtered by status."""
+    form = PageFilterForm(formdata=request.args)
+    values = form.values()
+    found = pages.all_pages(values["q"] or "", values["status"] or "")
+    return render_template("admin/pages/list.html", pages=found, form=form)
+
+
+@bp.route("/pages/<int:page_id>/delete", methods=["GET", "POST"])
+@requires(Role.EDITOR)
+def pages_delete(page_id: int) -> Response | str:
+    """Ask, then move a page to the trash (restorable for TRASH_DAYS days)."""
+    page = or_404(pages.page_by_id(page_id))
+    if page.trashed_at is not None:
+        abort(404)
+    form = ConfirmDeleteForm()
+    if form.validate_on_submit():
+        trash.move_to_trash(page, current_user)
+        flash(f"Moved the page “{page.title}” to the trash.", "success")
+        return redirect(url_for("admin.pages"))
+    return render_template("admin/pages/delete.html", page=page, form=form)
 
 
 @bp.route("/pages/<int:page_id>/edit", methods=["GET", "POST"])

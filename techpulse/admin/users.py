@@ -6,7 +6,13 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from werkzeug.wrappers import Response
 
 from techpulse.admin.blueprint import bp
-from techpulse.admin.forms.users import ActiveForm, NewUserForm, ProfileForm, RoleForm
+from techpulse.admin.forms.users import (
+    ActiveForm,
+    NewUserForm,
+    ProfileForm,
+    RoleForm,
+    UserFilterForm,
+)
 from techpulse.models import Role, User
 from techpulse.policy import requires
 from techpulse.services.access import accounts
@@ -27,8 +33,11 @@ def _remember_link(user: User, token: str) -> Response:
 @bp.get("/users")
 @requires(Role.ADMIN)
 def users() -> str:
-    """Every staff account with role, status and last login."""
-    return render_template("admin/users/list.html", users=accounts.all_users())
+    """Every staff account with role, status and last login; searched and filtered."""
+    form = UserFilterForm(formdata=request.args)
+    values = form.values()
+    found = accounts.all_users(values["q"] or "", values["role"] or "")
+    return render_template("admin/users/list.html", users=found, form=form)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

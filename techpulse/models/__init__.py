@@ -4,6 +4,7 @@ from techpulse.models.accounts import Role, User
 from techpulse.models.contact import ContactMessage, MessageStatus, NotificationStatus
 from techpulse.models.content import (
     Article,
+    ArticleCoauthor,
     Category,
     ListingCount,
     Page,
@@ -17,6 +18,13 @@ from techpulse.models.drafts import EditorDraft, article_images, page_images
 from techpulse.models.imports import ImportRun, LegacyRedirect
 from techpulse.models.links import article_links, page_links
 from techpulse.models.media import Image, MediaBlob
+from techpulse.models.newsroom import (
+    ArticleComment,
+    CommentKind,
+    OutgoingMail,
+    PreviewLink,
+    StaffNotice,
+)
 from techpulse.models.page_history import PageRevision
 from techpulse.models.search import SearchDocument
 from techpulse.models.security import RecoveryCode, StaffSession, ThrottleHit, TwoFactor
@@ -25,6 +33,9 @@ from techpulse.models.site import AuditEvent, SiteSettings
 
 __all__ = [
     "Article",
+    "ArticleCoauthor",
+    "ArticleComment",
+    "CommentKind",
     "AuditEvent",
     "Category",
     "ContactMessage",
@@ -36,15 +47,18 @@ __all__ = [
     "MediaBlob",
     "MessageStatus",
     "NotificationStatus",
+    "OutgoingMail",
     "Page",
     "PageCacheGeneration",
     "PageRevision",
+    "PreviewLink",
     "RecoveryCode",
     "Revision",
     "Role",
     "SearchDocument",
     "SiteSettings",
     "SlugRedirect",
+    "StaffNotice",
     "StaffSession",
     "Status",
     "Tag",

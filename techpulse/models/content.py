@@ -37,6 +37,7 @@ class Status(StrEnum):
     REVIEW = "review"
     SCHEDULED = "scheduled"
     PUBLISHED = "published"
+    TRASHED = "trashed"  # in the trash: kept TRASH_DAYS, then purged (services/trash.py)
 
 
 article_tags = Table(
@@ -87,6 +88,8 @@ class Article(db.Model):
         Index("ix_articles_category_live", "category_id", "published_at", "id", "status"),
         Index("ix_articles_author_live", "author_id", "published_at", "id", "status"),
         Index("ix_articles_featured_live", "featured", "published_at", "id", "status"),
+        # Scheduled stories that are due (recorded as gone live once), and staff counts.
+        Index("ix_articles_status_published", "status", "published_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -109,6 +112,19 @@ class Article(db.Model):
     seo_description: Mapped[str] = mapped_column(String(300), default="")
     # The post id in the WordPress export it came from: a re-import updates, never duplicates.
     wordpress_id: Mapped[int | None] = mapped_column(unique=True)
+    # Per-story overrides for link previews and search engines (empty: the defaults).
+    social_title: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    social_description: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    social_image_id: Mapped[int | None] = mapped_column(
+        ForeignKey("images.id", ondelete="RESTRICT"), index=True
+    )
+    canonical_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    noindex: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # When the desk plans to run a draft (the editorial calendar shows it on that day).
+    target_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # In the trash since (status TRASHED); the status to go back to when restored.
+    trashed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    status_before_trash: Mapped[str] = mapped_column(String(16), default="", server_default="")
 
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="RESTRICT"))
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
@@ -118,9 +134,20 @@ class Article(db.Model):
 
     category: Mapped[Category] = relationship(lazy="raise_on_sql")
     author: Mapped[User] = relationship(lazy="raise_on_sql")
-    banner: Mapped[Image | None] = relationship(lazy="raise_on_sql")
+    banner: Mapped[Image | None] = relationship(lazy="raise_on_sql", foreign_keys=[banner_id])
+    social_image: Mapped[Image | None] = relationship(
+        lazy="raise_on_sql", foreign_keys=[social_image_id]
+    )
     tags: Mapped[list[Tag]] = relationship(
         secondary=article_tags, order_by=Tag.name, lazy="raise_on_sql"
+    )
+    # Co-authors after the author, in byline order.
+    coauthor_links: Mapped[list[ArticleCoauthor]] = relationship(
+        order_by="ArticleCoauthor.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        lazy="raise_on_sql",
+        back_populates="article",
     )
 
     @classmethod
@@ -143,6 +170,21 @@ class Article(db.Model):
         )
 
     @property
+    def bylines(self) -> list[User]:
+        """Everyone the story is by: the author, then the co-authors in order."""
+        return [self.author, *(link.user for link in self.coauthor_links)]
+
+    @property
+    def share_title(self) -> str:
+        """The title link previews show: the social override, else the SEO title or title."""
+        return self.social_title or self.display_title
+
+    @property
+    def share_description(self) -> str:
+        """The description link previews show."""
+        return self.social_description or self.meta_description
+
+    @property
     def display_title(self) -> str:
         """The title used in <title> and social cards."""
         return self.seo_title or self.title
@@ -158,6 +200,26 @@ class Article(db.Model):
 
     def __repr__(self) -> str:
         return f"<Article {self.slug}>"
+
+
+class ArticleCoauthor(db.Model):
+    """A co-author of a story, in byline order after its author."""
+
+    __tablename__ = "article_coauthors"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+
+    article: Mapped[Article] = relationship(back_populates="coauthor_links")
+    user: Mapped[User] = relationship(lazy="joined")
+
+    def __repr__(self) -> str:
+        return f"<ArticleCoauthor {self.article_id}:{self.user_id}>"
 
 
 class SlugRedirect(db.Model):
@@ -185,6 +247,8 @@ class Page(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     wordpress_id: Mapped[int | None] = mapped_column(unique=True)  # see Article.wordpress_id
     in_footer: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # In the trash since (a 404 for everyone, linked from nowhere) until restored or purged.
+    trashed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # A draft page is a 404 for visitors (staff see it with a notice) and linked from nowhere.
     published: Mapped[bool] = mapped_column(
         Boolean, default=True, server_default=true(), index=True

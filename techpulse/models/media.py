@@ -34,6 +34,8 @@ class Image(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     # The attachment id in the WordPress export it came from (re-imports reuse the image).
     wordpress_id: Mapped[int | None] = mapped_column(unique=True)
+    # In the trash since (left out of the library and the pickers) until restored or purged.
+    trashed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     uploaded_by: Mapped[User | None] = relationship()
 

@@ -59,6 +59,9 @@ class AuditEvent(db.Model):
     target: Mapped[str] = mapped_column(String(200), default="")
     detail: Mapped[str] = mapped_column(String(500), default="")
     ip: Mapped[str] = mapped_column(String(45), default="")
+    # What the event is about, for a link to it: ("article", 42), ("page", 3)…
+    subject_kind: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    subject_id: Mapped[int | None] = mapped_column()
 
     actor: Mapped[User | None] = relationship()
 

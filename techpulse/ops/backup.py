@@ -19,6 +19,7 @@ from techpulse.extensions import db
 from techpulse.ops.archive import dated_path, extract_archive, read_manifest, write_archive
 from techpulse.ops.instance import (
     OperationRefused,
+    record_operation,
     refuse_unless_empty,
     replace_uploads,
     upload_files,
@@ -60,6 +61,7 @@ def create_backup(destination: Path | None, start: Progress, advance: Progress) 
         start(len(members) + 1)
         advance(1)  # the database snapshot
         write_archive(target, members, advance)
+    record_operation("site.backed_up", target.name, f"{len(files)} uploaded files")
     return target
 
 
@@ -86,6 +88,7 @@ def restore_backup(archive: Path, force: bool, start: Progress, advance: Progres
         advance(1)
         manifest["restored_uploads"] = replace_uploads(work / "uploads")
         advance(1)
+    record_operation("site.restored", archive.name, f"backup of {manifest['created_at']}")
     return manifest
 
 

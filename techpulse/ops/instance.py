@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import func, inspect, select
 
 from techpulse.extensions import db
+from techpulse.services import audit
 
 # What makes an instance "not empty". Bookkeeping tables (caches, counters) that a fresh
 # `flask db upgrade` may fill are left out on purpose.
@@ -68,3 +69,9 @@ def replace_uploads(source: Path) -> int:
     if source.is_dir():
         shutil.copytree(source, folder, dirs_exist_ok=True)
     return sum(1 for path in folder.rglob("*") if path.is_file())
+
+
+def record_operation(action: str, target: str, detail: str) -> None:
+    """Keep a backup, restore, export or import in the audit log (committed)."""
+    audit.record(action, target, detail)
+    db.session.commit()

@@ -24,6 +24,7 @@ from techpulse.ops.archive import (
 )
 from techpulse.ops.instance import (
     OperationRefused,
+    record_operation,
     refuse_unless_empty,
     replace_uploads,
     upload_files,
@@ -59,6 +60,7 @@ def export_site(destination: Path | None, advance: Callable[[int], None]) -> Pat
             members = [(manifest, "manifest.json")]
             members += [(folder / name, f"uploads/{name.as_posix()}") for name in files]
             write_archive(target, members, advance)
+        record_operation("site.exported", target.name, f"{len(files)} uploaded files")
         return target
     if target.exists() and any(target.iterdir()):
         raise OperationRefused(f"{target} is not empty; export into a new folder.")
@@ -69,6 +71,7 @@ def export_site(destination: Path | None, advance: Callable[[int], None]) -> Pat
         (replace_into / name).parent.mkdir(parents=True, exist_ok=True)
         (replace_into / name).write_bytes((folder / name).read_bytes())
         advance(1)
+    record_operation("site.exported", target.name, f"{len(files)} uploaded files")
     return target
 
 
@@ -81,6 +84,7 @@ def import_site(source: Path, force: bool) -> dict[str, int]:
         _check_revision(document)
         counts = _load_tables(document["tables"])
         counts["uploads"] = replace_uploads(folder / "uploads")
+    record_operation("site.imported", source.name, f"{sum(counts.values())} rows and files")
     return counts
 
 

@@ -27,15 +27,24 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from techpulse.clock import utcnow
 from techpulse.extensions import db
-from techpulse.models import Article, Category, SlugRedirect, Tag, User, article_tags
+from techpulse.models import (
+    Article,
+    ArticleCoauthor,
+    Category,
+    SlugRedirect,
+    Tag,
+    User,
+    article_tags,
+)
 from techpulse.services import listing_counts
 from techpulse.services.listing_counts import in_scope
 from techpulse.web.pagination import IndexedPagination
 
-# A card or a sidebar row shows the story's section and banner; a story page, a search
-# result and a feed entry name the author too.
-CARD_LOADS = (joinedload(Article.category), joinedload(Article.banner))
-STORY_LOADS = (*CARD_LOADS, joinedload(Article.author))
+# A search hit names its section and author; a card and a story page every person in the
+# byline (co-authors joined in the same statement: results are made unique).
+HIT_LOADS = (joinedload(Article.category), joinedload(Article.banner), joinedload(Article.author))
+CARD_LOADS = (*HIT_LOADS, joinedload(Article.coauthor_links))
+STORY_LOADS = (*CARD_LOADS, joinedload(Article.social_image))
 # A card or a row never shows the body: lists leave the big columns in the database.
 CARD_COLUMNS = (defer(Article.body_md, raiseload=True), defer(Article.body_html, raiseload=True))
 # How many of the newest stories in the category and in the tags are ranked as related.
@@ -74,7 +83,7 @@ def published_articles(
 
     def load(limit: int, offset: int) -> list[int]:
         values = {"scope_id": scope_id, "exclude_id": exclude_id, "now": utcnow()}
-        values |= {"limit": limit, "offset": offset}
+        values |= {"limit": limit, "offset": offset, "window": limit + offset}
         return list(db.session.scalars(statement, values))
 
     def total() -> int:
@@ -89,10 +98,30 @@ def published_articles(
 @cache
 def _listing_ids(kind: str, *, excluding: bool) -> Select[tuple[int]]:
     """The ids of a page of one kind of list (``limit`` and ``offset`` bound), built once."""
+    if kind == "author":
+        return _author_ids()
     ids = select(Article.id).where(Article.live(_NOW), in_scope(kind, bindparam("scope_id")))
     if excluding:
         ids = ids.where(Article.id != bindparam("exclude_id"))
     return _newest_first(ids).limit(bindparam("limit")).offset(bindparam("offset"))
+
+
+def _author_ids() -> Select[tuple[int]]:
+    """An author's page: their own stories and those they co-wrote, each side read newest
+    first from its own index and cut at the page's end, then merged."""
+    window = bindparam("window")
+    own = select(Article.id, Article.published_at).where(
+        Article.live(_NOW), Article.author_id == bindparam("scope_id")
+    )
+    cowritten = (
+        select(Article.id, Article.published_at)
+        .join(ArticleCoauthor, ArticleCoauthor.article_id == Article.id)
+        .where(Article.live(_NOW), ArticleCoauthor.user_id == bindparam("scope_id"))
+    )
+    arms = [_newest_first(arm).limit(window).subquery() for arm in (own, cowritten)]
+    merged = union(*(select(arm) for arm in arms)).subquery()
+    ordered = select(merged.c.id).order_by(merged.c.published_at.desc(), merged.c.id.desc())
+    return ordered.limit(bindparam("limit")).offset(bindparam("offset"))
 
 
 def card_stories(ids: Collection[int]) -> list[Article]:
@@ -167,7 +196,8 @@ def _story_tags() -> Select[tuple[Tag]]:
 
 def article_by_slug(slug: str) -> ArticleLookup:
     """The live article at ``slug`` (with its tags), or the slug it moved to, or nothing."""
-    article = db.session.scalars(_story_at_slug(), {"slug": slug, "now": utcnow()}).first()
+    values = {"slug": slug, "now": utcnow()}
+    article = db.session.scalars(_story_at_slug(), values).unique().first()
     if article is not None:
         # What selectinload would do, for a fraction of its cost: one plain query.
         tags = db.session.scalars(_story_tags(), {"id": article.id}).all()

@@ -55,8 +55,7 @@ class FeedEntry:
     content_html: str
     published: datetime
     updated: datetime
-    author_name: str
-    author_url: str
+    authors: list[tuple[str, str]]  # (name, author page URL) of each person, in byline order
     categories: list[str]
     banner: Enclosure | None
 
@@ -180,8 +179,10 @@ def feed_entry(article: Article) -> FeedEntry:
         content_html=xml_text(content),
         published=article.published_at or article.created_at,
         updated=article.modified_at,
-        author_name=xml_text(article.author.name),
-        author_url=absolute_url(url_for("blog.author", slug=article.author.slug)),
+        authors=[
+            (xml_text(person.name), absolute_url(url_for("blog.author", slug=person.slug)))
+            for person in article.bylines
+        ],
         categories=[xml_text(article.category.name), *(xml_text(tag.name) for tag in article.tags)],
         banner=banner,
     )

@@ -61,7 +61,7 @@ def _resolve(row: LegacyRedirect | None) -> str | None:
     if isinstance(found, Article):
         return url_for("blog.article", slug=found.slug) if found.is_live() else None
     if isinstance(found, Page):
-        if not found.published:  # like an unpublished article: the old address tells nothing
+        if not found.published or found.trashed_at is not None:  # like an unpublished article
             return None
         if found.slug == "about":
             return url_for("company.about")

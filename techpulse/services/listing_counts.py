@@ -26,6 +26,7 @@ from sqlalchemy import (
     bindparam,
     delete,
     func,
+    or_,
     select,
     true,
 )
@@ -34,7 +35,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from techpulse.clock import utcnow
 from techpulse.database import listen_once
 from techpulse.extensions import db
-from techpulse.models import Article, ListingCount, Status, article_tags
+from techpulse.models import Article, ArticleCoauthor, ListingCount, Status, article_tags
 
 _PENDING = "techpulse.listing_count_scopes"
 _EVERYTHING = "*"
@@ -52,8 +53,11 @@ def in_scope(kind: str, ident: int | BindParameter[int] | None = None) -> Column
         return true()
     if kind == "category":
         return Article.category_id == ident
-    if kind == "author":
-        return Article.author_id == ident
+    if kind == "author":  # the author's own stories and those they co-wrote
+        cowritten = select(ArticleCoauthor.article_id).where(
+            ArticleCoauthor.article_id == Article.id, ArticleCoauthor.user_id == ident
+        )
+        return or_(Article.author_id == ident, cowritten.exists())
     if kind == "tag":
         tagged = select(article_tags.c.article_id).where(
             article_tags.c.article_id == Article.id, article_tags.c.tag_id == ident
@@ -133,6 +137,7 @@ def recount_all(session: Session) -> None:
     for kind, column in (("category", Article.category_id), ("author", Article.author_id)):
         grouped = select(column, func.count()).where(counted()).group_by(column)
         rows += [{"scope": f"{kind}:{key}", "total": n} for key, n in session.execute(grouped)]
+    rows = _with_coauthors(session, rows)
     tagged = (
         select(article_tags.c.tag_id, func.count())
         .join(Article, Article.id == article_tags.c.article_id)
@@ -141,6 +146,21 @@ def recount_all(session: Session) -> None:
     )
     rows += [{"scope": f"tag:{key}", "total": n} for key, n in session.execute(tagged)]
     session.execute(ListingCount.__table__.insert(), rows)
+
+
+def _with_coauthors(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add each co-author's co-written stories to their author total (never the author's own)."""
+    totals = {row["scope"]: row for row in rows}
+    cowritten = (
+        select(ArticleCoauthor.user_id, func.count())
+        .join(Article, Article.id == ArticleCoauthor.article_id)
+        .where(counted(), Article.author_id != ArticleCoauthor.user_id)
+        .group_by(ArticleCoauthor.user_id)
+    )
+    for user_id, number in session.execute(cowritten):
+        row = totals.setdefault(f"author:{user_id}", {"scope": f"author:{user_id}", "total": 0})
+        row["total"] += number
+    return list(totals.values())
 
 
 def _stored_scopes(session: Session, article_id: int) -> set[str]:
@@ -153,6 +173,8 @@ def _stored_scopes(session: Session, article_id: int) -> set[str]:
         scopes.update({f"category:{stored[0]}", f"author:{stored[1]}"})
     tag_ids = select(article_tags.c.tag_id).where(article_tags.c.article_id == article_id)
     scopes.update(f"tag:{tag_id}" for tag_id in session.execute(tag_ids).scalars())
+    coauthors = select(ArticleCoauthor.user_id).where(ArticleCoauthor.article_id == article_id)
+    scopes.update(f"author:{user_id}" for user_id in session.execute(coauthors).scalars())
     return scopes
 
 
@@ -181,7 +203,7 @@ def _note_bulk_writes(state: ORMExecuteState) -> None:
 
 def _touches_articles(state: ORMExecuteState) -> bool:
     table = getattr(state.statement, "table", None)
-    return table is not None and table.name in ("articles", "article_tags")
+    return table is not None and table.name in ("articles", "article_tags", "article_coauthors")
 
 
 def _recount_before_commit(session: Session) -> None:

@@ -1,13 +1,21 @@
-"""Sending e-mail over SMTP (settings ``TECHPULSE_MAIL_*``), with a short timeout."""
+"""Sending e-mail over SMTP (settings ``TECHPULSE_MAIL_*``), with a short timeout.
+
+Every message has a ``Date``, a ``Message-ID`` and a plain-text part; one about something
+on the site (a contact message, a story in review) carries the link to it, in the text and
+in an HTML alternative.
+"""
 
 from __future__ import annotations
 
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import format_datetime, formataddr, make_msgid
+from html import escape
 
 from flask import current_app
+
+from techpulse.clock import utcnow
 
 
 class MailError(Exception):
@@ -31,18 +39,37 @@ def _one_line(text: str) -> str:
 
 
 def build_message(
-    to: str, subject: str, body: str, sender: str, reply_to: str = "", from_name: str = ""
+    to: str,
+    subject: str,
+    body: str,
+    sender: str,
+    reply_to: str = "",
+    from_name: str = "",
+    link: str = "",
 ) -> EmailMessage:
-    """A plain-text e-mail with safe, single-line headers."""
+    """An e-mail with safe, single-line headers, a plain-text part and, with ``link``, the
+    link to what it is about (also as an HTML alternative, where it is a real link)."""
     message = EmailMessage()
     message["From"] = formataddr((_one_line(from_name), sender)) if from_name else sender
     message["To"] = to
     message["Subject"] = _one_line(subject)
+    message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     if reply_to and reply_to.isascii():
         message["Reply-To"] = reply_to
-    message.set_content(body)
+    text = f"{body.rstrip()}\n\nOpen it: {link}\n" if link else body
+    message.set_content(text)
+    if link:
+        message.add_alternative(_html(body, link), subtype="html")
     return message
+
+
+def _html(body: str, link: str) -> str:
+    paragraphs = "".join(
+        f"<p>{escape(part).replace(chr(10), '<br>')}</p>" for part in body.strip().split("\n\n")
+    )
+    anchor = f'<p><a href="{escape(link)}">Open it on the site</a></p>'
+    return f"<!doctype html><html><body>{paragraphs}{anchor}</body></html>"
 
 
 def send(message: EmailMessage) -> None:

@@ -55,7 +55,8 @@ def _linked_pages() -> Sequence[Row[tuple[str, str, bool]]]:
 def load_linked_pages() -> Sequence[Row[tuple[str, str, bool]]]:
     """(slug, title, published) of About and the footer pages, read now."""
     linked = (Page.in_footer.is_(True)) | (Page.slug == "about")
-    query = select(Page.slug, Page.title, Page.published).where(linked).order_by(Page.title)
+    query = select(Page.slug, Page.title, Page.published).where(linked, Page.trashed_at.is_(None))
+    query = query.order_by(Page.title)
     return db.session.execute(query).all()
 
 
@@ -78,8 +79,8 @@ def about_is_draft() -> bool:
 
 
 def page_by_slug(slug: str) -> Page | None:
-    """The static page at ``slug``, published or not (for staff)."""
-    return db.session.scalar(select(Page).where(Page.slug == slug))
+    """The static page at ``slug``, published or not (for staff), unless it is in the trash."""
+    return db.session.scalar(select(Page).where(Page.slug == slug, Page.trashed_at.is_(None)))
 
 
 def readable_page(slug: str, reader: User | None) -> Page | None:
@@ -92,7 +93,10 @@ def readable_page(slug: str, reader: User | None) -> Page | None:
 
 def public_pages() -> list[tuple[str, datetime]]:
     """(slug, last change) of every published page, for the sitemap."""
-    query = select(Page.slug, Page.updated_at).where(Page.published.is_(True)).order_by(Page.id)
+    query = select(Page.slug, Page.updated_at).where(
+        Page.published.is_(True), Page.trashed_at.is_(None)
+    )
+    query = query.order_by(Page.id)
     return [(slug, updated) for slug, updated in db.session.execute(query)]
 
 
@@ -101,9 +105,14 @@ def page_by_id(page_id: int) -> Page | None:
     return db.session.get(Page, page_id)
 
 
-def all_pages() -> list[Page]:
-    """Every static page, by title."""
-    return list(db.session.scalars(select(Page).order_by(Page.title)))
+def all_pages(q: str = "", status: str = "") -> list[Page]:
+    """Every static page not in the trash, by title; searched by title, filtered by status."""
+    query = select(Page).where(Page.trashed_at.is_(None))
+    if words := q.strip():
+        query = query.where(Page.title.icontains(words, autoescape=True))
+    if status in ("published", "draft"):
+        query = query.where(Page.published.is_(status == "published"))
+    return list(db.session.scalars(query.order_by(Page.title)))
 
 
 def slug_is_fixed(page: Page | None) -> bool:

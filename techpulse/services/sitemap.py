@@ -119,7 +119,11 @@ def _article_urls(offset: int, limit: int) -> list[SitemapUrl]:
         .limit(limit)
     )
     columns = (Article.slug, Article.published_at, Article.updated_at, Article.banner_id)
-    query = select(*columns).where(Article.id.in_(ids))
+    # A story marked noindex, or whose canonical address is elsewhere, is left out (its
+    # place in the file stays empty: the files' split is worked out from counts alone).
+    query = select(*columns).where(
+        Article.id.in_(ids), Article.noindex.is_(False), Article.canonical_url == ""
+    )
     rows = db.session.execute(query.order_by(Article.published_at, Article.id)).all()
     banner_ids = {row.banner_id for row in rows if row.banner_id is not None}
     banners = select(Image).where(Image.id.in_(banner_ids))

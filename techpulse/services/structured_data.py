@@ -94,9 +94,10 @@ def news_article(article: Article) -> Thing:
         "author": [
             {
                 "@type": "Person",
-                "name": article.author.name,
-                "url": external_url("blog.author", slug=article.author.slug),
+                "name": person.name,
+                "url": external_url("blog.author", slug=person.slug),
             }
+            for person in article.bylines
         ],
         "publisher": organization(),
         "articleSection": article.category.name,

@@ -2,29 +2,39 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from flask import Flask, Response, current_app, g, request
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from techpulse.clock import utcnow
 from techpulse.extensions import db
 from techpulse.models import Article, Status
+from techpulse.services.editorial.going_live import record_go_lives
 from techpulse.serving.pagecache import CANDIDATE, COOKIE_FREE, STORE_UNTIL
+
+log = logging.getLogger(__name__)
 
 # Endpoints whose bytes never depend on who asks (Flask still marks them Vary: Cookie,
 # because Flask-Login peeks at the session on every request).
 COOKIE_FREE_ENDPOINTS = frozenset({"static", "media.file"})
 
 
-def next_scheduled_publication(now: datetime) -> datetime | None:
-    """When the next story due in the future goes live (cached pages must not outlive it)."""
-    query = select(func.min(Article.published_at)).where(
+def next_scheduled_publication(now: datetime) -> tuple[datetime | None, bool]:
+    """When the next story due in the future goes live (cached pages must not outlive it),
+    and whether a scheduled story's time has come without it being recorded yet: one query."""
+    future = select(func.min(Article.published_at)).where(
         Article.status.in_((Status.PUBLISHED.value, Status.SCHEDULED.value)),
         Article.published_at > now,
     )
-    return db.session.scalar(query)
+    unrecorded = select(Article.id).where(
+        Article.status == Status.SCHEDULED.value, Article.published_at <= now
+    )
+    row = db.session.execute(select(future.scalar_subquery(), unrecorded.exists())).one()
+    return row[0], bool(row[1])
 
 
 # The next scheduled publication, worked out once per generation in each worker: only a
@@ -38,10 +48,21 @@ def next_due(generation: str, now: datetime) -> datetime | None:
         due = _next_due[generation]
         if due is None or due > now:
             return due
-    due = next_scheduled_publication(now)
+    due, gone_live = next_scheduled_publication(now)
+    if gone_live:  # a scheduled story's time came: the first read after it records that
+        _record_go_lives(now)
     _next_due.clear()
     _next_due[generation] = due
     return due
+
+
+def _record_go_lives(now: datetime) -> None:
+    """Record, once, the scheduled stories that went live; never fail the page for it."""
+    try:
+        record_go_lives(now)
+    except SQLAlchemyError:
+        db.session.rollback()
+        log.exception("could not record scheduled stories going live")
 
 
 def _carries_visitor_token() -> bool:

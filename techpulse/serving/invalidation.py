@@ -37,6 +37,11 @@ PRIVATE_TABLES = frozenset(
         "recovery_codes",
         "import_runs",
         "editor_drafts",  # autosaves: work in progress, never shown to the public
+        # The desk's own records (services/editorial/review.py, outbox, preview links).
+        "article_comments",
+        "staff_notices",
+        "outgoing_mails",
+        "preview_links",
     }
 )
 # Columns of users that only concern logging in: changing them alters no public page.

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import (
     Conflict,
     HTTPException,
     InternalServerError,
+    RequestEntityTooLarge,
     SecurityError,
     TooManyRequests,
 )
+from werkzeug.wrappers import Response
 
 from techpulse.extensions import db
+from techpulse.services.media.limits import MAX_UPLOAD_BYTES
 from techpulse.web import request_id
 
+ErrorPage = tuple[str, int, dict[str, str]]
 MESSAGES = {
     400: ("Bad request", "The request could not be understood. Please go back and try again."),
     403: ("Not allowed", "You do not have permission to open this page."),
@@ -34,6 +41,8 @@ MESSAGES = {
 def register(app: Flask) -> None:
     """Render HTTP errors and unexpected exceptions with templates/errors/error.html."""
     app.register_error_handler(HTTPException, render_error)
+    app.register_error_handler(RequestEntityTooLarge, upload_too_large)
+    app.add_template_global(upload_limit_bytes)
     app.register_error_handler(SecurityError, refuse_host)
     app.register_error_handler(IntegrityError, render_conflict)
     app.register_error_handler(Exception, render_unexpected)
@@ -83,3 +92,44 @@ def render_unexpected(error: Exception) -> tuple[str, int, dict[str, str]]:
         "Unhandled exception (request %s)", request_id.current(), exc_info=error
     )
     return render_error(InternalServerError())
+
+
+def upload_limit_bytes() -> int:
+    """The largest image file staff may upload (what the upload forms and their script say)."""
+    return min(MAX_UPLOAD_BYTES, int(current_app.config.get("MAX_CONTENT_LENGTH") or 0) or 1 << 62)
+
+
+def upload_too_large(error: RequestEntityTooLarge) -> Response | ErrorPage:
+    """A request over MAX_CONTENT_LENGTH. Staff stay in the staff area: the form they sent
+    comes back with the limit named (a JSON error for the upload script); visitors get 413.
+
+    The body was never read, so nothing of it can be shown again; the editor keeps its text
+    in the browser, and the upload script names a file too large before sending it.
+    """
+    if not request.path.startswith("/admin") or not current_user.is_authenticated:
+        return render_error(error)
+    return back_to_the_form(prefer_referrer=False)
+
+
+def back_to_the_form(prefer_referrer: bool) -> Response:
+    """Flash the upload limit and go back to the form (JSON for the upload script)."""
+    megabytes = upload_limit_bytes() // (1024 * 1024)
+    message = (
+        f"That upload was too large, so nothing was saved: each image must be {megabytes} MB "
+        "or smaller. Choose a smaller file (or make the picture smaller) and try again."
+    )
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(ok=False, error=message), 413  # type: ignore[return-value]
+    flash(message, "error")
+    return redirect(_form_page(prefer_referrer), 303)
+
+
+def _form_page(prefer_referrer: bool) -> str:
+    """Where the form that was sent lives: this address, the page it came from, or home."""
+    rule = request.url_rule
+    if not prefer_referrer and rule is not None and "GET" in (rule.methods or ()):
+        return request.full_path.rstrip("?")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path.startswith("/admin"):
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return url_for("admin.dashboard")

@@ -35,6 +35,17 @@ def external_url(endpoint: str, **values: Any) -> str:
     return absolute_url(path_for(endpoint, **values))
 
 
+def link_anywhere(endpoint: str, **values: Any) -> str:
+    """:func:`external_url` in a request; from a command or a thread, on SITE_URL ("" unset)."""
+    if has_request_context():
+        return external_url(endpoint, **values)
+    site = current_app.config.get("SITE_URL") or ""
+    if not site:
+        return ""
+    with current_app.test_request_context(base_url=site):
+        return url_for(endpoint, _external=True, **values)
+
+
 def canonical_page_url(page: int = 1) -> str:
     """The canonical URL of this list page: the route's own URL, plus ``?page=N`` after page 1.
 

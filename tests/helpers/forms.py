@@ -23,3 +23,16 @@ def article_form(category: Category, **fields: Any) -> dict[str, Any]:
         "publish_at": "",
     }
     return {**data, **fields}
+
+
+def oversize_upload(token: str, field: str, megabytes: int) -> tuple[bytes, str]:
+    """A multipart body (bytes, content type) holding one file of ``megabytes`` MB in
+    ``field``, built in memory: the app refuses it unread, so no temporary file is left."""
+    boundary = "upload-boundary"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="huge.jpg"\r\n'
+        "Content-Type: image/jpeg\r\n\r\n"
+    ).encode()
+    body = head + b"\0" * (megabytes << 20) + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"

@@ -155,6 +155,13 @@ def smtp_server() -> Iterator[SMTPServer]:
         server.stop()
 
 
+def text_of(email: EmailMessage) -> str:
+    """The plain-text part of a received e-mail, with plain line ends."""
+    part = email.get_body(preferencelist=("plain",))
+    assert part is not None, "the e-mail has no plain-text part"
+    return part.get_content().replace("\r\n", "\n")
+
+
 def mail_settings(smtp: SMTPServer) -> dict[str, Any]:
     """The configuration that sends the site's e-mail to ``smtp``."""
     return {

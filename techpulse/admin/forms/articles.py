@@ -12,6 +12,7 @@ from wtforms import (
     HiddenField,
     SearchField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -22,7 +23,8 @@ from wtforms.validators import DataRequired, Length, Optional
 from techpulse.admin.forms import FilterForm
 from techpulse.clock import site_zone
 from techpulse.models import Article, Category, Image, Status, User
-from techpulse.services.editorial.article_input import Action, ArticleInput, BannerUpload
+from techpulse.services.editorial.article_input import Action, ArticleInput, BannerUpload, Extras
+from techpulse.services.editorial.bulk import BulkAction
 from techpulse.services.editorial.staff_articles import ArticleFilters
 from techpulse.slugs import SLUG_INPUT_PATTERN, row_id
 
@@ -58,7 +60,9 @@ class ArticleForm(FlaskForm):
     tags = StringField(
         "Tags", validators=[Length(max=500)], description="Separated by commas; new tags are made."
     )
-    banner_file = FileField("Upload a new banner image", description="JPEG, PNG, WebP or GIF.")
+    banner_file = FileField(
+        "Upload a new banner image", description="JPEG, PNG, WebP, GIF or HEIC, up to 10 MB."
+    )
     banner_alt = StringField(
         "Alt text of the new banner",
         validators=[Length(max=300)],
@@ -102,6 +106,44 @@ class ArticleForm(FlaskForm):
     )
     story_image_caption = StringField("Caption (optional)", validators=[Length(max=300)])
     insert_image = SubmitField("Upload and insert into the story")
+    # Byline (editors), link previews and search engines, the planned date: _byline.html,
+    # _overrides.html.
+    author = SelectField("Author", coerce=row_id, validate_choice=False)
+    coauthors = StringField(
+        "Co-authors, in byline order",
+        validators=[Length(max=500)],
+        description="Names or e-mail addresses of staff, separated by commas.",
+    )
+    social_title = StringField(
+        "Title when shared",
+        validators=[Length(max=120)],
+        description="Facebook, LinkedIn, WhatsApp and X show this; empty uses the SEO title.",
+    )
+    social_description = TextAreaField(
+        "Description when shared",
+        validators=[Length(max=300)],
+        description="Empty uses the SEO description or the excerpt.",
+    )
+    social_image_id = SelectField(
+        "Image when shared", coerce=row_id, validate_choice=False,
+        description="Empty uses the banner (or the site's card).",
+    )  # fmt: skip
+    canonical_url = StringField(
+        "Canonical address",
+        validators=[Length(max=500)],
+        description="Only when the story first ran elsewhere: the full address of the original.",
+    )
+    noindex = BooleanField(
+        "Hide from search engines",
+        description="The page says noindex and is left out of the sitemap.",
+    )
+    target_at = DateTimeLocalField(
+        "Planned for",
+        validators=[Optional()],
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        tz=site_zone,
+        description="When the desk means to run it; the calendar shows the draft that day.",
+    )
 
     def set_choices(self, categories: list[Category], images: list[Image]) -> None:
         """Fill the category and banner selects."""
@@ -110,6 +152,29 @@ class ArticleForm(FlaskForm):
             SelectChoice(image.id, f"{image.alt_text[:70]} ({image.width}×{image.height})")
             for image in images
         ]
+
+    def set_people(self, staff: list[User]) -> None:
+        """Fill the author select (editors choose who the story is by)."""
+        self.author.choices = [SelectChoice(person.id, person.name) for person in staff]
+        self.social_image_id.choices = [SelectChoice(0, "The banner")] + [
+            choice for choice in self.banner_id.choices if choice.value
+        ]
+
+    def extras(self) -> Extras:
+        """The byline, overrides and planned date; a byline field not sent keeps the byline."""
+        coauthors = None
+        if self.coauthors.raw_data:  # [] when the field was not on the page (authors)
+            coauthors = tuple(name for name in (self.coauthors.data or "").split(","))
+        return Extras(
+            author_id=self.author.data or None,
+            coauthors=coauthors,
+            social_title=self.social_title.data or "",
+            social_description=self.social_description.data or "",
+            social_image_id=self.social_image_id.data or None,
+            canonical_url=self.canonical_url.data or "",
+            noindex=bool(self.noindex.data),
+            target_at=self.target_at.data,
+        )
 
     def action(self) -> Action:
         """The status action of the pressed button (Save when none is named)."""
@@ -138,6 +203,7 @@ class ArticleForm(FlaskForm):
             upload=upload,
             publish_at=self.publish_at.data,
             base_revision=_int_or_none(self.base_revision.data),
+            extras=self.extras(),
         )
 
 
@@ -155,8 +221,19 @@ def article_values(article: Article, base_revision: int | None = None) -> dict[s
         "seo_title": article.seo_title,
         "seo_description": article.seo_description,
         "featured": article.featured,
-        "publish_at": article.published_at if article.status == Status.SCHEDULED else None,
+        "publish_at": article.published_at if article.status in _DATED else None,
+        "author": article.author_id,
+        "coauthors": ", ".join(link.user.name for link in article.coauthor_links),
+        "social_title": article.social_title,
+        "social_description": article.social_description,
+        "social_image_id": article.social_image_id or 0,
+        "canonical_url": article.canonical_url,
+        "noindex": article.noindex,
+        "target_at": article.target_at,
     }
+
+
+_DATED = (Status.SCHEDULED, Status.PUBLISHED)
 
 
 class ArticleFilterForm(FilterForm):
@@ -205,3 +282,26 @@ def draft_values(fields: dict[str, str]) -> dict[str, Any]:
     values["featured"] = fields.get("featured") in ("y", "on", "true", "True")
     values["base_revision"] = fields.get("base_revision", "")
     return values
+
+
+class ArticleBulkForm(FlaskForm):
+    """The article list's bulk actions: the chosen rows, what to do, and its detail."""
+
+    ids = SelectMultipleField("Stories", coerce=row_id, validate_choice=False)
+    action = SelectField(
+        "With the chosen stories",
+        choices=[
+            SelectChoice("", "Choose an action…"),
+            SelectChoice(BulkAction.PUBLISH.value, "Publish now"),
+            SelectChoice(BulkAction.UNPUBLISH.value, "Unpublish"),
+            SelectChoice(BulkAction.MOVE.value, "Move to the category…"),
+            SelectChoice(BulkAction.TAG.value, "Add the tag…"),
+            SelectChoice(BulkAction.TRASH.value, "Move to the trash"),
+            SelectChoice(BulkAction.RESTORE.value, "Restore from the trash"),
+        ],
+        validators=[DataRequired("Choose what to do with the chosen stories.")],
+    )
+    category = SelectField("Category", coerce=lambda value: _int_or_none(str(value)) or 0,
+                           validate_choice=False)  # fmt: skip
+    tag = StringField("Tag", validators=[Length(max=60)])
+    apply = SubmitField("Apply")

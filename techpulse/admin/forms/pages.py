@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SearchField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from techpulse.admin.forms import SLUG_HINT
+from techpulse.admin.forms import SLUG_HINT, FilterForm
 
 PUBLISHED, DRAFT = "published", "draft"
 
@@ -53,3 +62,16 @@ def page_draft_values(fields: dict[str, str]) -> dict[str, object]:
     values["status"] = DRAFT if fields.get("status") == DRAFT else PUBLISHED
     values["in_footer"] = fields.get("in_footer") in ("y", "on", "true", "True")
     return values
+
+
+class PageFilterForm(FilterForm):
+    q = SearchField("Title contains", validators=[Length(max=200)], default="")
+    status = SelectField(
+        "Status",
+        choices=[
+            SelectChoice("", "Any status"),
+            SelectChoice(PUBLISHED, "Published"),
+            SelectChoice(DRAFT, "Draft"),
+        ],
+        default="",
+    )

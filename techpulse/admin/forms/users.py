@@ -8,6 +8,7 @@ from wtforms import (
     Field,
     PasswordField,
     RadioField,
+    SearchField,
     SelectField,
     StringField,
     TextAreaField,
@@ -15,7 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
-from techpulse.admin.forms import strip
+from techpulse.admin.forms import FilterForm, strip
 from techpulse.models import Role
 from techpulse.services.access.accounts import MAX_PASSWORD_LENGTH, password_problem
 from techpulse.slugs import is_valid_slug, slug_rule, typed_slug
@@ -86,3 +87,13 @@ class ActiveForm(FlaskForm):
 
 class RoleForm(FlaskForm):
     role = SelectField("Role", choices=ROLE_CHOICES)
+
+
+class UserFilterForm(FilterForm):
+    q = SearchField("Name or e-mail contains", validators=[Length(max=200)], default="")
+    role = SelectField(
+        "Role",
+        choices=[SelectChoice("", "Any role")]
+        + [SelectChoice(role.value, role.value.title()) for role in Role],
+        default="",
+    )

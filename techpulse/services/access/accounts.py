@@ -195,10 +195,18 @@ def get_user(user_id: int) -> User | None:
     return db.session.get(User, user_id)
 
 
-def all_users() -> list[User]:
-    """Every staff account, admins first, then by name."""
+def all_users(q: str = "", role: str = "") -> list[User]:
+    """Every staff account, admins first, then by name; searched by name or e-mail, by role."""
     ranks = {role.value: role.rank for role in Role}
-    users = db.session.scalars(select(User).order_by(User.name, User.id)).all()
+    query = select(User)
+    if words := q.strip():
+        query = query.where(
+            User.name.icontains(words, autoescape=True)
+            | User.email.icontains(words, autoescape=True)
+        )
+    if role in ranks:
+        query = query.where(User.role == role)
+    users = db.session.scalars(query.order_by(User.name, User.id)).all()
     return sorted(users, key=lambda user: -ranks.get(user.role, 0))
 
 

@@ -63,10 +63,11 @@ def request_reset(email: str, site_name: str) -> None:
     if user is None or not user.active or not mail.mail_configured():
         return
     minutes = current_app.config["PASSWORD_RESET_MINUTES"]
+    link = _link(reset_token(user))
     body = (
         f"Hello {user.name},\n\nSomeone (we hope you) asked to reset your {site_name} password.\n"
         f"Choose a new one here within {minutes} minutes; the link works once:\n\n"
-        f"{_link(reset_token(user))}\n\n"
+        f"{link}\n\n"
         "If you did not ask for this, ignore this e-mail: your password stays as it is.\n"
     )
     message = mail.build_message(
@@ -75,6 +76,7 @@ def request_reset(email: str, site_name: str) -> None:
         body,
         mail.sender_address(),
         from_name=site_name,
+        link=link,
     )
     app = current_app._get_current_object()  # the thread needs the real app
     threading.Thread(target=_send, args=(app, message), name=THREAD_NAME, daemon=True).start()

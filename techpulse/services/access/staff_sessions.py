@@ -19,6 +19,7 @@ from sqlalchemy import select
 from techpulse.clock import utcnow
 from techpulse.extensions import db
 from techpulse.models import StaffSession, User
+from techpulse.services import audit
 
 # seen_at is written at most this often, so browsing does not write on every request.
 TOUCH_EVERY = timedelta(seconds=60)
@@ -137,8 +138,9 @@ def renew_from_remember(cookie: str | None) -> Issued | None:
 
 
 def end(row: StaffSession) -> None:
-    """End one session (committed)."""
+    """End one session at logout (committed, and in the audit log)."""
     if row.ended_at is None:
         row.ended_at = utcnow()
+        audit.record("logout", row.user.email, actor=row.user, subject=row.user)
     row.remember_selector = row.remember_hash = None
     db.session.commit()

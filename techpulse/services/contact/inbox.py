@@ -17,10 +17,10 @@ from techpulse.clock import site_time, utcnow
 from techpulse.extensions import db
 from techpulse.models import ContactMessage, MessageStatus, User
 from techpulse.services import audit
+from techpulse.services.csv_export import BOM, safe_cell
 
 # Filters of the list: "" is the inbox (everything but archived and spam).
 FILTERS = {"": "Inbox", "all": "All messages", **{s.value: s.value.title() for s in MessageStatus}}
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = (
     ("reference", "Reference"),
     ("created_at", "Received (UTC)"),
@@ -101,7 +101,7 @@ def open_message(message_id: int) -> ContactMessage | None:
 def set_status(message: ContactMessage, status: MessageStatus) -> None:
     """Move a message to another status and log who did it."""
     message.status = status.value
-    audit.record("message.status", message.reference, status.value)
+    audit.record("message.status", message.reference, status.value, subject=message)
     db.session.commit()
 
 
@@ -111,6 +111,7 @@ def add_note(message: ContactMessage, author: User, text: str) -> None:
     stamp = f"{now:%Y-%m-%d %H:%M} {now.tzname()}"
     entry = f"— {author.name}, {stamp}\n{text.strip()}"
     message.notes = f"{message.notes}\n\n{entry}" if message.notes else entry
+    audit.record("message.note_added", message.reference, text.strip()[:200], subject=message)
     db.session.commit()
 
 
@@ -126,12 +127,6 @@ def mailto_link(message: ContactMessage) -> str:
     return f"mailto:{quote(message.email, safe='@')}?subject={quote(message.reply_subject)}"
 
 
-def safe_cell(value: object) -> str:
-    """A CSV cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def export_csv(status: str, search: str) -> str:
     """Every message of a filtered list as CSV text (UTF-8 with BOM, for spreadsheets)."""
     messages: Iterable[ContactMessage] = db.session.scalars(_filtered(status, search))
@@ -142,4 +137,4 @@ def export_csv(status: str, search: str) -> str:
         row = [getattr(message, name) for name, _ in CSV_COLUMNS]
         row[1] = message.created_at.strftime("%Y-%m-%d %H:%M:%S")
         writer.writerow([safe_cell(value) for value in row])
-    return "\ufeff" + buffer.getvalue()
+    return BOM + buffer.getvalue()

@@ -13,23 +13,26 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, or_, select
 
-from techpulse.clock import utcnow
 from techpulse.extensions import db
 from techpulse.markup.markdown import excerpt, lead_text
 from techpulse.models import (
     Article,
+    ArticleComment,
     Category,
     EditorDraft,
     Image,
+    PreviewLink,
     Revision,
     SlugRedirect,
+    StaffNotice,
     Status,
     Tag,
     User,
     article_images,
 )
 from techpulse.policy import can_edit, can_publish
-from techpulse.services import audit
+from techpulse.services import audit, outbox
+from techpulse.services.editorial import review
 from techpulse.services.editorial.article_input import (
     Action,
     ArticleInput,
@@ -38,6 +41,8 @@ from techpulse.services.editorial.article_input import (
     checked_publish_time,
     checked_slug,
 )
+from techpulse.services.editorial.bylines import BylineRefused, apply_extras, checked_extras
+from techpulse.services.editorial.publication import apply_action, audit_save
 from techpulse.services.editorial.revisions import Content, content_of, snapshot
 from techpulse.services.editorial.story_images import (
     check_story_images,
@@ -47,17 +52,16 @@ from techpulse.services.editorial.story_images import (
 from techpulse.slugs import slugify, unique_slug
 
 PUBLISHING = frozenset({Action.PUBLISH, Action.SCHEDULE, Action.UNPUBLISH})
+AUDITED = {
+    Action.PUBLISH: "article.published",
+    Action.SCHEDULE: "article.scheduled",
+}
 NOTES = {
     Action.SAVE: "Saved",
     Action.SUBMIT: "Submitted for review",
     Action.PUBLISH: "Published",
     Action.SCHEDULE: "Scheduled",
     Action.UNPUBLISH: "Unpublished",
-}
-AUDITED = {
-    Action.PUBLISH: "article.published",
-    Action.SCHEDULE: "article.scheduled",
-    Action.UNPUBLISH: "article.unpublished",
 }
 
 
@@ -81,18 +85,36 @@ def save_article(
         check_version(article, data)
     publish_at = checked_publish_time(data, action)
     content = checked_content(article, data, editor)
+    try:
+        extras = checked_extras(article, data.extras, editor) if data.extras else None
+    except BylineRefused:
+        raise NotPermitted from None
     if article is None:
         article = Article(author_id=editor.id, status=Status.DRAFT.value, tags=[])
+        article.coauthor_links = []
         db.session.add(article)
-    old_slug, was_live = article.slug, article.is_live()
+    old_slug, was_live, before = article.slug, article.is_live(), article.status
     set_content(article, content)
-    _apply_action(article, action, publish_at)
+    if extras is not None:
+        apply_extras(article, extras)
+    moved = apply_action(article, action, publish_at, can_publish(editor))
     db.session.flush()
     move_slug(article, old_slug, was_live)
-    if action in PUBLISHING:
-        detail = publish_at.isoformat() if publish_at else article.title
-        audit.record(AUDITED[action], article.slug, detail)
+    audit_save(article, action, publish_at, created=not old_slug, moved=moved)
+    mails = review.after_action(article, editor, action.value, before)
     snapshot(article, editor, NOTES[action] if old_slug else "Created")
+    db.session.commit()
+    outbox.deliver_all([mail.id for mail in mails])
+    return article
+
+
+def change_status(article: Article, editor: User, status: Status, note: str) -> Article:
+    """Move the article to ``status`` (sent back, to the trash and back), keep a revision, commit.
+
+    The caller checked the rule and recorded the audit event.
+    """
+    article.status = status.value
+    snapshot(article, editor, note)
     db.session.commit()
     return article
 
@@ -136,7 +158,7 @@ def create_article(
     if article.status in (Status.PUBLISHED, Status.SCHEDULED):
         action = Action.PUBLISH if article.status == Status.PUBLISHED else Action.SCHEDULE
         when = article.published_at.isoformat() if article.published_at else ""
-        audit.record(AUDITED[action], article.slug, when or article.title, actor=author)
+        audit.record(AUDITED[action], article.title, when, actor=author, subject=article)
     snapshot(article, author, "Created")
     return article
 
@@ -156,16 +178,16 @@ def restore_revision(article: Article, revision: Revision, editor: User) -> Arti
     set_content(article, content)
     db.session.flush()
     move_slug(article, old_slug, was_live)
-    audit.record("article.restored", article.slug, f"revision {revision.id}")
+    audit.record("article.restored", article.title, f"revision {revision.id}", subject=article)
     snapshot(article, editor, f"Restored revision {revision.id}")
     db.session.commit()
     return article
 
 
-def delete_article(article: Article) -> None:
-    """Delete an article with its revisions and old slugs, and commit."""
-    audit.record("article.deleted", article.slug, article.title)
-    for model in (Revision, SlugRedirect, EditorDraft):
+def delete_article(article: Article, action: str = "article.deleted") -> None:
+    """Delete an article for good with its revisions and old slugs, and commit."""
+    audit.record(action, article.slug, article.title)
+    for model in (Revision, SlugRedirect, EditorDraft, PreviewLink, StaffNotice, ArticleComment):
         db.session.execute(delete(model).where(model.article_id == article.id))
     db.session.execute(delete(article_images).where(article_images.c.article_id == article.id))
     db.session.delete(article)
@@ -209,19 +231,6 @@ def tags_from_names(names: Iterable[str]) -> list[Tag]:
             db.session.add(tag)
         tags[slug] = tag
     return list(dict.fromkeys(tags.values()))  # two names may find the same tag
-
-
-def _apply_action(article: Article, action: Action, publish_at: datetime | None) -> None:
-    if action == Action.SUBMIT:
-        article.status = Status.REVIEW.value
-    elif action == Action.PUBLISH:
-        if not article.is_live():
-            article.published_at = utcnow()
-        article.status = Status.PUBLISHED.value
-    elif action == Action.SCHEDULE:
-        article.status, article.published_at = Status.SCHEDULED.value, publish_at
-    elif action == Action.UNPUBLISH:
-        article.status, article.published_at = Status.DRAFT.value, None
 
 
 def move_slug(article: Article, old_slug: str | None, was_live: bool) -> None:

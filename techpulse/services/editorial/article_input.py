@@ -44,6 +44,24 @@ class BannerUpload:
 
 
 @dataclass(frozen=True)
+class Extras:
+    """The byline, link-preview and search-engine settings, and the planned date.
+
+    ``author_id`` and ``coauthors`` None keep the byline (only editors change it); co-authors
+    are names or e-mail addresses of staff, in byline order; ``target_at`` is naive, site time.
+    """
+
+    author_id: int | None = None
+    coauthors: tuple[str, ...] | None = None
+    social_title: str = ""
+    social_description: str = ""
+    social_image_id: int | None = None
+    canonical_url: str = ""
+    noindex: bool = False
+    target_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class ArticleInput:
     """Everything the article form edits, as typed (``publish_at`` is naive, in site time)."""
 
@@ -60,6 +78,24 @@ class ArticleInput:
     upload: BannerUpload | None = None
     publish_at: datetime | None = None
     base_revision: int | None = None
+    extras: Extras | None = None  # None: leave them as they are (calendar, bulk actions)
+
+
+def input_from_article(article: Article, **changes: object) -> ArticleInput:
+    """The article's current content as editor input (its tags loaded), with ``changes``."""
+    values: dict[str, object] = {
+        "title": article.title,
+        "body_md": article.body_md,
+        "category_id": article.category_id,
+        "slug": article.slug,
+        "excerpt": article.excerpt,
+        "tag_names": tuple(tag.name for tag in article.tags),
+        "seo_title": article.seo_title,
+        "seo_description": article.seo_description,
+        "featured": article.featured,
+        "banner_id": article.banner_id,
+    }
+    return ArticleInput(**{**values, **changes})  # type: ignore[arg-type]
 
 
 class EditConflict(Exception):
@@ -88,18 +124,26 @@ def site_time_to_utc(local: datetime) -> datetime:
 
 
 def checked_publish_time(data: ArticleInput, action: Action) -> datetime | None:
-    """The UTC time to schedule at (for SCHEDULE), after checking the story can go out."""
+    """The UTC publication time asked for, after checking the story can go out.
+
+    SCHEDULE needs a future time; PUBLISH and SAVE take a time already past as a backdate
+    (a future one is ignored by PUBLISH: it publishes now).
+    """
     if action in (Action.PUBLISH, Action.SCHEDULE) and not data.body_md.strip():
         raise FieldError("body", "Write the story before publishing it.")
-    if action != Action.SCHEDULE:
+    if action not in (Action.SCHEDULE, Action.PUBLISH, Action.SAVE):
         return None
     if data.publish_at is None:
-        raise FieldError("publish_at", "Choose the date and time to publish at.")
+        if action == Action.SCHEDULE:
+            raise FieldError("publish_at", "Choose the date and time to publish at.")
+        return None
     try:
         when = site_time_to_utc(data.publish_at)
     except OverflowError:  # e.g. year 1, which has no UTC equivalent east of Greenwich
         raise FieldError("publish_at", "Choose a date in the future.") from None
-    if when <= utcnow():
+    if action == Action.PUBLISH:
+        return when if when <= utcnow() else None
+    if action == Action.SCHEDULE and when <= utcnow():
         zone = current_app.config["TIMEZONE"]
         raise FieldError("publish_at", f"Choose a time in the future ({zone} time).")
     return when

@@ -21,15 +21,17 @@ EDITOR_LOADS = (
     joinedload(Article.category),
     joinedload(Article.author),
     joinedload(Article.banner),
+    joinedload(Article.social_image),
     selectinload(Article.tags),
+    selectinload(Article.coauthor_links),
 )
 
 
 def status_counts() -> dict[str, int]:
     """Articles per status; a scheduled article whose time has come counts as published."""
-    counts = {status.value: 0 for status in Status}
+    counts = {status.value: 0 for status in Status if status != Status.TRASHED}
     rows = db.session.execute(select(Article.status, func.count()).group_by(Article.status))
-    counts.update({status: number for status, number in rows})
+    counts.update({status: number for status, number in rows if status in counts})
     due = select(func.count()).where(
         Article.status == Status.SCHEDULED.value, Article.published_at <= utcnow()
     )
@@ -91,6 +93,8 @@ def staff_articles(
         query = query.where(Article.status == filters.status, Article.published_at > now)
     elif filters.status:
         query = query.where(Article.status == filters.status)
+    else:
+        query = query.where(Article.status != Status.TRASHED.value)
     query = query.order_by(Article.updated_at.desc(), Article.id.desc())
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
@@ -106,9 +110,15 @@ def authors() -> list[User]:
     return list(db.session.scalars(query))
 
 
+def staff_people() -> list[User]:
+    """Everyone a story can be by (staff accounts, imported authors), by name."""
+    return list(db.session.scalars(select(User).order_by(User.name, User.id)))
+
+
 def banner_choices(current: Image | None, limit: int = 40) -> list[Image]:
     """The most recent images (and the current banner) to pick a banner from."""
-    query = select(Image).order_by(Image.created_at.desc(), Image.id.desc()).limit(limit)
+    query = select(Image).where(Image.trashed_at.is_(None))
+    query = query.order_by(Image.created_at.desc(), Image.id.desc()).limit(limit)
     images = list(db.session.scalars(query))
     if current is not None and current not in images:
         images.insert(0, current)
@@ -128,6 +138,7 @@ class Preview:
     author: User
     banner: Image | None
     tags: list[Tag]
+    bylines: list[User]
 
 
 def preview_article(article: Article | None, data: ArticleInput, editor: User) -> Preview:
@@ -145,4 +156,21 @@ def preview_article(article: Article | None, data: ArticleInput, editor: User) -
         author=article.author if article else editor,
         banner=db.session.get(Image, banner_id) if banner_id else None,
         tags=[Tag(name=name, slug=slug) for slug, name in sorted(names.items())],
+        bylines=article.bylines if article else [editor],
+    )
+
+
+def preview_of_saved(article: Article) -> Preview:
+    """A saved story (draft or not) shaped for the public article template (its loads done)."""
+    return Preview(
+        title=article.title,
+        excerpt=article.excerpt,
+        body_html=article.body_html,
+        reading_minutes=article.reading_minutes,
+        published_at=article.published_at or article.target_at or utcnow(),
+        category=article.category,
+        author=article.author,
+        banner=article.banner,
+        tags=list(article.tags),
+        bylines=article.bylines,
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
 
 from techpulse.extensions import db
@@ -19,6 +19,7 @@ from techpulse.web.field_errors import FieldError
 
 __all__ = [
     "ImageInUse",
+    "check_unused",
     "create_image",
     "delete_image",
     "image_library",
@@ -61,6 +62,8 @@ def create_image(
     )
     db.session.add(image)
     db.session.flush()
+    name = image.original_name or f"image {image.id}"
+    audit.record("image.uploaded", name, f"{image.width}×{image.height}", subject=image)
     return image
 
 
@@ -80,13 +83,18 @@ def image_by_id(image_id: int) -> Image | None:
     return db.session.get(Image, image_id)
 
 
-def image_library(page: int = 1, per_page: int = 24) -> Pagination:
-    """Images, newest first, with their uploaders loaded."""
-    query = (
-        select(Image)
-        .options(joinedload(Image.uploaded_by))
-        .order_by(Image.created_at.desc(), Image.id.desc())
-    )
+def image_library(page: int = 1, per_page: int = 24, q: str = "") -> Pagination:
+    """Images not in the trash, newest first, searched by alt text or file name."""
+    query = select(Image).where(Image.trashed_at.is_(None))
+    if words := q.strip():
+        query = query.where(
+            or_(
+                Image.alt_text.icontains(words, autoescape=True),
+                Image.original_name.icontains(words, autoescape=True),
+            )
+        )
+    query = query.options(joinedload(Image.uploaded_by))
+    query = query.order_by(Image.created_at.desc(), Image.id.desc())
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
@@ -96,10 +104,10 @@ def image_usage(image_ids: Iterable[int]) -> dict[int, list[Article]]:
     usage: dict[int, list[Article]] = {image_id: [] for image_id in ids}
     if not ids:
         return usage
-    query = select(Article).where(Article.banner_id.in_(ids)).order_by(Article.title)
-    for article in db.session.scalars(query):
-        if article.banner_id is not None:  # always, by the query; typed as optional
-            usage[article.banner_id].append(article)
+    shown = or_(Article.banner_id.in_(ids), Article.social_image_id.in_(ids))
+    for article in db.session.scalars(select(Article).where(shown).order_by(Article.title)):
+        for image_id in {article.banner_id, article.social_image_id} & set(ids):
+            usage[image_id].append(article)
     for image_id, article in articles_showing(ids):
         if article not in usage[image_id]:
             usage[image_id].append(article)
@@ -120,12 +128,15 @@ def update_alt_text(image: Image, alt_text: str) -> None:
     alt_text = " ".join(alt_text.split())
     if not alt_text:
         raise FieldError("alt_text", ALT_TEXT_MISSING)
-    image.alt_text = alt_text[:300]
+    if alt_text[:300] != image.alt_text:
+        image.alt_text = alt_text[:300]
+        name = image.original_name or f"image {image.id}"
+        audit.record("image.alt_text_changed", name, image.alt_text, subject=image)
     db.session.commit()
 
 
-def delete_image(image: Image) -> None:
-    """Delete an unused image and its files; raise ImageInUse when a story or page shows it."""
+def check_unused(image: Image) -> None:
+    """Raise ImageInUse (naming who uses it) when a story or page shows the image."""
     used_by: list[Article | Page] = [
         *image_usage([image.id])[image.id],
         *image_page_usage([image.id])[image.id],
@@ -137,8 +148,13 @@ def delete_image(image: Image) -> None:
             f"This image is used by {titles}{more} (as a banner, or inside a story or page); "
             "take it out of those first."
         )
+
+
+def delete_image(image: Image, action: str = "image.deleted") -> None:
+    """Delete an unused image and its files; raise ImageInUse when a story or page shows it."""
+    check_unused(image)
     files = [variant["file"] for variant in image.variants]
-    audit.record("image.deleted", image.original_name or image.key, image.alt_text)
+    audit.record(action, image.original_name or image.key, image.alt_text)
     # Revisions keep their history, minus the banner reference.
     revisions = update(Revision).where(Revision.banner_id == image.id)
     db.session.execute(revisions.values(banner_id=None))

@@ -21,7 +21,7 @@ from techpulse.clock import utcnow
 from techpulse.extensions import db
 from techpulse.models import Article, SearchDocument
 from techpulse.models.search import FTS_TABLE, TEXT_SEARCH_CONFIG, VECTOR_COLUMN
-from techpulse.services.articles import STORY_LOADS
+from techpulse.services.articles import HIT_LOADS
 from techpulse.slugs import text_words
 
 MAX_QUERY_LENGTH = 200
@@ -129,7 +129,7 @@ class SqliteFinder(_Finder):
         score = func.bm25(literal_column(FTS_TABLE), 10.0, 3.0, 1.0, 4.0, 4.0)
         return (
             self._found()
-            .options(*STORY_LOADS)
+            .options(*HIT_LOADS)
             .order_by(Article.id.in_(in_title).desc(), score, Article.published_at.desc())
             .limit(limit)
             .offset(offset)
@@ -182,7 +182,7 @@ class PostgresFinder(_Finder):
             )  # fmt: skip
             .join(ranked, ranked.c.article_id == Article.id)
             .join(SearchDocument, SearchDocument.article_id == Article.id)
-            .options(*STORY_LOADS)
+            .options(*HIT_LOADS)
             .order_by(ranked.c.in_title.desc(), ranked.c.rank.desc())
             .order_by(ranked.c.published_at.desc(), Article.id.desc())
         )
