@@ -13,6 +13,7 @@ from sqlalchemy import select
 from techpulse.extensions import db
 from techpulse.models import Article, EditorDraft, Role, User
 from tests.helpers.accounts import PASSWORD, log_in_browser
+from tests.helpers.browser import fill_story
 
 pytestmark = pytest.mark.browser
 
@@ -35,10 +36,7 @@ def _open_a_new_article(page, live_server, make, role: Role) -> User:
 def _write(page, title: str, body: str) -> None:
     """Type the title, and the story in the Markdown mode (the visual mode is the default)."""
     page.get_by_role("textbox", name="Title", exact=True).fill(title)
-    markdown_mode = page.get_by_role("button", name="Markdown", exact=True)
-    if markdown_mode.get_attribute("aria-pressed") != "true":
-        markdown_mode.click()
-    page.get_by_label("Story (Markdown)").fill(body)
+    fill_story(page, body)
 
 
 def _stored_draft() -> EditorDraft | None:

@@ -13,7 +13,7 @@ import pytest
 from techpulse.clock import site_time
 from techpulse.models import Role
 from tests.helpers.accounts import log_in_browser
-from tests.helpers.browser import site_tab
+from tests.helpers.browser import fill_story, site_tab
 from tests.helpers.servers import mail_settings, text_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -36,7 +36,7 @@ def test_author_editor_and_admin_walk_the_review_loop(browser, page, live_server
     log_in_browser(page, live_server, author)
     page.get_by_role("link", name="New article").first.click()
     page.get_by_role("textbox", name="Title", exact=True).fill("Chips made in Vadodara")
-    page.get_by_label("Story (Markdown)").fill("A first draft.")
+    fill_story(page, "A first draft.")
     page.get_by_label("Category").select_option(label="AI & Tech")
     page.get_by_role("button", name="Submit for review").click()
     page.get_by_text("Submitted for review").wait_for()
@@ -59,7 +59,7 @@ def test_author_editor_and_admin_walk_the_review_loop(browser, page, live_server
     page.reload()
     page.get_by_text("Esha Editor sent this story back:").wait_for()
     assert page.get_by_text("Name the factory and cite the numbers.").first.is_visible()
-    page.get_by_label("Story (Markdown)").fill("Fixed: the Makarpura plant, per the ministry.")
+    fill_story(page, "Fixed: the Makarpura plant, per the ministry.")
     page.get_by_role("button", name="Submit for review").click()
     page.get_by_text("Submitted for review").wait_for()
 

@@ -9,6 +9,7 @@ from PIL import Image as PILImage
 
 from techpulse.models import Role
 from tests.helpers.accounts import log_in_browser
+from tests.helpers.browser import fill_story
 
 pytestmark = pytest.mark.browser
 
@@ -27,8 +28,7 @@ def test_editor_publishes_an_article_with_a_banner(page, live_server, make):
     page.get_by_role("link", name="Articles").click()
     page.get_by_role("link", name="New article").click()
     page.get_by_role("textbox", name="Title", exact=True).fill("Phones fold twice now")
-    page.get_by_role("button", name="Markdown", exact=True).click()  # the visual mode is first
-    page.get_by_label("Story (Markdown)").fill("The **new** phone folds twice.")
+    fill_story(page, "The **new** phone folds twice.")
     page.get_by_label("Category").select_option(label="Gadgets")
     page.get_by_label("Tags").fill("Phones, Hardware")
     page.get_by_label("Upload a new banner image").set_input_files(

@@ -25,10 +25,12 @@ def test_only_the_staff_editors_load_it_and_public_pages_keep_share_js_alone(sta
     staff.login(Role.EDITOR)
     article = make.article("Chips get faster")
     about = make.page("about", "About us", "We build software.")
-    for path in ("/admin/articles/new", f"/admin/articles/{article.id}/edit",
-                 f"/admin/pages/{about.id}/edit", "/admin/pages/new"):  # fmt: skip
+    editor = ["/static/js/editor.js", "/static/js/vendor/visual-editor.min.js"]
+    for path in ("/admin/articles/new", f"/admin/articles/{article.id}/edit"):
         scripts = SCRIPTS.findall(staff.client.get(path).get_data(as_text=True))
-        assert scripts == ["/static/js/editor.js", "/static/js/vendor/visual-editor.min.js"], path
+        assert scripts == ["/static/js/uploads.js", *editor], path  # banner uploads too
+    for path in (f"/admin/pages/{about.id}/edit", "/admin/pages/new"):
+        assert SCRIPTS.findall(staff.client.get(path).get_data(as_text=True)) == editor, path
     visitor = staff.client.application.test_client()
     for path in ("/", f"/articles/{article.slug}", "/about", "/search?q=chips"):
         scripts = SCRIPTS.findall(visitor.get(path).get_data(as_text=True))

@@ -40,3 +40,11 @@ def site_tab(browser: Any, base_url: str) -> Any:
     tab.set_default_timeout(STEP_TIMEOUT_MS)
     tab.outside_requests = outside
     return tab
+
+
+def fill_story(page: Any, text: str) -> None:
+    """Type the story in the editor's Markdown mode (the visual mode is the default)."""
+    markdown_mode = page.get_by_role("button", name="Markdown", exact=True)
+    if markdown_mode.get_attribute("aria-pressed") != "true":
+        markdown_mode.click()
+    page.get_by_label("Story (Markdown)").fill(text)
