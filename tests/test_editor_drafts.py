@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from techpulse.extensions import db
 from techpulse.models import Article, EditorDraft, Revision, Role
-from tests.helpers.accounts import PASSWORD, csrf_from
+from tests.helpers.accounts import PASSWORD, csrf_from, writer_from
 
 LONG_TEXT = "Every word of this story matters.\n\n" + "It took all afternoon to write. " * 40
 
@@ -83,10 +83,12 @@ def _log_in_and_follow(client, user, next_url: str):
 def test_save_after_the_session_idled_out_keeps_the_text_through_login(app, staff, make, now):
     editor = staff.login(Role.AUTHOR)
     category = make.category()
-    token = csrf_from(staff.client.get("/admin/articles/new").data)
+    form = staff.client.get("/admin/articles/new").data
+    token, writer = csrf_from(form), writer_from(form)
     now.advance(minutes=31)  # idle longer than the 30-minute limit
     response = staff.client.post(
-        "/admin/articles/new", data={"csrf_token": token, **_fields(category.id, save="Save")}
+        "/admin/articles/new",
+        data={"csrf_token": token, "writer": writer, **_fields(category.id, save="Save")},
     )
     assert response.status_code == 302 and response.location.startswith("/login?next=")
     assert _count(Article) == 0
@@ -107,11 +109,12 @@ def test_save_after_the_session_idled_out_keeps_the_text_through_login(app, staf
 def test_save_after_the_session_cookie_was_lost_keeps_the_text(app, staff, make):
     editor = staff.login(Role.EDITOR)
     article = make.article("Older title", body="Old body.")
-    token = csrf_from(staff.client.get(f"/admin/articles/{article.id}/edit").data)
+    form = staff.client.get(f"/admin/articles/{article.id}/edit").data
+    token, writer = csrf_from(form), writer_from(form)
     staff.client.delete_cookie("session")  # browser restarted, or the session store forgot it
     response = staff.client.post(
         f"/admin/articles/{article.id}/edit",
-        data={"csrf_token": token, **_fields(article.category_id, save="Save")},
+        data={"csrf_token": token, "writer": writer, **_fields(article.category_id, save="Save")},
     )
     assert response.status_code == 302 and "recover" in response.location
     next_url = parse_qs(urlsplit(response.location).query)["next"][0]

@@ -14,7 +14,7 @@ from techpulse.models import EditorDraft, Page, PageRevision, Role
 from techpulse.services import pages
 from techpulse.services.access import two_factor
 from techpulse.services.media import library
-from tests.helpers.accounts import code_at, csrf_from, log_in
+from tests.helpers.accounts import code_at, csrf_from, log_in, writer_from
 
 NEW_TEXT = "We build software in Vadodara.\n\nEvery word of this took an afternoon."
 
@@ -89,9 +89,10 @@ def test_a_save_on_an_old_version_is_a_conflict_showing_their_changes(client, st
 
 def test_a_save_after_the_session_ended_keeps_the_text_through_login(client, staff, about):
     editor = staff.login(Role.EDITOR)
-    token = csrf_from(client.get(f"/admin/pages/{about.id}/edit").data)
+    form = client.get(f"/admin/pages/{about.id}/edit").data
+    proof = {"csrf_token": csrf_from(form), "writer": writer_from(form)}
     client.delete_cookie("session")
-    response = client.post(f"/admin/pages/{about.id}/edit", data={"csrf_token": token, **_form()})
+    response = client.post(f"/admin/pages/{about.id}/edit", data={**proof, **_form()})
     assert response.status_code == 302 and response.location.startswith("/login?next=")
     next_url = parse_qs(urlsplit(response.location).query)["next"][0]
     assert next_url.startswith(f"/admin/pages/{about.id}/edit?recover=")

@@ -14,3 +14,4 @@ bp.before_request(enrolment.keep_text_before_enrolment)  # before enrolment is d
 bp.before_request(two_factor.require_enrolment)
 bp.before_request(policy.enforce)
 bp.after_request(sessions.no_store)
+bp.add_app_template_global(kept_text.writer_token, "kept_text_writer")

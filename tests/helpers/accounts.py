@@ -30,6 +30,14 @@ def csrf_from(html: str | bytes) -> str:
     return match.group(1) or match.group(2)
 
 
+def writer_from(html: str | bytes) -> str:
+    """The signed ``writer`` field of an editor page (whose text a late save is)."""
+    source = html.decode() if isinstance(html, bytes) else html
+    match = re.search(r'name="writer" value="([^"]+)"', source)
+    assert match, "no writer field on the page"
+    return match.group(1)
+
+
 def log_in(
     client: FlaskClient,
     who: User | str,

@@ -24,6 +24,6 @@ def keep_text_before_enrolment() -> Response | None:
         return None
     if two_factor.enabled(current_user._get_current_object()):
         return None
-    session[RESUME_AFTER_ENROLMENT] = stash_posted_text()
+    session[RESUME_AFTER_ENROLMENT] = stash_posted_text(current_user._get_current_object())
     flash(KEPT, "info")
     return redirect(url_for("two_factor.account"))

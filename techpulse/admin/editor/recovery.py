@@ -12,7 +12,7 @@ from techpulse.services.editorial import editor_drafts
 def kept_fields(subject: Article | Page | None) -> dict[str, str] | None:
     """Text kept across a login (``?recover=…``) or the autosave asked for (``?restore=…``)."""
     if token := request.args.get("recover"):
-        kept = editor_drafts.claim_stash(token)
+        kept = editor_drafts.claim_stash(token, current_user._get_current_object())
         if kept is None:
             flash("That kept text has expired or was already restored.", "error")
         else:

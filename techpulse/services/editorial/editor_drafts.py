@@ -10,7 +10,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from techpulse.clock import utcnow
 from techpulse.extensions import db
@@ -24,11 +24,8 @@ DRAFT_FIELDS = {
     "status": 12, "in_footer": 5,
 }  # fmt: skip
 STASH_LIFETIME = timedelta(hours=2)
-MAX_OPEN_STASHES = 200
-
-
-class TooManyStashes(Exception):
-    """More text is waiting for a login than any real newsroom sends; refuse more."""
+# Texts kept per writer across a login; a further one replaces their oldest.
+MAX_STASHES_PER_WRITER = 20
 
 
 def draft_fields(form: dict[str, Any]) -> dict[str, str]:
@@ -73,34 +70,44 @@ def discard_autosave(user: User, article: Article | Page | None) -> None:
     db.session.commit()
 
 
-def stash(fields: dict[str, str], article_id: int | None) -> str:
-    """Keep text sent after the session ended until its writer logs in; returns the token.
+def stash(fields: dict[str, str], article_id: int | None, writer: User) -> str:
+    """Keep text sent after ``writer``'s session ended until they log in; returns the token.
 
-    Raises TooManyStashes when too many are already waiting (anyone can send this).
+    Only the writer can claim it back. Each writer keeps at most MAX_STASHES_PER_WRITER (their
+    oldest goes first), so nobody can fill the store for anyone else.
     """
     now = utcnow()
     db.session.execute(
         delete(EditorDraft).where(
-            EditorDraft.user_id.is_(None), EditorDraft.saved_at < now - STASH_LIFETIME
+            EditorDraft.key.startswith("stash:"), EditorDraft.saved_at < now - STASH_LIFETIME
         )
     )
-    waiting = select(func.count()).select_from(EditorDraft).where(EditorDraft.user_id.is_(None))
-    if (db.session.scalar(waiting) or 0) >= MAX_OPEN_STASHES:
-        db.session.commit()
-        raise TooManyStashes
+    theirs = select(EditorDraft.id).where(
+        EditorDraft.key.startswith("stash:"), EditorDraft.user_id == writer.id
+    )
+    kept = list(
+        db.session.scalars(theirs.order_by(EditorDraft.saved_at.desc(), EditorDraft.id.desc()))
+    )
+    if stale := kept[MAX_STASHES_PER_WRITER - 1 :]:
+        db.session.execute(delete(EditorDraft).where(EditorDraft.id.in_(stale)))
     token = secrets.token_urlsafe(24)
     exists = article_id is not None and db.session.get(Article, article_id) is not None
     db.session.add(
-        EditorDraft(key=f"stash:{token}", article_id=article_id if exists else None, fields=fields)
-    )
+        EditorDraft(
+            key=f"stash:{token}", user_id=writer.id, article_id=article_id if exists else None,
+            fields=fields, saved_at=now,
+        )
+    )  # fmt: skip
     db.session.commit()
     return token
 
 
-def claim_stash(token: str) -> dict[str, str] | None:
-    """The text kept under ``token`` (once: it is deleted), or None when gone or expired."""
+def claim_stash(token: str, user: User) -> dict[str, str] | None:
+    """``user``'s text kept under ``token`` (once: it is deleted), or None when gone, expired
+    or kept for someone else (whose text then stays theirs)."""
     key = f"stash:{token[:60]}"
-    draft = db.session.scalar(select(EditorDraft).where(EditorDraft.key == key))
+    query = select(EditorDraft).where(EditorDraft.key == key, EditorDraft.user_id == user.id)
+    draft = db.session.scalar(query)
     if draft is None:
         return None
     fields = dict(draft.fields)
