@@ -64,6 +64,7 @@ def register_extensions(app: Flask) -> None:
     from techpulse.auth.sessions import load_user
     from techpulse.services import write_hooks
 
+    database.configure(app)
     db.init_app(app)
     database.register(app)
     if not production.served_by_wsgi_server():

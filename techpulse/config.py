@@ -92,6 +92,20 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "PAGE_CACHE_MAX_BYTES": 16 * 1024 * 1024,
         "PAGE_CACHE_MAX_AGE": 3600,
         "PAGE_CACHE_BLUEPRINTS": ["blog", "company", "feeds", "crawlers", "search"],
+        # When a dependency fails (docs/operations.md#when-a-dependency-fails): seconds to
+        # wait for Redis (connect and each reply) and PostgreSQL (connect: at least 2, the
+        # driver's minimum; each statement of a web request: 0 means no limit); SQLite waits
+        # this long for another writer's lock; after a failure, how long requests stop asking
+        # before one tries again; how old a cached page may be to stand in when the page
+        # cannot be made (then 503 with Retry-After).
+        "REDIS_TIMEOUT": 1.0,
+        "DATABASE_CONNECT_TIMEOUT": 2,
+        "DATABASE_STATEMENT_TIMEOUT": 2.0,
+        "DATABASE_BUSY_TIMEOUT": 10.0,
+        "DEPENDENCY_RETRY_SECONDS": 5.0,
+        "PAGE_CACHE_STALE_IF_ERROR": 600,
+        # Rate limits count in memory (per process) while Redis is away.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     }
 
 
@@ -148,6 +162,12 @@ def derived(config: dict[str, Any]) -> dict[str, Any]:
     extra: dict[str, Any] = {}
     if "RATELIMIT_STORAGE_URI" not in config:
         extra["RATELIMIT_STORAGE_URI"] = config.get("REDIS_URL") or "memory://"
+    storage = str(config.get("RATELIMIT_STORAGE_URI") or extra.get("RATELIMIT_STORAGE_URI", ""))
+    if storage.startswith("redis") and "RATELIMIT_STORAGE_OPTIONS" not in config:
+        timeout = float(config.get("REDIS_TIMEOUT") or 1.0)
+        extra["RATELIMIT_STORAGE_OPTIONS"] = {
+            "socket_timeout": timeout, "socket_connect_timeout": timeout,
+        }  # fmt: skip
     https = str(config.get("SITE_URL", "")).startswith("https://")
     for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
         if https and not config.get(key):

@@ -8,30 +8,76 @@ from typing import Any
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 
 from techpulse.extensions import db
+from techpulse.ops.breaker import Breaker
+from techpulse.web import production
 
-SQLITE_BUSY_TIMEOUT_MS = 10_000
 # SQLite's own page cache, per connection (its default is 2,000 KiB). Pages it drops are
 # read back from the operating system's file cache, which every process shares: measured
 # at 100,000 stories, no slower per page render and about 1 MB less RSS per connection.
 SQLITE_CACHE_KIB = 512
 
 
+def configure(app: Flask) -> None:
+    """Before the engine exists: PostgreSQL's timeouts, so a database that stops answering
+    fails a request in seconds instead of hanging every worker thread."""
+    config = app.config
+    if make_url(config["SQLALCHEMY_DATABASE_URI"]).get_backend_name() != "postgresql":
+        return
+    connect = int(config["DATABASE_CONNECT_TIMEOUT"])
+    statement = float(config["DATABASE_STATEMENT_TIMEOUT"])
+    arguments: dict[str, Any] = {"connect_timeout": connect}
+    if statement > 0:
+        # Unacknowledged data (a host gone from the network) ends the connection too.
+        arguments["tcp_user_timeout"] = int((connect + statement + 1) * 1000)
+        if production.served_by_wsgi_server():  # web workers only: never migrations, imports
+            arguments["options"] = f"-c statement_timeout={int(statement * 1000)}"
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options["connect_args"] = {**arguments, **dict(options.get("connect_args") or {})}
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
 def register(app: Flask) -> None:
-    """Tune every new SQLite connection of this app's engine."""
+    """Tune every new SQLite connection; pause new PostgreSQL connections after a failure."""
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _tune_sqlite)
+        busy_ms = int(float(app.config["DATABASE_BUSY_TIMEOUT"]) * 1000)
+        event.listen(
+            engine, "connect", lambda connection, record: _tune_sqlite(connection, busy_ms)
+        )
         event.listen(engine, "begin", _begin_immediate_when_writing)
+    else:
+        breaker = Breaker("the database", float(app.config["DEPENDENCY_RETRY_SECONDS"]))
+        app.extensions["techpulse.database_breaker"] = breaker
+        event.listen(engine, "do_connect", _connect_through(breaker))
 
 
-def _tune_sqlite(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+def _connect_through(breaker: Breaker) -> Callable[..., Any]:
+    """A ``do_connect`` listener: connect unless the breaker is open; note the outcome."""
+
+    def connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        error_class = dialect.loaded_dbapi.OperationalError
+        if not breaker.allow():
+            raise error_class("the database failed a moment ago; not retrying yet")
+        try:
+            connection = dialect.connect(*cargs, **cparams)
+        except dialect.loaded_dbapi.Error as error:
+            breaker.failed(error)
+            raise
+        breaker.succeeded()
+        return connection
+
+    return connect
+
+
+def _tune_sqlite(dbapi_connection: sqlite3.Connection, busy_ms: int) -> None:
     # SQLAlchemy manages transactions itself; let the driver stay out of the way.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = FULL")
     cursor.execute("PRAGMA foreign_keys = ON")

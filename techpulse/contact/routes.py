@@ -7,8 +7,9 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
 from techpulse.contact.forms import ContactForm
-from techpulse.extensions import limiter
+from techpulse.extensions import db, limiter
 from techpulse.services.contact import intake, spam
+from techpulse.web.errors import DEPENDENCY_ERRORS
 from techpulse.web.lookup import or_404
 
 bp = Blueprint("contact", __name__, url_prefix="/contact")
@@ -21,7 +22,7 @@ def _stored(response: Response) -> bool:
 
 @bp.route("", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["CONTACT_LIMIT"], methods=["POST"], deduct_when=_stored)
-def form() -> str | Response | tuple[str, int]:
+def form() -> str | Response | tuple[str, int, dict[str, str]]:
     """Show the contact form; store a valid message and redirect to the thank-you page."""
     form = ContactForm()
     if not form.token_is_valid():
@@ -33,10 +34,34 @@ def form() -> str | Response | tuple[str, int]:
         try:
             message = intake.receive_message(submission)
         except intake.NotStored:
-            intake.use_offline_defaults()
-            return render_template("contact/form.html", form=form, not_stored=True), 503
+            return _not_stored(form)
         return redirect(url_for("contact.thanks", reference=message.reference), 303)
     return render_template("contact/form.html", form=form, not_stored=False)
+
+
+def _not_stored(form: ContactForm) -> tuple[str, int, dict[str, str]]:
+    """The form back with everything typed, saying nothing was stored (the database is down)."""
+    intake.use_offline_defaults()
+    retry = str(max(1, round(float(current_app.config["DEPENDENCY_RETRY_SECONDS"]))))
+    page = render_template("contact/form.html", form=form, not_stored=True)
+    return page, 503, {"Retry-After": retry}
+
+
+def database_unavailable(error: Exception) -> tuple[str, int, dict[str, str]]:
+    """The database failed outside the store itself: still give the visitor their text back."""
+    try:
+        db.session.rollback()
+    except Exception:
+        db.session.remove()
+    current_app.logger.warning("Contact form without the database: %s", type(error).__name__)
+    form = ContactForm()
+    if not form.token_is_valid():
+        form.form_token.data = intake.new_form_token()
+    return _not_stored(form)
+
+
+for _unavailable in DEPENDENCY_ERRORS:
+    bp.register_error_handler(_unavailable, database_unavailable)
 
 
 @bp.errorhandler(CSRFError)

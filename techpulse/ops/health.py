@@ -25,12 +25,15 @@ def healthz() -> Response:
 @bp.get("/readyz")
 @limiter.exempt
 def readyz() -> Response:
-    """Readiness: the database answers, its schema is current, uploads can be written."""
+    """Readiness: the database answers, its schema is current, uploads can be written, and
+    Redis (when configured) answers; each check bounded by its dependency's timeout."""
     checks = {
         "database": _database(),
         "migrations": _migrations(),
         "uploads": _uploads(),
     }
+    if current_app.config.get("REDIS_URL"):
+        checks["redis"] = _redis(current_app.config["REDIS_URL"])
     ready = all(value == "ok" for value in checks.values())
     body = jsonify(status="ready" if ready else "not ready", checks=checks)
     return _no_store(body, 200 if ready else 503)
@@ -51,6 +54,23 @@ def _database() -> str:
         return "unreachable"
     finally:
         db.session.rollback()
+    return "ok"
+
+
+def _redis(url: str) -> str:
+    import redis
+
+    timeout = float(current_app.config["REDIS_TIMEOUT"])
+    client = redis.Redis.from_url(
+        url, socket_timeout=timeout, socket_connect_timeout=timeout, retry=None
+    )
+    try:
+        client.ping()
+    except (redis.RedisError, OSError) as error:
+        current_app.logger.warning("readyz: redis check failed: %s", type(error).__name__)
+        return "unreachable"
+    finally:
+        client.close()
     return "ok"
 
 

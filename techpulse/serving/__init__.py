@@ -24,7 +24,11 @@ def register(app: Flask) -> None:
             return db.engine
 
     generation = store_for(
-        app.config.get("REDIS_URL") or "", app.config["SQLALCHEMY_DATABASE_URI"], engine
+        app.config.get("REDIS_URL") or "",
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        engine,
+        timeout=float(app.config["REDIS_TIMEOUT"]),
+        retry_seconds=float(app.config["DEPENDENCY_RETRY_SECONDS"]),
     )
     store = EntryStore(int(app.config["PAGE_CACHE_MAX_BYTES"]))
     if not app.config["PAGE_CACHE"]:
@@ -33,6 +37,8 @@ def register(app: Flask) -> None:
         app.config.get("SESSION_COOKIE_NAME", "session"),
         app.config.get("REMEMBER_COOKIE_NAME", "remember_token"),
     )
-    cache = PageCache(app.wsgi_app, generation, store, cookies)
+    cache = PageCache(
+        app.wsgi_app, generation, store, cookies, int(app.config["PAGE_CACHE_STALE_IF_ERROR"])
+    )
     app.wsgi_app = cache  # type: ignore[method-assign]
     app.extensions[invalidation.EXTENSION] = cache

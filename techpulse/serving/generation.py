@@ -14,7 +14,9 @@ from typing import Protocol
 
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from techpulse.ops.breaker import Breaker
 
 REDIS_KEY = "techpulse:page-cache:generation"
 
@@ -40,21 +42,31 @@ def _new_token() -> str:
 class RedisGeneration:
     """A key in Redis: shared by every worker of every host (scale-out mode)."""
 
-    def __init__(self, url: str, key: str = REDIS_KEY) -> None:
+    def __init__(
+        self, url: str, key: str = REDIS_KEY, timeout: float = 1.0, retry_seconds: float = 5.0
+    ) -> None:
         import redis
 
         self.key = key
-        self.client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+        self.client = redis.Redis.from_url(
+            url, socket_timeout=timeout, socket_connect_timeout=timeout, retry=None
+        )
         self._errors: tuple[type[Exception], ...] = (redis.RedisError, OSError)
+        # While Redis is away, requests skip it instead of each waiting for the timeout.
+        self.breaker = Breaker("Redis (page-cache generation)", retry_seconds)
 
     def current(self) -> str:
+        if not self.breaker.allow():
+            raise GenerationUnavailable("Redis failed a moment ago")
         try:
             token = self.client.get(self.key)
             if token is None:
                 self.client.set(self.key, _new_token(), nx=True)
                 token = self.client.get(self.key)
         except self._errors as error:
+            self.breaker.failed(error)
             raise GenerationUnavailable(str(error)) from error
+        self.breaker.succeeded()
         return token.decode() if isinstance(token, bytes) else str(token)
 
     def bump(self) -> None:
@@ -93,8 +105,12 @@ class DatabaseGeneration:
         self.engine = engine
 
     def current(self) -> str:
-        with self.engine.connect() as connection:
-            token = connection.scalar(text("SELECT token FROM page_cache_generation WHERE id = 1"))
+        try:
+            with self.engine.connect() as connection:
+                query = text("SELECT token FROM page_cache_generation WHERE id = 1")
+                token = connection.scalar(query)
+        except SQLAlchemyError as error:  # the database is down: serve without the cache
+            raise GenerationUnavailable(type(error).__name__) from error
         if token is None:
             self.bump()
             return self.current()
@@ -116,10 +132,16 @@ class DatabaseGeneration:
                 connection.execute(update, {"token": _new_token()})
 
 
-def store_for(redis_url: str, database_url: str, engine_factory: object) -> GenerationStore:
+def store_for(
+    redis_url: str,
+    database_url: str,
+    engine_factory: object,
+    timeout: float = 1.0,
+    retry_seconds: float = 5.0,
+) -> GenerationStore:
     """Redis when configured; else a file beside a SQLite database; else the database."""
     if redis_url:
-        return RedisGeneration(redis_url)
+        return RedisGeneration(redis_url, timeout=timeout, retry_seconds=retry_seconds)
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         return FileGeneration(Path(f"{url.database}-page-generation"))

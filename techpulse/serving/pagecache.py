@@ -4,6 +4,9 @@ A hit needs: GET or HEAD, no session or remember-me cookie (so never staff, neve
 with a per-visitor token or a pending message), an entry for this exact URL rendered under
 the current generation, and the clock before the entry's expiry (the next scheduled story).
 Everything else goes to Flask; the response is stored only when Flask marked it public.
+
+Stale if error: when Flask cannot make a page (the database or Redis is down: a 5xx), the
+last good copy of it is sent instead, if it is younger than ``stale_if_error``.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from typing import Any
 
 from techpulse import clock
@@ -32,6 +36,8 @@ CANDIDATE = "techpulse.page_cache.candidate"
 STORE_UNTIL = "techpulse.page_cache.store_until"
 COOKIE_FREE = "techpulse.page_cache.cookie_free"
 MAX_BODY = 4 * 1024 * 1024
+# Health checks go straight to Flask: they must never wait on the cache's generation.
+UNCACHED_PATHS = frozenset({"/healthz", "/readyz"})
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -84,11 +90,14 @@ class PageCache:
         generation: GenerationStore,
         store: EntryStore,
         private_cookies: tuple[str, ...],
+        stale_if_error: int = 0,
     ) -> None:
         self.app = app
         self.generation = generation
         self.store = store
         self.private_cookies = tuple(f"{name}=" for name in private_cookies)
+        self.stale_if_error = timedelta(seconds=stale_if_error)
+        self._generation_lost = False
 
     def invalidate(self) -> None:
         """Make every cached page stale, in every worker and on every host."""
@@ -104,21 +113,32 @@ class PageCache:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         method = environ.get("REQUEST_METHOD")
-        if method not in ("GET", "HEAD") or self._private(environ):
+        if (
+            method not in ("GET", "HEAD")
+            or environ.get("PATH_INFO") in UNCACHED_PATHS
+            or self._private(environ)
+        ):
             return self._through(environ, start_response)
+        key = cache_key(environ)
         try:
             generation = self.generation.current()
         except GenerationUnavailable as error:
-            # A write may have failed to bump meanwhile: drop what this worker holds.
-            log.warning("page cache off for this request: %s", error)
-            self.store.clear()
-            return self._through(environ, start_response)
-        key = cache_key(environ)
+            # No hits while the generation is unknown (a write may not have bumped it), but
+            # a stored page may still stand in for one Flask cannot make.
+            if not self._generation_lost:
+                log.warning("page cache off until its generation can be read: %s", error)
+            self._generation_lost = True
+            status, headers, body = self._run(environ)
+            return self._finish_or_stale(key, environ, start_response, status, headers, body)
+        if self._generation_lost:
+            self._regained()
         entry = self.store.get(key)
         if entry is not None and entry.generation == generation and clock.utcnow() < entry.expires:
             return self._send(entry, environ, start_response, "hit", secrets.token_hex(8))
         environ[CANDIDATE] = generation
         status, headers, body = self._run(environ)
+        if status.startswith("5"):
+            return self._finish_or_stale(key, environ, start_response, status, headers, body)
         until = environ.get(STORE_UNTIL)
         if method == "GET" and until and status.startswith("200 "):
             if _header(headers, "Set-Cookie") is None:
@@ -134,6 +154,36 @@ class PageCache:
                     self.store.put(key, entry)
                 request_id = _header(headers, "X-Request-ID") or secrets.token_hex(8)
                 return self._send(entry, environ, start_response, "miss", request_id)
+        return self._finish(environ, start_response, status, headers, body)
+
+    def _regained(self) -> None:
+        """The generation is readable again: writes meanwhile may not have bumped it, so
+        forget this worker's pages and bump once, for every other worker and host too."""
+        self._generation_lost = False
+        self.invalidate()
+        log.warning("page cache back on")
+
+    def _stale(self, key: tuple[str, ...]) -> Entry | None:
+        """The last good copy of the page at ``key``, if young enough to stand in."""
+        entry = self.store.get(key)
+        if entry is None or not self.stale_if_error:
+            return None
+        return entry if clock.utcnow() - entry.modified <= self.stale_if_error else None
+
+    def _finish_or_stale(
+        self,
+        key: tuple[str, ...],
+        environ: dict[str, Any],
+        start_response: Callable[..., Any],
+        status: str,
+        headers: list[tuple[str, str]],
+        body: Iterable[bytes],
+    ) -> Any:
+        """Flask's response, unless it is an error and a recent good copy can stand in."""
+        if status.startswith("5") and (stale := self._stale(key)) is not None:
+            _collect(body)
+            request_id = _header(headers, "X-Request-ID") or secrets.token_hex(8)
+            return self._send(stale, environ, start_response, "stale", request_id)
         return self._finish(environ, start_response, status, headers, body)
 
     def _run(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], Iterable[bytes]]:

@@ -6,7 +6,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import (
     Conflict,
     HTTPException,
@@ -22,6 +23,8 @@ from techpulse.services.media.limits import MAX_UPLOAD_BYTES
 from techpulse.web import request_id
 
 ErrorPage = tuple[str, int, dict[str, str]]
+# The database is down, does not answer in time, or its pool is exhausted: 503, not 500.
+DEPENDENCY_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError, PoolTimeout)
 MESSAGES = {
     400: ("Bad request", "The request could not be understood. Please go back and try again."),
     403: ("Not allowed", "You do not have permission to open this page."),
@@ -45,6 +48,8 @@ def register(app: Flask) -> None:
     app.add_template_global(upload_limit_bytes)
     app.register_error_handler(SecurityError, refuse_host)
     app.register_error_handler(IntegrityError, render_conflict)
+    for unavailable in DEPENDENCY_ERRORS:
+        app.register_error_handler(unavailable, render_unavailable)
     app.register_error_handler(Exception, render_unexpected)
 
 
@@ -81,6 +86,26 @@ def render_conflict(error: IntegrityError) -> tuple[str, int, dict[str, str]]:
     db.session.rollback()
     current_app.logger.warning("Integrity conflict: %s", error.orig)
     return render_error(Conflict())
+
+
+def render_unavailable(error: Exception) -> ErrorPage:
+    """A dependency is down: a small 503 page with Retry-After, made without the database."""
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone; the session starts afresh next request
+        db.session.remove()
+    current_app.logger.warning(
+        "Database unavailable (request %s): %s", request_id.current(), type(error).__name__
+    )
+    return unavailable_page()
+
+
+def unavailable_page() -> ErrorPage:
+    """The standalone 503 page (no layout context: that needs the database)."""
+    template = current_app.jinja_env.get_template("errors/unavailable.html")
+    html = template.render(reference=request_id.current())
+    retry = str(max(1, round(float(current_app.config["DEPENDENCY_RETRY_SECONDS"]))))
+    return html, 503, {"Retry-After": retry, "Cache-Control": "no-store"}
 
 
 def render_unexpected(error: Exception) -> tuple[str, int, dict[str, str]]:
