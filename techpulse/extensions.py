@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -31,3 +32,10 @@ login_manager = LoginManager()
 # Storage comes from RATELIMIT_STORAGE_URI: Redis when TECHPULSE_REDIS_URL is set, so every
 # worker process shares the counts; memory otherwise (one process).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+@limiter.request_filter
+def _reads_are_never_limited() -> bool:
+    """Only form posts have limits here: reads never wait on the limiter's storage (Redis),
+    not even for its checks whether Redis is back after an outage."""
+    return request.method in ("GET", "HEAD", "OPTIONS")
