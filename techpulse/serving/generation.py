@@ -46,10 +46,14 @@ class RedisGeneration:
         self, url: str, key: str = REDIS_KEY, timeout: float = 1.0, retry_seconds: float = 5.0
     ) -> None:
         import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
 
         self.key = key
+        # One retry on a dropped connection (Redis restarted), none on a timeout.
+        retry = Retry(NoBackoff(), 1, supported_errors=(redis.ConnectionError,))
         self.client = redis.Redis.from_url(
-            url, socket_timeout=timeout, socket_connect_timeout=timeout, retry=None
+            url, socket_timeout=timeout, socket_connect_timeout=timeout, retry=retry
         )
         self._errors: tuple[type[Exception], ...] = (redis.RedisError, OSError)
         # While Redis is away, requests skip it instead of each waiting for the timeout.
@@ -65,6 +69,7 @@ class RedisGeneration:
                 token = self.client.get(self.key)
         except self._errors as error:
             self.breaker.failed(error)
+            self.client.connection_pool.disconnect()  # the next try starts afresh
             raise GenerationUnavailable(str(error)) from error
         self.breaker.succeeded()
         return token.decode() if isinstance(token, bytes) else str(token)
