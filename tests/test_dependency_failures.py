@@ -4,7 +4,9 @@ answer (fresh, a recent copy, or a 503 with Retry-After), contact text is stored
 
 from __future__ import annotations
 
+import sys
 import time
+import types
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -171,7 +173,7 @@ def test_the_breaker_stops_asking_then_lets_one_caller_retry():
     assert not breaker.failing and breaker.allow()
 
 
-def test_timeouts_reach_the_redis_and_postgresql_clients(app_config):
+def test_timeouts_reach_the_redis_and_postgresql_clients(app_config, monkeypatch):
     from techpulse import create_app
 
     redis = create_app({**app_config, "REDIS_URL": "redis://127.0.0.1:1/0", "REDIS_TIMEOUT": 0.5})
@@ -186,4 +188,14 @@ def test_timeouts_reach_the_redis_and_postgresql_clients(app_config):
     )  # fmt: skip
     connect_args = postgres.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]
     assert connect_args["connect_timeout"] == 3
+    assert "options" not in connect_args  # the command line (migrations, imports): no limit
+    # In a server's worker process each statement of a web request is limited too.
+    monkeypatch.setitem(sys.modules, "granian", types.ModuleType("granian"))
+    worker = create_app(
+        {**app_config, "SQLALCHEMY_DATABASE_URI": "postgresql://u@127.0.0.1:1/x",
+         "DATABASE_STATEMENT_TIMEOUT": 1.5, "SECRET_KEY": "k" * 40, "SITE_URL": "https://x.test"}
+    )  # fmt: skip
+    connect_args = worker.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]
+    assert connect_args["options"] == "-c statement_timeout=1500"
+    assert connect_args["tcp_user_timeout"] == 4500
     assert VALID  # the shared contact form helper is what the other tests post
