@@ -12,12 +12,15 @@ from sqlalchemy.engine import make_url
 
 from techpulse.extensions import db
 from techpulse.ops.breaker import Breaker
+from techpulse.ops.watchdog import Watchdog, watch_dialect
 from techpulse.web import production
 
 # SQLite's own page cache, per connection (its default is 2,000 KiB). Pages it drops are
 # read back from the operating system's file cache, which every process shares: measured
 # at 100,000 stories, no slower per page render and about 1 MB less RSS per connection.
 SQLITE_CACHE_KIB = 512
+# Seconds past DATABASE_STATEMENT_TIMEOUT before a call PostgreSQL does not answer is cut.
+WATCHDOG_GRACE = 1.0
 
 
 def configure(app: Flask) -> None:
@@ -53,6 +56,10 @@ def register(app: Flask) -> None:
         breaker = Breaker("the database", float(app.config["DEPENDENCY_RETRY_SECONDS"]))
         app.extensions["techpulse.database_breaker"] = breaker
         event.listen(engine, "do_connect", _connect_through(breaker))
+        statement = float(app.config["DATABASE_STATEMENT_TIMEOUT"])
+        if statement > 0 and production.served_by_wsgi_server():
+            # The server cancels a slow statement first; this cuts one it cannot answer.
+            watch_dialect(engine.dialect, Watchdog(statement + WATCHDOG_GRACE))
 
 
 def _connect_through(breaker: Breaker) -> Callable[..., Any]:

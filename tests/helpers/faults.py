@@ -1,5 +1,7 @@
 """Dependencies that fail on cue: a TCP proxy in front of a real service that can forward,
-refuse connections (a stopped service) or black-hole them (a service that stops answering).
+refuse connections (a stopped service), black-hole them (a service that stops answering:
+open connections are cut, new ones accepted and never answered) or freeze (as a stopped
+process: open connections stay open but nothing comes back, new ones are never answered).
 
 Nothing here touches the machine's real PostgreSQL or Redis: the app under test talks to the
 proxy's port, and the proxy decides what that service looks like.
@@ -15,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from tests.helpers.servers import free_port
 
-FORWARD, REFUSE, BLACK_HOLE = "forward", "refuse", "black hole"
+FORWARD, REFUSE, BLACK_HOLE, FREEZE = "forward", "refuse", "black hole", "freeze"
 
 
 class FaultyProxy:
@@ -35,9 +37,10 @@ class FaultyProxy:
         are forwarded, refused or held without an answer."""
         with self._lock:
             self.mode = mode
-            for sock in self._open:
-                _close(sock)
-            self._open.clear()
+            if mode != FREEZE:
+                for sock in self._open:
+                    _close(sock)
+                self._open.clear()
             if mode == REFUSE and self._listener is not None:
                 _close(self._listener)
                 self._listener = None
@@ -78,18 +81,19 @@ class FaultyProxy:
                 _close(client)
                 return
             self._open.append(upstream)
-        threading.Thread(target=_pump, args=(upstream, client), daemon=True).start()
-        _pump(client, upstream)
+        threading.Thread(target=self._pump, args=(upstream, client), daemon=True).start()
+        self._pump(client, upstream)
 
-
-def _pump(source: socket.socket, sink: socket.socket) -> None:
-    try:
-        while data := source.recv(65536):
-            sink.sendall(data)
-    except OSError:
-        pass
-    _close(source)
-    _close(sink)
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                if self.mode == FREEZE:
+                    continue  # read and dropped: the other side waits for ever
+                sink.sendall(data)
+        except OSError:
+            pass
+        _close(source)
+        _close(sink)
 
 
 def _close(sock: socket.socket) -> None:
