@@ -155,6 +155,8 @@ def test_a_recent_copy_stands_in_while_the_database_is_gone(app, client, story, 
 def test_a_contact_message_is_given_back_when_the_database_is_gone(app, client):
     form = contact_form(client, message="Please call me back about the new shop.")
     with database_down():
+        blank = client.get("/contact")  # the form still opens
+        assert blank.status_code == 200 and "We could not save" not in blank.get_data(True)
         response = client.post("/contact", data=form)
     assert response.status_code == 503 and int(response.headers["Retry-After"]) >= 1
     page = response.get_data(as_text=True)

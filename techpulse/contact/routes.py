@@ -57,6 +57,10 @@ def database_unavailable(error: Exception) -> tuple[str, int, dict[str, str]]:
     form = ContactForm()
     if not form.token_is_valid():
         form.form_token.data = intake.new_form_token()
+    if request.method != "POST":  # only the layout's reads failed: the form itself works
+        form.stamp.data = spam.form_stamp()
+        intake.use_offline_defaults()
+        return render_template("contact/form.html", form=form, not_stored=False), 200, {}
     return _not_stored(form)
 
 
