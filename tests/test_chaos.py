@@ -32,7 +32,7 @@ from tests.helpers.instances import fresh_database
 from tests.helpers.production import Server, cookies_of
 from tests.helpers.servers import free_port
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.chaos]
 SITE_HOST = "chaos.test"
 STORY = "Chaos engineering for a small newsroom"
 
