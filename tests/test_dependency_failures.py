@@ -16,7 +16,7 @@ from flask import current_app
 from flask_migrate import stamp
 from sqlalchemy import event, func, select, text
 
-from techpulse.extensions import db
+from techpulse.extensions import db, limiter
 from techpulse.models import ContactMessage
 from techpulse.ops.breaker import Breaker
 from techpulse.ops.watchdog import Watchdog
@@ -27,9 +27,11 @@ STORY_TEXT = "Chips get faster every year."
 
 
 @pytest.fixture
-def redis_refusing(app_config):
+def redis_refusing(app_config) -> Iterator[None]:
     app_config["REDIS_URL"] = f"redis://127.0.0.1:{closed_port()}/0"
     app_config["DEPENDENCY_RETRY_SECONDS"] = 30
+    yield
+    _limiter_forgets_the_outage()
 
 
 @pytest.fixture
@@ -38,6 +40,13 @@ def redis_black_hole(app_config) -> Iterator[None]:
         app_config["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
         app_config["DEPENDENCY_RETRY_SECONDS"] = 30
         yield
+    _limiter_forgets_the_outage()
+
+
+def _limiter_forgets_the_outage() -> None:
+    # The limiter is one object for every app in this process (one app per process in
+    # production): later tests' apps must not start out counting in memory.
+    limiter._storage_dead = False
 
 
 @pytest.fixture
