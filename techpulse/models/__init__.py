@@ -15,7 +15,7 @@ from techpulse.models.content import (
     article_tags,
 )
 from techpulse.models.drafts import EditorDraft, article_images, page_images
-from techpulse.models.imports import ImportRun, LegacyRedirect
+from techpulse.models.imports import ImportRun, LegacyRedirect, WordPressPost
 from techpulse.models.links import article_links, page_links
 from techpulse.models.media import Image, MediaBlob
 from techpulse.models.newsroom import (
@@ -62,6 +62,7 @@ __all__ = [
     "StaffSession",
     "Status",
     "Tag",
+    "WordPressPost",
     "ThrottleHit",
     "TwoFactor",
     "User",

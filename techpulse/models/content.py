@@ -112,6 +112,9 @@ class Article(db.Model):
     seo_description: Mapped[str] = mapped_column(String(300), default="")
     # The post id in the WordPress export it came from: a re-import updates, never duplicates.
     wordpress_id: Mapped[int | None] = mapped_column(unique=True)
+    # The story's language when it is not the site's ("hi" for a story in Devanagari), set
+    # from its text at every save (techpulse/markup/language.py); "" means the site's.
+    language: Mapped[str] = mapped_column(String(8), default="", server_default="")
     # Per-story overrides for link previews and search engines (empty: the defaults).
     social_title: Mapped[str] = mapped_column(String(120), default="", server_default="")
     social_description: Mapped[str] = mapped_column(String(300), default="", server_default="")
