@@ -32,13 +32,13 @@ def not_found(error: NotFound) -> Response | tuple[str, int, dict[str, str]]:
 
 
 def old_address_target(path: str) -> str | None:
-    """Where a path that is not one of our pages now lives, or None."""
+    """Where a path that is not (or no longer) one of our pages now lives, or None."""
     target = legacy_urls.target_for_path(path)
-    if target is None and path.endswith("/") and path != "/":
+    if target is not None or request.url_rule is not None:
+        return target  # one of our own addresses that has nothing: a real 404 (or page 99)
+    if path.endswith("/") and path != "/":
         target = without_trailing_slash(path)
-    if target is None:
-        target = permalinks.target_for_path(path)
-    return target
+    return target or permalinks.target_for_path(path)
 
 
 def without_trailing_slash(path: str) -> str | None:
