@@ -89,3 +89,13 @@ def test_a_story_in_another_language_is_marked_on_its_article(client, make) -> N
     assert article.get("lang") == "hi"
     [article] = elements(client.get(f"/articles/{english.slug}").get_data(), "article")
     assert article.get("lang") == ""
+
+
+def test_cards_of_a_story_in_another_language_say_so_too(client, make) -> None:
+    hindi = make.article(HINDI_TITLE, body=HINDI_BODY)
+    make.article("An English story")
+    make.article("Another English story")
+    cards = [
+        tag for tag in elements(client.get("/").get_data(), "article") if "card" in tag.classes()
+    ]
+    assert sorted(card.get("lang") for card in cards) == ["", "", "hi"], hindi.slug
