@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import or_, select
+from sqlalchemy import select, union
 
 from techpulse.extensions import db
 from techpulse.markup.pictures import media_path
@@ -66,10 +66,12 @@ def closest_variant(image: Image, width: int | None) -> dict[str, Any] | None:
 
 def story_showing(image_id: int) -> str | None:
     """The slug of the oldest live story with the image as banner or in its text."""
+    # Two indexed lookups (banner_id, article_images.image_id), then the stories by id.
     inline = select(article_images.c.article_id).where(article_images.c.image_id == image_id)
+    banner = select(Article.id).where(Article.banner_id == image_id)
     query = (
         select(Article.slug)
-        .where(Article.live(), or_(Article.banner_id == image_id, Article.id.in_(inline)))
+        .where(Article.live(), Article.id.in_(union(inline, banner)))
         .order_by(Article.published_at, Article.id)
         .limit(1)
     )
