@@ -176,6 +176,9 @@ def test_every_permalink_structure_answers_with_one_301(site: None, client) -> N
         one_redirect(client, "/cloud/kubernetes-at-the-edge/") == "/articles/kubernetes-at-the-edge"
     )
     assert one_redirect(client, "/about-us/") == "/pages/about-us"
+    hindi = "%e0%a4%95%e0%a5%8d%e0%a4%b2%e0%a4%be%e0%a4%89%e0%a4%a1"  # as WordPress links it
+    for old in (f"/2026/07/04/{hindi}/", f"/2026/07/{hindi.upper()}/", f"/cloud/{hindi}/"):
+        assert one_redirect(client, old) == "/articles/" + hindi.upper(), old
 
 
 def test_the_date_in_an_address_is_the_site_local_one(site: None, client) -> None:
