@@ -15,7 +15,7 @@ from techpulse.models.content import (
     article_tags,
 )
 from techpulse.models.drafts import EditorDraft, article_images, page_images
-from techpulse.models.imports import ImportRun, LegacyRedirect, WordPressPost
+from techpulse.models.imports import ImportRun, LegacyRedirect
 from techpulse.models.links import article_links, page_links
 from techpulse.models.media import Image, MediaBlob
 from techpulse.models.newsroom import (
@@ -30,6 +30,7 @@ from techpulse.models.search import SearchDocument
 from techpulse.models.security import RecoveryCode, StaffSession, ThrottleHit, TwoFactor
 from techpulse.models.serving import PageCacheGeneration
 from techpulse.models.site import AuditEvent, SiteSettings
+from techpulse.models.wordpress import WordPressPost
 
 __all__ = [
     "Article",
@@ -62,10 +63,10 @@ __all__ = [
     "StaffSession",
     "Status",
     "Tag",
-    "WordPressPost",
     "ThrottleHit",
     "TwoFactor",
     "User",
+    "WordPressPost",
     "article_images",
     "article_links",
     "page_images",

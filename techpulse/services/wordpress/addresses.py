@@ -11,9 +11,12 @@ import re
 from datetime import date, datetime
 from urllib.parse import unquote, urlsplit
 
+from sqlalchemy import select
+
 from techpulse.extensions import db
-from techpulse.models import Image, WordPressPost
+from techpulse.models import Article, Image, Page, WordPressPost
 from techpulse.services import legacy_urls
+from techpulse.services.wordpress.images import Attachments
 from techpulse.services.wordpress.uploads import upload_key
 from techpulse.services.wordpress.wxr import Item
 
@@ -21,6 +24,22 @@ from techpulse.services.wordpress.wxr import Item
 def post_name(raw: str) -> str:
     """A WordPress slug as a visitor's decoded address shows it (lower case)."""
     return unquote(raw or "").strip().lower()[:200]
+
+
+def remember_item(item: Item, attachments: Attachments) -> None:
+    """After an item is imported (or found unchanged): record what its addresses were built from."""
+    if item.post_type == "attachment":
+        image = db.session.scalar(select(Image).where(Image.wordpress_id == item.post_id))
+        attachment = attachments.by_id.get(item.post_id)
+        if image is not None and attachment is not None:
+            db.session.flush()  # a new image needs its id
+            remember_attachment(item, attachment.file, image)
+        return
+    model, kind = (Article, "article") if item.post_type == "post" else (Page, "page")
+    if item.post_type in ("post", "page"):
+        found = db.session.scalar(select(model.id).where(model.wordpress_id == item.post_id))
+        if found is not None:
+            remember_post(item, kind, found)
 
 
 def local_date(post_date: str) -> date | None:

@@ -11,7 +11,7 @@ from techpulse.extensions import db
 from techpulse.markup.markdown import excerpt, html_to_text
 from techpulse.models import Article, Image, Status, Tag
 from techpulse.services import legacy_urls
-from techpulse.services.wordpress import addresses, writer
+from techpulse.services.wordpress import writer
 from techpulse.services.wordpress.content import convert_body
 from techpulse.services.wordpress.inline_images import ImageResolver, LibraryImage
 from techpulse.services.wordpress.records import wp_slug
@@ -62,7 +62,6 @@ def _post(job: WordPressImport, item: Item) -> str:
         outcome = "updated" if existing else "imported"
         article = writer.save_article(existing, fields)
     _remember_addresses(item, "article", article.id)
-    addresses.remember_post(item, "article", article.id)
     _remember_tags(item, article.tags)
     return outcome
 
@@ -137,7 +136,6 @@ def _page(job: WordPressImport, item: Item) -> str:
         outcome = "updated" if existing else "imported"
         page = writer.save_imported_page(existing, item.post_id, fields)
     _remember_addresses(item, "page", page.id)
-    addresses.remember_post(item, "page", page.id)
     legacy_urls.remember(legacy_urls.query_key("page_id", item.post_id), "page", page.id)
     return outcome
 
@@ -152,8 +150,6 @@ def _attachment(job: WordPressImport, item: Item) -> str:
     image = before or job.images.library_image(attachment)
     if image is None:
         return "imported" if job.images.would_import(attachment) else "file missing or refused"
-    db.session.flush()  # a new image needs its id for its old addresses
-    addresses.remember_attachment(item, attachment.file, image)
     return "unchanged" if before else "imported"
 
 
