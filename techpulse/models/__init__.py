@@ -25,12 +25,12 @@ from techpulse.models.newsroom import (
     PreviewLink,
     StaffNotice,
 )
+from techpulse.models.old_addresses import WordPressPost
 from techpulse.models.page_history import PageRevision
 from techpulse.models.search import SearchDocument
 from techpulse.models.security import RecoveryCode, StaffSession, ThrottleHit, TwoFactor
 from techpulse.models.serving import PageCacheGeneration
 from techpulse.models.site import AuditEvent, SiteSettings
-from techpulse.models.wordpress import WordPressPost
 
 __all__ = [
     "Article",
