@@ -68,9 +68,10 @@ def test_a_story_keeps_one_card_of_its_own(client, make) -> None:
     assert meta(page, "twitter:card") == ["summary_large_image"]
 
 
-def test_staff_pages_have_no_preview_card(client) -> None:
-    page = client.get("/login").get_data(as_text=True)
-    assert meta(page, "og:image") == [] and meta(page, "twitter:card") == []
+def test_staff_and_error_pages_have_no_preview_card(client) -> None:
+    for url in ("/login", "/no-such-page"):
+        page = client.get(url).get_data(as_text=True)
+        assert meta(page, "og:image") == [] and meta(page, "twitter:card") == [], url
 
 
 def test_the_language_comes_from_the_script() -> None:
