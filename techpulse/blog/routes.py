@@ -6,8 +6,9 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_sqlalchemy.pagination import Pagination
 from werkzeug.wrappers import Response
 
-from techpulse.services import articles, legacy_urls
+from techpulse.services import articles
 from techpulse.services.media.site_card import site_card_url
+from techpulse.services.wordpress import permalinks
 from techpulse.web.lookup import or_404
 from techpulse.web.pagination import ensure_page_exists, requested_page
 
@@ -22,8 +23,8 @@ def _per_page() -> int:
 @bp.get("/")
 def home() -> str | Response:
     """The featured story as a hero, then the latest stories as cards."""
-    # An old WordPress address /?p=ID or /?page_id=ID; no SQL unless the query has one.
-    if (old := legacy_urls.target_for_query(request.args)) is not None:
+    # An old WordPress address (/?p=ID, /?feed=rss2, /?s=words…); no SQL unless it is one.
+    if request.args and (old := permalinks.target_for_query(request.args)) is not None:
         return redirect(old, 301)
     page = requested_page()
     # The hero is left out of the list on every page, so no story shows up twice.

@@ -25,6 +25,7 @@ from techpulse.models.newsroom import (
     PreviewLink,
     StaffNotice,
 )
+from techpulse.models.old_addresses import WordPressPost
 from techpulse.models.page_history import PageRevision
 from techpulse.models.search import SearchDocument
 from techpulse.models.security import RecoveryCode, StaffSession, ThrottleHit, TwoFactor
@@ -65,6 +66,7 @@ __all__ = [
     "ThrottleHit",
     "TwoFactor",
     "User",
+    "WordPressPost",
     "article_images",
     "article_links",
     "page_images",

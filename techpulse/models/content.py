@@ -101,6 +101,9 @@ class Article(db.Model):
     body_md: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")
     reading_minutes: Mapped[int] = mapped_column(default=1)
+    # The story's language when it is not the site's ("hi" for a story in Devanagari), set
+    # from its text at every save (techpulse/markup/language.py); "" means the site's.
+    language: Mapped[str] = mapped_column(String(8), default="", server_default="")
     status: Mapped[str] = mapped_column(String(16), default=Status.DRAFT.value)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -24,7 +24,8 @@ class LegacyRedirect(db.Model):
     __tablename__ = "legacy_redirects"
 
     path: Mapped[str] = mapped_column(String(500), primary_key=True)
-    # "article", "page", "category", "tag", "author" (target_id is its row id) or "url".
+    # "article", "page", "category", "tag", "author", "image" (an uploads file), "attachment"
+    # (an attachment page: the story showing the image) (target_id is its row id) or "url".
     target_type: Mapped[str] = mapped_column(String(16))
     target_id: Mapped[int | None]
     target_url: Mapped[str] = mapped_column(String(500), default="")

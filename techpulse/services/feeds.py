@@ -25,6 +25,7 @@ SCOPES = ("category", "tag", "author")
 # A feed with no entries still needs an <updated>; a fixed instant keeps its ETag stable.
 EMPTY_FEED_UPDATED = datetime(2026, 1, 1, tzinfo=UTC)
 _ROOT_RELATIVE = re.compile(r'(\s(?:href|src)=")/(?!/)')
+_SRCSET = re.compile(r'(\ssrcset=")([^"]*)"')
 # Characters XML 1.0 cannot carry at all; a stray one would make the whole feed unparseable.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -153,8 +154,21 @@ def entry_id(article: Article) -> str:
 
 
 def absolute_links(html: str) -> str:
-    """Root-relative href/src attributes made absolute, so feed readers can follow them."""
-    return _ROOT_RELATIVE.sub(lambda match: match.group(1) + site_root() + "/", html)
+    """Root-relative href/src/srcset addresses made absolute, so feed readers can follow them."""
+    root = site_root()
+    html = _ROOT_RELATIVE.sub(lambda match: match.group(1) + root + "/", html)
+    return _SRCSET.sub(lambda m: f'{m.group(1)}{_absolute_srcset(m.group(2), root)}"', html)
+
+
+def _absolute_srcset(value: str, root: str) -> str:
+    """Each root-relative candidate of a ``srcset`` ("/media/a.jpg 480w, …") made absolute."""
+    candidates = [candidate.strip() for candidate in value.split(",")]
+    return ", ".join(
+        root + candidate
+        if candidate.startswith("/") and not candidate.startswith("//")
+        else candidate
+        for candidate in candidates
+    )
 
 
 def feed_entry(article: Article) -> FeedEntry:

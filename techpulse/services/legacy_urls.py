@@ -9,9 +9,10 @@ from flask import url_for
 
 from techpulse.extensions import db
 from techpulse.models import Article, Category, LegacyRedirect, Page, Tag, User
+from techpulse.services.wordpress import uploads
 
 MAX_PATH = 500
-QUERY_KEYS = ("p", "page_id")
+QUERY_KEYS = ("p", "page_id", "attachment_id")
 
 
 def path_key(path: str) -> str:
@@ -54,8 +55,15 @@ def _resolve(row: LegacyRedirect | None) -> str | None:
         return None
     if row.target_type == "url":
         return row.target_url or None
-    model = _MODELS.get(row.target_type)
-    found = db.session.get(model, row.target_id) if model and row.target_id else None
+    return target_url(row.target_type, row.target_id)
+
+
+def target_url(target_type: str, target_id: int | None) -> str | None:
+    """Our address of one target row ("article", "page", "image"…), or None if not public."""
+    if target_type in ("image", "attachment") and target_id:
+        return uploads.image_target(target_id, story=target_type == "attachment")
+    model = _MODELS.get(target_type)
+    found = db.session.get(model, target_id) if model and target_id else None
     if found is None:
         return None
     if isinstance(found, Article):

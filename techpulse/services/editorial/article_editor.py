@@ -14,7 +14,8 @@ from datetime import datetime
 from sqlalchemy import delete, func, or_, select
 
 from techpulse.extensions import db
-from techpulse.markup.markdown import excerpt, lead_text
+from techpulse.markup.language import detect_language
+from techpulse.markup.markdown import excerpt, html_to_text, lead_text
 from techpulse.models import (
     Article,
     ArticleComment,
@@ -212,6 +213,7 @@ def set_content(article: Article, content: Content) -> None:
     # A written excerpt is kept; otherwise it follows the story's opening at every save.
     article.excerpt_written = bool(content.excerpt)
     article.excerpt = content.excerpt or excerpt(lead_text(rendered.html))
+    article.language = detect_language(content.title, html_to_text(rendered.html))
     record_story_images(article, content.body_md)
 
 

@@ -2,8 +2,12 @@
 
 The visitor's words are never passed to either database as query syntax: they are split into
 plain words here (at most ``MAX_TERMS``, from the first ``MAX_QUERY_LENGTH`` characters), and
-each word is then quoted for FTS5 or handed to ``plainto_tsquery``. So any text, from SQL to
-``NEAR(`` to emoji, is either found or not found, never an error.
+each word is then quoted for FTS5 or handed to PostgreSQL's tsquery functions as a value. So
+any text, from SQL to ``NEAR(`` to emoji, is either found or not found, never an error.
+
+Words in double quotes are a phrase: found only side by side, in that order. Any other word
+of ``PREFIX_MIN`` letters or more also finds the words it begins ("postg" finds PostgreSQL),
+on both databases (FTS5 ``"postg"*``, PostgreSQL ``'postg':*``).
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from techpulse.slugs import text_words
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 MAX_TERM_LENGTH = 40
+PREFIX_MIN = 3  # shorter words ("ai", "go") are found whole: as prefixes they find too much
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
 SNIPPET_WORDS = 28
 OPEN, CLOSE = "\x02", "\x03"  # stripped from indexed text, so only the database adds them
 _ADJACENT_MARKS = re.compile(f"{CLOSE}(\\s+){OPEN}")
@@ -43,9 +49,24 @@ class SearchHit:
 
 
 def query_terms(query: str) -> list[str]:
-    """The distinct words of a visitor's query, lower-cased, bounded in number and length."""
-    words = text_words(query[:MAX_QUERY_LENGTH].casefold())
-    return list(dict.fromkeys(word[:MAX_TERM_LENGTH] for word in words))[:MAX_TERMS]
+    """The distinct words and "quoted phrases" of a visitor's query, lower-cased, bounded.
+
+    A phrase is one term: its words joined by single spaces (no word holds a space).
+    """
+    text = query[:MAX_QUERY_LENGTH].casefold().translate(_QUOTES)
+    terms: list[str] = []
+    for index, part in enumerate(text.split('"')):  # odd parts were between quotes
+        words = [word[:MAX_TERM_LENGTH] for word in text_words(part)]
+        if index % 2 and len(words) > 1:
+            terms.append(" ".join(words[:MAX_TERMS]))
+        else:
+            terms.extend(words)
+    return list(dict.fromkeys(terms))[:MAX_TERMS]
+
+
+def is_prefix(term: str) -> bool:
+    """Whether a term also finds the longer words it begins (a long enough single word)."""
+    return " " not in term and len(term) >= PREFIX_MIN
 
 
 def search(query: str, page: int = 1, per_page: int = 10) -> SearchResults:
@@ -103,10 +124,13 @@ class _Finder:
 
 
 class SqliteFinder(_Finder):
-    """FTS5: every word quoted as a string, ranked by bm25 with the title weighted most."""
+    """FTS5: every term quoted as a string (a prefix, or a phrase), ranked by bm25."""
 
     def _match(self, name: str, column: str = "") -> ColumnElement[bool]:
-        words = " AND ".join(f'"{term}"' for term in self.terms)  # terms hold no quotes
+        # Terms hold no quotes; a quoted string of several words is an FTS5 phrase.
+        words = " AND ".join(
+            f'"{term}"*' if is_prefix(term) else f'"{term}"' for term in self.terms
+        )
         expression = f"{column} : ({words})" if column else words
         return text(f"{FTS_TABLE} MATCH :{name}").bindparams(**{name: expression})
 
@@ -140,10 +164,20 @@ class SqliteFinder(_Finder):
 
 
 class PostgresFinder(_Finder):
-    """A GIN-indexed tsvector (title weighted A), ``plainto_tsquery``, ``ts_headline``."""
+    """A GIN-indexed tsvector (title weighted A), a tsquery per term, ``ts_headline``."""
 
     def _query(self) -> ColumnElement[Any]:
-        return func.plainto_tsquery(self._config(), " ".join(self.terms))
+        query = self._term_query(self.terms[0])
+        for term in self.terms[1:]:
+            query = query.op("&&")(self._term_query(term))
+        return query
+
+    def _term_query(self, term: str) -> ColumnElement[Any]:
+        if " " in term:
+            return func.phraseto_tsquery(self._config(), term)
+        if is_prefix(term):  # a word holds only letters, digits and marks: no tsquery syntax
+            return func.to_tsquery(self._config(), f"'{term}':*")
+        return func.plainto_tsquery(self._config(), term)
 
     @staticmethod
     def _config() -> ColumnElement[Any]:

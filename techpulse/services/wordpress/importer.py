@@ -15,6 +15,7 @@ from techpulse.clock import utcnow
 from techpulse.extensions import db
 from techpulse.models import ImportRun
 from techpulse.services import legacy_urls
+from techpulse.services.wordpress import addresses
 from techpulse.services.wordpress import items as item_writer
 from techpulse.services.wordpress.images import Attachments, ImageImporter, attachment_from
 from techpulse.services.wordpress.records import Clock, Taxonomy
@@ -69,6 +70,8 @@ class WordPressImport:
         label = f"{item.post_type} {item.post_id} “{' '.join(item.title.split())[:80]}”"
         try:
             outcome = item_writer.import_item(self, item)
+            if outcome in ("imported", "updated", "unchanged"):
+                addresses.remember_item(item, self.attachments)  # for the old-address resolver
             db.session.flush()
         except Exception as exc:  # a bad item is reported, the rest go on
             db.session.rollback()

@@ -18,6 +18,7 @@ from techpulse.clock import site_zone
 from techpulse.extensions import db
 from techpulse.models import Category, Role, User
 from techpulse.services import audit, legacy_urls
+from techpulse.services.wordpress.addresses import remember_author
 from techpulse.services.wordpress.wxr import Author, Term
 from techpulse.slugs import is_valid_slug, slugify, typed_slug, unique_slug
 
@@ -143,4 +144,5 @@ class Taxonomy:
         if wp.login:
             key = legacy_urls.path_key(f"/author/{wp.login}/")
             legacy_urls.remember(key, "author", user.id)
+            remember_author(wp.login, user.id)
         return user
