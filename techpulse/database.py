@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
 
 from techpulse.extensions import db
+from techpulse.ops.private_files import sqlite_database_file
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # SQLite's own page cache, per connection (its default is 2,000 KiB). Pages it drops are
@@ -23,6 +25,9 @@ def register(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "sqlite":
+        if engine.url.database and engine.url.database != ":memory:":
+            # Created 0600 here, before SQLite would create it world-readable.
+            sqlite_database_file(Path(engine.url.database))
         event.listen(engine, "connect", _tune_sqlite)
         event.listen(engine, "begin", _begin_immediate_when_writing)
 
