@@ -99,12 +99,13 @@ clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .coverage htmlcov
 
 # The production server: granian, one worker per core (WORKERS=…), four Python threads each
-# (more only cost memory; see docs/deployment.md); idle or slow clients cannot
-# stall it. deploy/ runs the same command under systemd behind nginx.
+# (more only cost memory; see docs/deployment.md); a connection idle for 10 s between
+# requests is closed. deploy/ runs the same command under systemd behind nginx.
 WORKERS ?= 2
 serve: migrate
 	$(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers $(WORKERS) \
-	  --blocking-threads 4 --respawn-failed-workers --no-access-log app:app
+	  --blocking-threads 4 --http1-header-read-timeout 10000 --respawn-failed-workers \
+	  --no-access-log app:app
 
 # nginx (the deploy/ tests, the bench's static limit) and wrk (make bench) are Debian packages:
 # install them when we can (root with apt-get); the tests that need them skip otherwise.

@@ -258,10 +258,14 @@ def test_a_page_through_nginx_and_the_app_server(nginx, story):
     redirect = get(nginx.http_port, "/", Host="techpulse.example")
     assert redirect.status == 301
     assert redirect.getheader("Location") == "https://techpulse.example/"
+    assert redirect.getheader("Server") == "nginx"  # server_tokens off: no version
 
     fetch = nginx.fetch
     page = fetch(f"/articles/{story.slug}", **{"Accept-Encoding": "gzip"})
     assert page.status == 200 and page.getheader("Content-Encoding") == "gzip"
+    assert page.getheader("Server") == "nginx"
+    missing = fetch("/static/no-such-file.css")
+    assert missing.getheader("Server") == "nginx" and b"nginx/" not in missing.body
     html = gzip.decompress(page.body).decode()
     assert "Served by granian" in html
     # X-Forwarded-Proto reached the app: its canonical link is https on our host name.
