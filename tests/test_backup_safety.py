@@ -17,8 +17,9 @@ from techpulse.models import Image
 from techpulse.ops import backup as backup_module
 from techpulse.ops.archive import extract_archive
 from techpulse.ops.instance import OperationRefused
-from techpulse.services.media.library import delete_image
+from techpulse.services.media.library import create_image, delete_image
 from tests.helpers.apps import POSTGRES_URL
+from tests.helpers.factories import image_bytes
 from tests.helpers.instances import dispose, fresh_database, instance_app, invoke
 
 
@@ -235,3 +236,54 @@ def test_database_backups_and_exports_are_private_files(app, runner, make, tmp_p
         assert invoke(target, "restore", str(tmp_path / "site.tar.gz")).exit_code == 0
         assert _mode(restored) == 0o600
         dispose(target)
+
+
+def _churn(app, stop: threading.Event, counts: dict[str, int]) -> None:
+    """Upload an image, delete the one before, again and again (as staff's POSTs would)."""
+    previous = None
+    while not stop.is_set():
+        with app.test_request_context("/admin/media", method="POST"):
+            image = create_image(image_bytes(640, 360), "Churned")
+            db.session.commit()
+            counts["uploaded"] += 1
+            if previous is not None:
+                delete_image(db.session.get(Image, previous))
+                counts["deleted"] += 1
+            previous = image.id
+            db.session.remove()
+
+
+@pytest.mark.slow
+def test_backups_during_a_stream_of_uploads_and_deletes_all_restore_whole(
+    app, runner, make, tmp_path
+):
+    make.image()
+    counts = {"uploaded": 0, "deleted": 0}
+    stop = threading.Event()
+    churn = threading.Thread(target=_churn, args=(app, stop, counts))
+    churn.start()
+    archives = []
+    try:
+        while counts["deleted"] < 2:
+            time.sleep(0.05)
+        for n in range(4):
+            result = runner.invoke(args=["backup", str(tmp_path / f"b{n}.tar.gz")])
+            assert result.exit_code == 0, result.output
+            archives.append(tmp_path / f"b{n}.tar.gz")
+    finally:
+        stop.set()
+        churn.join(60)
+    assert counts["deleted"] >= 4, counts
+    assert not list(tmp_path.glob(".*partial"))
+    for archive in archives:
+        with fresh_database(tmp_path, archive.stem, postgres=bool(POSTGRES_URL)) as url:
+            restored = instance_app(tmp_path, archive.stem, url)
+            assert invoke(restored, "restore", str(archive)).exit_code == 0
+            uploads = Path(restored.config["UPLOAD_FOLDER"])
+            with restored.app_context():
+                images = list(db.session.scalars(select(Image)))
+                assert images
+                for image in images:  # every image in the snapshot came with its files
+                    for variant in image.variants:
+                        assert (uploads / variant["file"]).is_file(), (archive.name, variant)
+            dispose(restored)
