@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -31,6 +32,7 @@ from techpulse.ops.schema import database_revision
 from techpulse.services.media.backup_hold import files_lock, link_or_copy
 
 FORMAT = "techpulse-backup"
+STALE_HOLD_SECONDS = 24 * 3600  # no backup holds its files this long
 # Called once with the number of steps, then once per step done.
 Progress = Callable[[int], None]
 
@@ -78,6 +80,9 @@ def _holding_folder(folder: Path) -> Iterator[Path]:
     # Inside the upload folder, so holding a file is a hard link (same filesystem); its
     # dot name keeps it out of every listing of uploads.
     folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob(".backup-*"):  # left by a backup that was killed
+        if stale.is_dir() and time.time() - stale.stat().st_mtime > STALE_HOLD_SECONDS:
+            shutil.rmtree(stale, ignore_errors=True)
     held = Path(tempfile.mkdtemp(prefix=".backup-", dir=folder))
     try:
         yield held
