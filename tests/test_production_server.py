@@ -40,10 +40,12 @@ NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin
 def get(port: int, path: str = "/", timeout: float = 30, **headers: str) -> Any:
     """GET over plain HTTP; returns the response with its body read."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    connection.request("GET", path, headers=headers)
-    response = connection.getresponse()
-    response.body = response.read()
-    connection.close()
+    try:  # closed on errors too (a server still starting): Python 3.13 warns otherwise
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        response.body = response.read()
+    finally:
+        connection.close()
     return response
 
 
@@ -203,10 +205,12 @@ class Nginx:
         tls = ssl.create_default_context()
         tls.check_hostname, tls.verify_mode = False, ssl.CERT_NONE
         connection = http.client.HTTPSConnection("127.0.0.1", self.https_port, context=tls)
-        connection.request("GET", path, headers={"Host": "techpulse.example", **headers})
-        response = connection.getresponse()
-        response.body = response.read()
-        connection.close()
+        try:
+            connection.request("GET", path, headers={"Host": "techpulse.example", **headers})
+            response = connection.getresponse()
+            response.body = response.read()
+        finally:
+            connection.close()
         return response
 
 
