@@ -1,6 +1,8 @@
 # TechPulse — every target installs what it needs into .venv first.
+# PYTHON: the interpreter that builds the virtual environment VENV; each Python its own,
+# e.g. `make VENV=.venv-3.13 PYTHON=python3.13 test` (.venv-*/ is git-ignored).
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
@@ -15,7 +17,15 @@ help:
 	@echo "make serve  set up and serve with the production server (granian) on http://$(HOST):$(PORT)"
 	@echo "make lint   ruff check and format check"
 
+# Debian keeps venv's ensurepip in python3-venv: install it when we can (root with apt-get).
 $(BIN)/python:
+	@$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's python3-venv for $(PYTHON)…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null; \
+	  else \
+	    echo "$(PYTHON) cannot create a virtual environment: install python3-venv (Debian)"; exit 1; \
+	  fi; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
@@ -89,12 +99,13 @@ clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .coverage htmlcov
 
 # The production server: granian, one worker per core (WORKERS=…), four Python threads each
-# (more only cost memory; see docs/deployment.md); idle or slow clients cannot
-# stall it. deploy/ runs the same command under systemd behind nginx.
+# (more only cost memory; see docs/deployment.md); a connection idle for 10 s between
+# requests is closed. deploy/ runs the same command under systemd behind nginx.
 WORKERS ?= 2
 serve: migrate
 	$(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers $(WORKERS) \
-	  --blocking-threads 4 --respawn-failed-workers --no-access-log app:app
+	  --blocking-threads 4 --http1-header-read-timeout 10000 --respawn-failed-workers \
+	  --no-access-log app:app
 
 # nginx (the deploy/ tests, the bench's static limit) and wrk (make bench) are Debian packages:
 # install them when we can (root with apt-get); the tests that need them skip otherwise.

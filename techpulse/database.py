@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, has_request_context, request
@@ -12,6 +13,7 @@ from sqlalchemy.engine import make_url
 
 from techpulse.extensions import db
 from techpulse.ops.breaker import Breaker
+from techpulse.ops.private_files import sqlite_database_file
 from techpulse.ops.watchdog import Watchdog, watch_dialect
 from techpulse.web import production
 
@@ -47,6 +49,9 @@ def register(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "sqlite":
+        if engine.url.database and engine.url.database != ":memory:":
+            # Created 0600 here, before SQLite would create it world-readable.
+            sqlite_database_file(Path(engine.url.database))
         busy_ms = int(float(app.config["DATABASE_BUSY_TIMEOUT"]) * 1000)
         event.listen(
             engine, "connect", lambda connection, record: _tune_sqlite(connection, busy_ms)

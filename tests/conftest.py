@@ -19,11 +19,13 @@ from techpulse import clock
 from techpulse.extensions import db
 from tests.helpers.accounts import Staff
 from tests.helpers.apps import (
+    CREATED_APPS,
     POSTGRES_URL,
     REDIS_URL,
     WORKER,
     app_settings,
     build_schema,
+    close_connections_of_apps_since,
     create_postgres_database,
     drop_postgres_database,
     new_app,
@@ -177,3 +179,11 @@ def page(browser: Any, live_server: str) -> Iterator[Any]:
     tab = site_tab(browser, live_server)
     yield tab
     tab.context.close()
+
+
+@pytest.fixture(autouse=True)
+def _close_connections_of_the_tests_own_apps() -> Iterator[None]:
+    """Apps a test makes for itself (instance_app, new_app) leave no connection open."""
+    before = len(CREATED_APPS)
+    yield
+    close_connections_of_apps_since(before)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import statistics
 import threading
+import time
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from techpulse.extensions import db
 from techpulse.models import AuditEvent, Role
@@ -125,3 +127,69 @@ def test_requests_are_audited_and_deactivated_accounts_get_no_mail(client, make,
     assert smtp.received == []
     actions = db.session.scalars(select(AuditEvent.action)).all()
     assert "password.reset_requested" in actions
+
+
+def test_known_and_unknown_addresses_take_the_same_time(app, client, make, monkeypatch):
+    """Interleaved samples of the request's own CPU time (the mail thread's and other
+    processes' time left out): the medians may differ by noise, not by the work done."""
+    app.config.update(
+        PASSWORD_RESET_LIMIT="1000 per hour", PASSWORD_RESET_LIMIT_PER_IP="1000 per hour"
+    )
+    sent: list[str] = []
+    monkeypatch.setattr(password_reset.mail, "send", lambda message: sent.append(message["To"]))
+    user = make.staff(Role.AUTHOR)
+    token = csrf_from(client.get("/forgot-password", base_url="https://news.example").data)
+
+    def timed(email: str) -> float:
+        started = time.thread_time()  # the test client answers in this thread
+        response = client.post(
+            "/forgot-password",
+            base_url="https://news.example",
+            headers={"Referer": "https://news.example/forgot-password"},
+            data={"csrf_token": token, "email": email},
+        )
+        elapsed = time.thread_time() - started
+        assert response.status_code == 302
+        wait_for_mail()
+        return elapsed
+
+    for email in (user.email, "nobody@example.com") * 5:  # warm up both paths
+        timed(email)
+    known, unknown = [], []
+    for _ in range(60):
+        known.append(timed(user.email))
+        unknown.append(timed("nobody@example.com"))
+    difference = statistics.median(known) - statistics.median(unknown)
+    assert abs(difference) < 0.0003 + 0.05 * statistics.median(unknown), (
+        difference,
+        statistics.median(unknown),
+    )
+    assert sent == [user.email] * 65  # every request for the known address did send
+
+
+def test_the_request_does_the_same_queries_for_any_address(app, client, make):
+    """Only the mail thread looks the address up: the request's SQL does not depend on it."""
+    user = make.staff(Role.AUTHOR)
+    statements: list[str] = []
+    token = csrf_from(client.get("/forgot-password", base_url="https://news.example").data)
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if threading.current_thread().name != password_reset.THREAD_NAME:
+            statements.append(statement)
+
+    def queries_for(email: str) -> list[str]:
+        statements.clear()
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            client.post(
+                "/forgot-password",
+                base_url="https://news.example",
+                headers={"Referer": "https://news.example/forgot-password"},
+                data={"csrf_token": token, "email": email},
+            )
+            wait_for_mail()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        return list(statements)
+
+    assert queries_for(user.email) == queries_for("nobody@example.com")

@@ -40,10 +40,12 @@ NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin
 def get(port: int, path: str = "/", timeout: float = 30, **headers: str) -> Any:
     """GET over plain HTTP; returns the response with its body read."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    connection.request("GET", path, headers=headers)
-    response = connection.getresponse()
-    response.body = response.read()
-    connection.close()
+    try:  # closed on errors too (a server still starting): Python 3.13 warns otherwise
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        response.body = response.read()
+    finally:
+        connection.close()
     return response
 
 
@@ -203,10 +205,12 @@ class Nginx:
         tls = ssl.create_default_context()
         tls.check_hostname, tls.verify_mode = False, ssl.CERT_NONE
         connection = http.client.HTTPSConnection("127.0.0.1", self.https_port, context=tls)
-        connection.request("GET", path, headers={"Host": "techpulse.example", **headers})
-        response = connection.getresponse()
-        response.body = response.read()
-        connection.close()
+        try:
+            connection.request("GET", path, headers={"Host": "techpulse.example", **headers})
+            response = connection.getresponse()
+            response.body = response.read()
+        finally:
+            connection.close()
         return response
 
 
@@ -258,10 +262,14 @@ def test_a_page_through_nginx_and_the_app_server(nginx, story):
     redirect = get(nginx.http_port, "/", Host="techpulse.example")
     assert redirect.status == 301
     assert redirect.getheader("Location") == "https://techpulse.example/"
+    assert redirect.getheader("Server") == "nginx"  # server_tokens off: no version
 
     fetch = nginx.fetch
     page = fetch(f"/articles/{story.slug}", **{"Accept-Encoding": "gzip"})
     assert page.status == 200 and page.getheader("Content-Encoding") == "gzip"
+    assert page.getheader("Server") == "nginx"
+    missing = fetch("/static/no-such-file.css")
+    assert missing.getheader("Server") == "nginx" and b"nginx/" not in missing.body
     html = gzip.decompress(page.body).decode()
     assert "Served by granian" in html
     # X-Forwarded-Proto reached the app: its canonical link is https on our host name.

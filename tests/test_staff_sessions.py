@@ -3,6 +3,9 @@ activation changes, and past the idle and absolute limits, get the login page.""
 
 from __future__ import annotations
 
+import threading
+import urllib.error
+import urllib.request
 from datetime import timedelta
 
 import pytest
@@ -10,6 +13,7 @@ import pytest
 from techpulse.models import Role
 from techpulse.services.access import accounts
 from tests.helpers.accounts import csrf_from
+from tests.helpers.servers import serving
 
 
 def saved(client, name: str) -> str:
@@ -66,11 +70,15 @@ def test_the_remember_cookie_logs_a_new_browser_in_and_is_rotated(app, client, s
     assert browser.get("/admin/").status_code == 200  # the new session cookie carries on
 
 
-def test_replaying_an_already_used_remember_cookie_ends_that_login(app, client, staff):
+def test_replaying_an_already_used_remember_cookie_ends_that_login(app, client, staff, now):
     staff.login(Role.EDITOR, remember=True)
     stolen = saved(client, "remember_token")
     owner, _ = replay(app, remember_token=stolen)  # the owner's next visit rotates it
     rotated = saved(owner, "remember_token")
+    _, too_soon = replay(app, remember_token=stolen)  # as another tab's would: refused…
+    assert sent_to_login(too_soon)
+    assert "Max-Age=0" not in (too_soon.headers.get("Set-Cookie") or "")  # …cookie kept
+    now.advance(seconds=6)  # past the grace for two tabs at once: a replay
     _, thief = replay(app, remember_token=stolen)
     assert sent_to_login(thief)
     _, owner_again = replay(app, remember_token=rotated)
@@ -160,3 +168,62 @@ def test_the_remember_cookie_lasts_its_configured_duration(app, client, staff):
     cookie = client.get_cookie("remember_token")
     assert cookie.max_age == int(timedelta(days=30).total_seconds())
     assert client.get_cookie("session").expires is None  # the session cookie dies with the browser
+
+
+def _open_together(url: str, cookie: str, tabs: int = 2) -> list[tuple[int, list[str]]]:
+    """GET ``url`` from ``tabs`` threads released at the same moment; (status, Set-Cookie)."""
+    start = threading.Barrier(tabs)
+    answers: list[tuple[int, list[str]]] = []
+
+    def tab() -> None:
+        request = urllib.request.Request(url, headers={"Cookie": f"remember_token={cookie}"})
+        start.wait()
+        try:
+            response = _NO_REDIRECTS.open(request, timeout=20)
+        except urllib.error.HTTPError as error:
+            response = error
+        with response:
+            answers.append((response.status, response.headers.get_all("Set-Cookie") or []))
+
+    threads = [threading.Thread(target=tab) for _ in range(tabs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return answers
+
+
+def test_two_tabs_restoring_one_remember_cookie_at_once_are_no_error_and_no_replay(
+    app, client, staff
+):
+    """Two requests with the same remember cookie at the same moment, against a live server:
+    neither is a 500 ("database is locked"), one renews the login, the other is not taken
+    for a replay: the login lives on with the renewed cookie."""
+    staff.login(Role.EDITOR, remember=True)
+    cookie = saved(client, "remember_token")
+    with serving(app) as base:
+        for _ in range(10):
+            answers = _open_together(base + "/admin/", cookie)
+            statuses = sorted(status for status, _ in answers)
+            assert statuses in ([200, 200], [200, 302]), answers
+            renewed = [_cookie(headers, "remember_token") for _, headers in answers]
+            assert "" not in renewed, answers  # nobody told the browser to drop it
+            [cookie] = [value for value in renewed if value]  # one renewal
+    _, later = replay(app, remember_token=cookie)
+    assert later.status_code == 200  # the login lives on
+
+
+class _KeepRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_KeepRedirects)
+
+
+def _cookie(headers: list[str], name: str) -> str | None:
+    """The value a response sets for cookie ``name`` ("" to delete it), or None."""
+    for header in headers:
+        if header.startswith(f"{name}="):
+            return header.split(";", 1)[0].split("=", 1)[1]
+    return None

@@ -126,9 +126,16 @@ def test_turning_it_off_needs_the_password_and_is_audited(client, staff, enrolle
     log_in(client, user)
     code_step(client, code_at(secret, now))
     token = staff.token()
-    client.post("/account/two-factor/disable", data={"csrf_token": token, "password": "nope"})
+    now.advance(seconds=30)
+    code = code_at(secret, now)
+    off = "/account/two-factor/disable"
+    client.post(off, data={"csrf_token": token, "password": "nope", "code": code})
+    client.post(off, data={"csrf_token": token, "password": PASSWORD})  # no code
+    client.post(off, data={"csrf_token": token, "password": PASSWORD, "code": "000000"})
     assert not audited("two_factor.disabled")
-    client.post("/account/two-factor/disable", data={"csrf_token": token, "password": PASSWORD})
+    refused = [event.detail for event in audited("two_factor.removal_refused")]
+    assert refused == ["wrong password", "wrong code", "wrong code"]
+    client.post(off, data={"csrf_token": token, "password": PASSWORD, "code": code})
     assert len(audited("two_factor.disabled")) == 1
     log_out(client)
     assert log_in(client, user).headers["Location"] == "/admin/"

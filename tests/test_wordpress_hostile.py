@@ -104,3 +104,37 @@ def test_importing_twenty_thousand_items_keeps_memory_bounded(runner, tmp_path: 
     run = db.session.scalar(select(ImportRun))
     assert run.skipped == 19_900 and len(run.details["skipped"]) == 200
     assert peak < 25_000_000, f"peak {peak} bytes"
+
+
+def test_items_longer_than_the_editor_takes_are_skipped_with_a_report_line(
+    runner, tmp_path: Path
+) -> None:
+    """A 3 MB post is dropped as it is read; a 250,000-character one after conversion."""
+    huge = "<p>" + "x" * 3_000_000 + "</p>"
+    long = "<p>" + "A sentence of a very long post. " * 8_000 + "</p>"  # 256,000 characters
+    items = [
+        post_item(1, "Normal"),
+        post_item(2, "Huge", body=huge),
+        post_item(3, "Long", body=long),
+        post_item(4, "Huge page", body=huge, post_type="page"),
+    ]
+    path = write_export(tmp_path / "big.xml", items)
+    tracemalloc.start()
+    try:
+        result = import_file(runner, path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert result.exit_code == 0, result.output
+    assert "Imported 1, updated 0, unchanged 0, skipped 3." in result.output
+    assert "too large to import (encoded of 3,000,007 characters)" in result.output
+    assert "too long: 25" in result.output and "characters once converted" in result.output
+    assert "the editor takes stories of up to 200,000 characters" in result.output
+    assert db.session.scalars(select(Article.title)).all() == ["Normal"]
+    assert peak < 30_000_000, f"peak {peak} bytes"  # the 3 MB text once, never converted
+
+
+def test_an_oversized_field_is_dropped_while_reading(tmp_path: Path) -> None:
+    path = write_export(tmp_path / "one.xml", [post_item(7, body="y" * 1_500_000)])
+    [item] = [record for record in read_wxr(path) if isinstance(record, Item)]
+    assert item.content == "" and item.oversized == "encoded of 1,500,000 characters"

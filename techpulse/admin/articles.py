@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from techpulse.admin.blueprint import bp
@@ -33,6 +34,7 @@ from techpulse.services.editorial import (
 from techpulse.services.editorial.article_editor import NotPermitted
 from techpulse.services.editorial.article_input import Action, EditConflict
 from techpulse.services.media import library
+from techpulse.web.errors import render_error
 from techpulse.web.field_errors import FieldError, show_on_form
 from techpulse.web.lookup import or_404
 from techpulse.web.pagination import ensure_page_exists, requested_page
@@ -195,10 +197,17 @@ def _insert_story_image(form: ArticleForm) -> None:
     flash("Image uploaded and added at the end of the story.", "success")
 
 
-def editor_after_expired_token() -> tuple[str, int]:
-    """The form's security token expired: show everything typed again, with a fresh token."""
+def editor_after_expired_token() -> tuple[str, int] | tuple[str, int, dict[str, str]]:
+    """The form's security token expired: show everything typed again, with a fresh token.
+
+    A missing article, or one that is not this user's, is its plain 404 or 403: this runs
+    inside an error handler, where an abort() would become a 500.
+    """
     article_id = (request.view_args or {}).get("article_id")
-    article = _editable(article_id) if article_id else None
+    try:
+        article = _editable(article_id) if article_id else None
+    except HTTPException as refused:
+        return render_error(refused)
     form = ArticleForm()
     form.set_choices(all_categories(), staff_articles.banner_choices(article and article.banner))
     form.set_people(staff_articles.staff_people())

@@ -13,7 +13,7 @@ from techpulse.models import Role
 from techpulse.policy import requires
 from techpulse.services import taxonomy
 from techpulse.web.field_errors import errors_on
-from techpulse.web.lookup import or_404
+from techpulse.web.lookup import deleted_meanwhile, or_404
 from techpulse.web.pagination import ensure_page_exists, requested_page
 
 
@@ -49,6 +49,7 @@ def categories_new() -> Response | tuple[str, int]:
 
 @bp.route("/categories/<int:category_id>/edit", methods=["GET", "POST"])
 @requires(Role.EDITOR)
+@deleted_meanwhile("category", "admin.categories")
 def categories_edit(category_id: int) -> Response | tuple[str, int]:
     """Rename, re-slug, reorder or describe a category."""
     category = or_404(taxonomy.category_by_id(category_id))
@@ -65,6 +66,7 @@ def categories_edit(category_id: int) -> Response | tuple[str, int]:
 
 @bp.route("/categories/<int:category_id>/delete", methods=["GET", "POST"])
 @requires(Role.EDITOR)
+@deleted_meanwhile("category", "admin.categories")
 def categories_delete(category_id: int) -> Response | tuple[str, int]:
     """Confirm, then delete a category, optionally moving its articles elsewhere first."""
     category = or_404(taxonomy.category_by_id(category_id))
@@ -100,6 +102,7 @@ def tags() -> str:
 
 @bp.route("/tags/<int:tag_id>/edit", methods=["GET", "POST"])
 @requires(Role.EDITOR)
+@deleted_meanwhile("tag", "admin.tags")
 def tags_edit(tag_id: int) -> Response | tuple[str, int]:
     """Rename or re-slug a tag."""
     tag = or_404(taxonomy.tag_by_id(tag_id))
@@ -115,6 +118,7 @@ def tags_edit(tag_id: int) -> Response | tuple[str, int]:
 
 @bp.route("/tags/<int:tag_id>/delete", methods=["GET", "POST"])
 @requires(Role.EDITOR)
+@deleted_meanwhile("tag", "admin.tags")
 def tags_delete(tag_id: int) -> Response | str:
     """Confirm, then delete a tag (it is removed from every article carrying it)."""
     tag = or_404(taxonomy.tag_by_id(tag_id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from techpulse.services.access.accounts import MAX_PASSWORD_LENGTH
 
@@ -53,3 +53,12 @@ class ConfirmPasswordForm(FlaskForm):
 class ForgotPasswordForm(FlaskForm):
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
     submit = SubmitField("Send me a link")
+
+
+class RemoveTwoFactorForm(FlaskForm):
+    """Removing a two-factor login needs your password (and your code when it is yours)."""
+
+    password = PasswordField(
+        "Your password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
+    )
+    code = StringField("Your current code", validators=[Optional(), Length(max=32)])

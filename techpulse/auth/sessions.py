@@ -69,7 +69,10 @@ def _check_session() -> None:
     cookie_name = current_app.config["REMEMBER_COOKIE_NAME"]
     cookie = request.cookies.get(cookie_name)
     if cookie:
-        issued = staff_sessions.renew_from_remember(cookie)
+        try:
+            issued = staff_sessions.renew_from_remember(cookie)
+        except staff_sessions.RotatedMeanwhile:
+            return  # another tab's request renewed it: keep the new cookie it sets
         if issued is not None:
             _adopt(issued)
             return

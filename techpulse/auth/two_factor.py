@@ -17,11 +17,11 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from techpulse.auth import second_step, sessions
-from techpulse.auth.forms import CodeForm, ConfirmPasswordForm
+from techpulse.auth.forms import CodeForm, ConfirmPasswordForm, RemoveTwoFactorForm
 from techpulse.extensions import db
 from techpulse.models import User
 from techpulse.services import audit, site
-from techpulse.services.access import accounts, throttle, two_factor
+from techpulse.services.access import accounts, step_up, throttle, two_factor
 from techpulse.web.errors import too_many_requests
 
 bp = Blueprint("two_factor", __name__)
@@ -121,9 +121,16 @@ def recovery_codes() -> ResponseReturnValue:
 @bp.post("/account/two-factor/disable")
 @login_required
 def disable() -> Response:
-    """Turn two-factor login off (needs the password)."""
-    if _password_confirmed(ConfirmPasswordForm()):
-        two_factor.disable(_me())
+    """Turn two-factor login off (needs the password and a current code)."""
+    form = RemoveTwoFactorForm()
+    if not form.validate_on_submit():
+        flash("Type your password and a current code; nothing was changed.", "error")
+        return redirect(url_for("two_factor.account"))
+    refused = step_up.confirm_removal(_me(), _me(), form.password.data, form.code.data or "")
+    if refused:
+        flash(refused, "error")
+    else:
+        two_factor.disable(_me(), by=_me())
         flash("Two-factor login is off.", "success")
     return redirect(url_for("two_factor.account"))
 

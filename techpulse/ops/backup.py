@@ -8,7 +8,9 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,27 +27,36 @@ from techpulse.ops.instance import (
     upload_files,
     upload_folder,
 )
+from techpulse.ops.private_files import private_folder, sqlite_database_file, write_private_text
 from techpulse.ops.schema import database_revision
+from techpulse.services.media.backup_hold import files_lock, link_or_copy
 
 FORMAT = "techpulse-backup"
+STALE_HOLD_SECONDS = 24 * 3600  # no backup holds its files this long
 # Called once with the number of steps, then once per step done.
 Progress = Callable[[int], None]
 
 
 def create_backup(destination: Path | None, start: Progress, advance: Progress) -> Path:
-    """Snapshot the database (while the site keeps writing), then add every upload."""
+    """Snapshot the database (while the site keeps writing), then add its uploaded files.
+
+    Uploads still being written and files that vanish are left out; the files of every image
+    in the snapshot are held (hard-linked) before any delete can remove them. A failure
+    leaves no archive and no partial file behind.
+    """
     target = dated_path(destination, Path(current_app.instance_path) / "backups", FORMAT)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".techpulse-backup-", dir=target.parent) as tmp:
+    private_folder(target.parent)
+    folder = upload_folder()
+    dialect = db.engine.dialect.name
+    revision = sorted(database_revision())
+    db.session.rollback()
+    with (
+        tempfile.TemporaryDirectory(prefix=".techpulse-backup-", dir=target.parent) as tmp,
+        _holding_folder(folder) as held,
+    ):
         work = Path(tmp)
-        dialect = db.engine.dialect.name
         snapshot = work / ("database.sqlite" if dialect == "sqlite" else "database.pgdump")
-        revision = sorted(database_revision())
-        db.session.rollback()
-        # Files are written before their image row commits, so listing uploads after the
-        # snapshot finds the files of every image in it.
-        _snapshot_database(snapshot)
-        files = upload_files()
+        files = _snapshot_with_files(snapshot, folder, held)
         manifest = {
             "format": FORMAT,
             "version": 1,
@@ -54,15 +65,55 @@ def create_backup(destination: Path | None, start: Progress, advance: Progress) 
             "revision": revision,
             "uploads": len(files),
         }
-        (work / "manifest.json").write_text(json.dumps(manifest, indent=2))
+        write_private_text(work / "manifest.json", json.dumps(manifest, indent=2))
         members = [(work / "manifest.json", "manifest.json"), (snapshot, snapshot.name)]
-        folder = upload_folder()
-        members += [(folder / name, f"uploads/{name.as_posix()}") for name in files]
+        members += [(held / name, f"uploads/{name.as_posix()}") for name in files]
         start(len(members) + 1)
         advance(1)  # the database snapshot
         write_archive(target, members, advance)
     record_operation("site.backed_up", target.name, f"{len(files)} uploaded files")
     return target
+
+
+@contextmanager
+def _holding_folder(folder: Path) -> Iterator[Path]:
+    # Inside the upload folder, so holding a file is a hard link (same filesystem); its
+    # dot name keeps it out of every listing of uploads.
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob(".backup-*"):  # left by a backup that was killed
+        if stale.is_dir() and time.time() - stale.stat().st_mtime > STALE_HOLD_SECONDS:
+            shutil.rmtree(stale, ignore_errors=True)
+    held = Path(tempfile.mkdtemp(prefix=".backup-", dir=folder))
+    try:
+        yield held
+    finally:
+        shutil.rmtree(held, ignore_errors=True)
+
+
+def _snapshot_with_files(snapshot: Path, folder: Path, held: Path) -> list[Path]:
+    """Snapshot the database and hold the upload files, with deletions waiting meanwhile."""
+    if db.engine.dialect.name == "sqlite":
+        with files_lock(folder, exclusive=True):
+            _snapshot_sqlite(snapshot)
+            return _hold_files(folder, held)
+    # PostgreSQL: deletions wait only while the snapshot is exported and files are linked;
+    # pg_dump then reads exactly that snapshot, however long it takes.
+    with db.engine.connect().execution_options(isolation_level="REPEATABLE READ") as connection:
+        with connection.begin():
+            with files_lock(folder, exclusive=True):
+                exported = connection.exec_driver_sql("SELECT pg_export_snapshot()").scalar()
+                files = _hold_files(folder, held)
+            _run_pg(
+                "pg_dump",
+                ["--format=custom", "--no-owner", "--no-privileges", f"--snapshot={exported}",
+                 f"--file={snapshot}"],
+            )  # fmt: skip
+    return files
+
+
+def _hold_files(folder: Path, held: Path) -> list[Path]:
+    """Link every finished upload into ``held``; files gone meanwhile are left out."""
+    return [name for name in upload_files() if link_or_copy(folder / name, held / name)]
 
 
 def restore_backup(archive: Path, force: bool, start: Progress, advance: Progress) -> dict:
@@ -92,26 +143,21 @@ def restore_backup(archive: Path, force: bool, start: Progress, advance: Progres
     return manifest
 
 
-def _snapshot_database(snapshot: Path) -> None:
-    url = db.engine.url
-    if url.get_backend_name() == "sqlite":
-        source = sqlite3.connect(_sqlite_path(url), timeout=30)
-        copy = sqlite3.connect(snapshot)
-        try:
-            # One step: the whole copy is read in one transaction, so it is one consistent
-            # snapshot, and writers carry on (WAL) instead of restarting a paged copy.
-            source.backup(copy)
-        finally:
-            copy.close()
-            source.close()
-        return
-    # pg_dump reads in one repeatable-read transaction: a consistent snapshot by design.
-    _run_pg("pg_dump", ["--format=custom", "--no-owner", "--no-privileges", f"--file={snapshot}"])
+def _snapshot_sqlite(snapshot: Path) -> None:
+    source = sqlite3.connect(_sqlite_path(db.engine.url), timeout=30)
+    copy = sqlite3.connect(snapshot)
+    try:
+        # One step: the whole copy is read in one transaction, so it is one consistent
+        # snapshot, and writers carry on (WAL) instead of restarting a paged copy.
+        source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
 
 
 def _restore_sqlite(snapshot: Path) -> None:
     target = Path(_sqlite_path(db.engine.url))
-    target.parent.mkdir(parents=True, exist_ok=True)
+    sqlite_database_file(target)
     source = sqlite3.connect(snapshot)
     destination = sqlite3.connect(target, timeout=30)
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -33,11 +34,15 @@ def upload_files() -> list[Path]:
     folder = upload_folder()
     if not folder.is_dir():
         return []
-    return sorted(
-        path.relative_to(folder)
-        for path in folder.rglob("*")
-        if path.is_file() and not path.name.startswith(".readyz-")
-    )
+    # Names starting with a dot are work in progress, never an image's file: uploads being
+    # written (.upload-*.part), readiness probes, a backup's lock and its held copies.
+    # os.walk skips a folder that vanishes while it looks; a vanished file is the caller's.
+    found: list[Path] = []
+    for parent, folders, names in os.walk(folder):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        base = Path(parent).relative_to(folder)
+        found += [base / name for name in names if not name.startswith(".")]
+    return sorted(path for path in found if (folder / path).is_file())
 
 
 def has_content() -> bool:

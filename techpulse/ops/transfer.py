@@ -30,6 +30,7 @@ from techpulse.ops.instance import (
     upload_files,
     upload_folder,
 )
+from techpulse.ops.private_files import private_folder, write_private_bytes, write_private_text
 from techpulse.ops.schema import database_revision
 
 FORMAT = "techpulse-export"
@@ -59,19 +60,27 @@ def export_site(destination: Path | None, advance: Callable[[int], None]) -> Pat
             manifest.write_text(json.dumps(document, default=_encode))
             members = [(manifest, "manifest.json")]
             members += [(folder / name, f"uploads/{name.as_posix()}") for name in files]
-            write_archive(target, members, advance)
-        record_operation("site.exported", target.name, f"{len(files)} uploaded files")
+            skipped = write_archive(target, members, advance, skip_vanished=True)
+        count = len(files) - len(skipped)
+        record_operation("site.exported", target.name, f"{count} uploaded files")
         return target
     if target.exists() and any(target.iterdir()):
         raise OperationRefused(f"{target} is not empty; export into a new folder.")
-    target.mkdir(parents=True, exist_ok=True)
-    (target / "manifest.json").write_text(json.dumps(document, default=_encode))
+    private_folder(target)
+    write_private_text(target / "manifest.json", json.dumps(document, default=_encode))
     replace_into = target / "uploads"
+    count = 0
     for name in files:
         (replace_into / name).parent.mkdir(parents=True, exist_ok=True)
-        (replace_into / name).write_bytes((folder / name).read_bytes())
-        advance(1)
-    record_operation("site.exported", target.name, f"{len(files)} uploaded files")
+        try:
+            data = (folder / name).read_bytes()
+        except FileNotFoundError:  # an image deleted since the listing
+            continue
+        finally:
+            advance(1)
+        write_private_bytes(replace_into / name, data)
+        count += 1
+    record_operation("site.exported", target.name, f"{count} uploaded files")
     return target
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from email.message import EmailMessage
 
 from flask import Flask, current_app, request, url_for
 
@@ -13,6 +14,8 @@ from techpulse.services.access import accounts, throttle
 from techpulse.services.access.accounts import password_link_token, user_for_password_link
 
 THREAD_NAME = "password-reset-mail"
+# Stands in the link for the token, which only the mail thread makes (URL-safe, no dots).
+_TOKEN_SLOT = "RESETTOKENSLOT"
 
 
 def reset_token(user: User) -> str:
@@ -55,22 +58,41 @@ def _link(token: str) -> str:
 def request_reset(email: str, site_name: str) -> None:
     """E-mail a reset link if ``email`` belongs to an active account; silently do nothing if not.
 
-    The e-mail is sent from a background thread, so the answer takes as long either way.
+    The request does the same work for any address (audit, commit, start one thread); looking
+    the address up, signing the link and sending happen in that thread, so the answer takes
+    as long whether or not the address is known.
     """
-    user = accounts.user_by_email(email)
     audit.record("password.reset_requested", accounts.normalise_email(email)[:200])
     db.session.commit()
-    if user is None or not user.active or not mail.mail_configured():
-        return
+    link = _link(_TOKEN_SLOT)  # built here: the thread has no request (and no Host)
+    app = current_app._get_current_object()  # the thread needs the real app
+    threading.Thread(
+        target=_mail_if_known, args=(app, email, site_name, link), name=THREAD_NAME, daemon=True
+    ).start()
+
+
+def _mail_if_known(app: Flask, email: str, site_name: str, link: str) -> None:
+    with app.app_context():
+        try:
+            user = accounts.user_by_email(email)
+            if user is None or not user.active or not mail.mail_configured():
+                return
+            mail.send(_message(user, site_name, link.replace(_TOKEN_SLOT, reset_token(user))))
+        except Exception as error:  # a thread has nobody to report to but the log
+            app.logger.warning("Password reset e-mail not sent: %s", error)
+        finally:
+            db.session.remove()
+
+
+def _message(user: User, site_name: str, link: str) -> EmailMessage:
     minutes = current_app.config["PASSWORD_RESET_MINUTES"]
-    link = _link(reset_token(user))
     body = (
         f"Hello {user.name},\n\nSomeone (we hope you) asked to reset your {site_name} password.\n"
         f"Choose a new one here within {minutes} minutes; the link works once:\n\n"
         f"{link}\n\n"
         "If you did not ask for this, ignore this e-mail: your password stays as it is.\n"
     )
-    message = mail.build_message(
+    return mail.build_message(
         user.email,
         f"Reset your {site_name} password",
         body,
@@ -78,13 +100,3 @@ def request_reset(email: str, site_name: str) -> None:
         from_name=site_name,
         link=link,
     )
-    app = current_app._get_current_object()  # the thread needs the real app
-    threading.Thread(target=_send, args=(app, message), name=THREAD_NAME, daemon=True).start()
-
-
-def _send(app: Flask, message: object) -> None:
-    with app.app_context():
-        try:
-            mail.send(message)  # type: ignore[arg-type]
-        except mail.MailError as error:
-            app.logger.warning("Password reset e-mail not sent: %s", error)

@@ -10,11 +10,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 
 from techpulse.clock import utcnow
 from techpulse.extensions import db
@@ -23,6 +25,10 @@ from techpulse.services import audit
 
 # seen_at is written at most this often, so browsing does not write on every request.
 TOUCH_EVERY = timedelta(seconds=60)
+# Rotating a remember cookie that another request rotates at the same moment: tries, and
+# how long after a rotation the old cookie counts as another tab's, not as a replay.
+ROTATION_ATTEMPTS = 4
+ROTATION_GRACE = timedelta(seconds=5)
 
 
 @dataclass(frozen=True)
@@ -108,33 +114,63 @@ def touch(row: StaffSession) -> None:
     now = utcnow()
     if now - row.seen_at >= TOUCH_EVERY:
         row.seen_at = now
-        db.session.commit()
+        try:
+            db.session.commit()
+        except OperationalError as error:
+            # Two tabs of one session touching it at once (SQLite): one write is enough.
+            db.session.rollback()
+            if "locked" not in str(error.orig).lower():
+                raise
+
+
+class RotatedMeanwhile(Exception):
+    """The remember cookie was rotated a moment ago by another request (another tab)."""
 
 
 def renew_from_remember(cookie: str | None) -> Issued | None:
     """Rotate a valid remember cookie: new session key, new remember secret (committed).
 
     A cookie whose selector is known but whose secret is wrong is a stolen or replayed old
-    cookie, so the login it belongs to ends.
+    cookie, so the login it belongs to ends. Within ROTATION_GRACE of a rotation it may be
+    the same browser's other tab, sent at the same moment: that request is not logged in
+    (RotatedMeanwhile), and the login does not end; the browser has the new cookie by then.
     """
     selector, _, secret = (cookie or "").partition(".")
     if not selector or not secret:
         return None
-    query = select(StaffSession).where(StaffSession.remember_selector == selector)
-    row = db.session.scalar(query)
+    for attempt in range(ROTATION_ATTEMPTS):
+        try:
+            return _rotate(selector, secret)
+        except OperationalError as error:
+            # SQLite: another request's rotation committed after this one began reading.
+            db.session.rollback()
+            if attempt + 1 == ROTATION_ATTEMPTS or "locked" not in str(error.orig).lower():
+                raise
+            time.sleep(0.02 * (attempt + 1))
+    return None
+
+
+def _rotate(selector: str, secret: str) -> Issued | None:
+    row = db.session.scalar(select(StaffSession).where(StaffSession.remember_selector == selector))
     if row is None:
         return None
-    if not hmac.compare_digest(row.remember_hash or "", _hash(secret)):
-        end(row)
-        return None
-    if not _usable(row):
-        return None
-    key = secrets.token_urlsafe(32)
-    row.key_hash = _hash(key)
-    row.seen_at = utcnow()
-    new_cookie = _new_remember(row)
-    db.session.commit()
-    return Issued(row, key, new_cookie)
+    if hmac.compare_digest(row.remember_hash or "", _hash(secret)):
+        if not _usable(row):
+            return None
+        key, new_secret = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        changed = db.session.execute(
+            update(StaffSession)
+            .where(StaffSession.id == row.id, StaffSession.remember_hash == _hash(secret))
+            .values(key_hash=_hash(key), remember_hash=_hash(new_secret), seen_at=utcnow())
+        )
+        db.session.commit()
+        if changed.rowcount != 1:
+            raise RotatedMeanwhile()
+        return Issued(row, key, f"{selector}.{new_secret}")
+    if row.ended_at is None and utcnow() - row.seen_at < ROTATION_GRACE:
+        raise RotatedMeanwhile()
+    end(row)
+    return None
 
 
 def end(row: StaffSession) -> None:

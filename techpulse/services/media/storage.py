@@ -129,10 +129,12 @@ def _settle_files(session: Session) -> None:
     session.info.pop(_WRITTEN, None)
     doomed = session.info.pop(_DOOMED, [])
     if doomed:
+        from techpulse.services.media.backup_hold import files_lock
         from techpulse.services.media.imaging import delete_files
 
         for folder, names in doomed:
-            delete_files(folder, names)
+            with files_lock(folder, exclusive=False):  # not while a backup holds the files
+                delete_files(folder, names)
 
 
 def _remove_files_of_rolled_back_images(session: Session, transaction: SessionTransaction) -> None:

@@ -15,17 +15,20 @@ from techpulse.services.wordpress import writer
 from techpulse.services.wordpress.content import convert_body
 from techpulse.services.wordpress.inline_images import ImageResolver, LibraryImage
 from techpulse.services.wordpress.records import wp_slug
-from techpulse.services.wordpress.wxr import Item
+from techpulse.services.wordpress.wxr import MAX_STORY_CHARACTERS, Item
 from techpulse.slugs import slugify
 
 if TYPE_CHECKING:
     from techpulse.services.wordpress.importer import WordPressImport
 
 DRAFT_STATUSES = ("draft", "pending", "private")
+_EDITOR_LIMIT = f"the editor takes stories of up to {MAX_STORY_CHARACTERS:,} characters"
 
 
 def import_item(job: WordPressImport, item: Item) -> str:
     """Import one item; return "imported", "updated", "unchanged" or why it was skipped."""
+    if item.oversized:
+        return f"too large to import ({item.oversized}): {_EDITOR_LIMIT}"
     if item.post_type == "attachment":
         return _attachment(job, item)
     if item.post_type == "post":
@@ -56,6 +59,8 @@ def _post(job: WordPressImport, item: Item) -> str:
         return status
     existing = writer.article_for(item.post_id)
     fields = _article_fields(job, item, existing, status)
+    if len(fields.body) > MAX_STORY_CHARACTERS:
+        return _too_long(fields.body)
     if existing is not None and writer.article_unchanged(existing, fields):
         outcome, article = "unchanged", existing
     else:
@@ -92,6 +97,10 @@ def _article_fields(
     )
 
 
+def _too_long(body: str) -> str:
+    return f"too long: {len(body):,} characters once converted; {_EDITOR_LIMIT}"
+
+
 def _remember_tags(item: Item, tags: list[Tag]) -> None:
     """/tag/<old slug>/ of each of the post's tags, to the tag it became."""
     by_name = {tag.name.lower(): tag for tag in tags}
@@ -123,6 +132,8 @@ def _page(job: WordPressImport, item: Item) -> str:
         return published
     existing = writer.page_for(item.post_id)
     converted = convert_body(item.content, _resolver(job))
+    if len(converted.body) > MAX_STORY_CHARACTERS:
+        return _too_long(converted.body)
     title = _title(item)
     wanted = wp_slug(item.post_name) or slugify(title)
     slug = writer.free_page_slug(wanted, existing)

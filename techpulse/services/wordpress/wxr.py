@@ -15,6 +15,12 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
+# The editor takes a story of up to 200,000 characters (of Markdown); the HTML it is made from
+# may be longer (markup), so a field of an item may be up to five times that. A longer one is
+# dropped as soon as it is read, and its item skipped with a report line (items.py).
+MAX_STORY_CHARACTERS = 200_000
+MAX_FIELD_CHARACTERS = 5 * MAX_STORY_CHARACTERS
+
 WP = "{http://wordpress.org/export/"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
@@ -73,6 +79,7 @@ class Item:
     terms: list[tuple[str, str, str]] = field(default_factory=list)  # (domain, slug, name)
     meta: dict[str, str] = field(default_factory=dict)
     comments: int = 0
+    oversized: str = ""  # which fields were too long to read, e.g. "encoded of 50,000,000 …"
 
 
 Record = Author | Term | SiteInfo | Item
@@ -83,6 +90,7 @@ def read_wxr(path: Path) -> Iterator[Record]:
     channel: Element | None = None
     site: dict[str, str] = {}
     depth = 0  # <rss> is 1, <channel> 2, its children (items, authors, terms…) 3
+    dropped: list[str] = []  # fields of the current item too long to keep
     try:
         for event, element in iterparse(str(path), events=("start", "end")):
             if event == "start":
@@ -91,17 +99,21 @@ def read_wxr(path: Path) -> Iterator[Record]:
                     channel = element
                 continue
             depth -= 1
+            if depth >= 3 and len(element.text or "") > MAX_FIELD_CHARACTERS:
+                dropped.append(f"{_local(element.tag)} of {len(element.text or ''):,} characters")
+                element.text = None  # freed now, never converted or stored
             if depth != 2 or channel is None:
                 continue
             tag = element.tag
             if tag == "item":
-                yield parse_item(element)
+                yield _item(element, dropped)
             elif tag in ("title", "link"):
                 site[tag] = text(element)
             elif tag.startswith(WP):
                 record = _channel_record(element, site)
                 if record is not None:
                     yield record
+            dropped.clear()
             channel.remove(element)  # read: never kept, whatever the file's size
     except ParseError as exc:
         line, column = exc.position
@@ -116,6 +128,12 @@ def read_wxr(path: Path) -> Iterator[Record]:
         base_site_url=site.get("base_site_url", ""),
         base_blog_url=site.get("base_blog_url", ""),
     )
+
+
+def _item(element: Element, dropped: list[str]) -> Item:
+    item = parse_item(element)
+    item.oversized = "; ".join(dropped)
+    return item
 
 
 def text(element: Element | None) -> str:
