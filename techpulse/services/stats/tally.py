@@ -62,7 +62,10 @@ def counts_of(
 ) -> Counter[CounterKey]:
     """Count the hits that are readers: page views, visitors, referrers, searches, feeds."""
     counts: Counter[CounterKey] = Counter()
-    for hit in hits:
+    # The same reader on the same page within the same hour is worked out once, then
+    # counted as often as it came: a flush costs per distinct hit, not per request.
+    same: Counter[Hit] = Counter(hit._replace(at=hit.at // 3600 * 3600) for hit in hits)
+    for hit, times in same.items():
         if visitors.opted_out(hit.dnt, hit.gpc) or visitors.prefetched(
             hit.sec_purpose, hit.purpose
         ):
@@ -71,33 +74,33 @@ def counts_of(
         moment = datetime.fromtimestamp(hit.at, UTC)
         day = moment.date()
         if kind == "feed":
-            _count_feed(counts, day, item, hit, salt_for(day), proxies)
+            _count_feed(counts, day, item, hit, salt_for(day), proxies, times)
             continue
         if kind not in PAGE_KINDS or visitors.is_crawler(hit.user_agent):
             continue
-        counts[day, "views", ""] += 1
+        counts[day, "views", ""] += times
         if kind == "search":
             found, _, words = item.partition(":")
             term = visitors.normalise_term(unquote(words))
-            counts[day, "search", term] += 1
+            counts[day, "search", term] += times
             if found == "0":
-                counts[day, "search_none", term] += 1
+                counts[day, "search_none", term] += times
         else:
-            counts[day, kind, item] += 1
+            counts[day, kind, item] += times
         if kind == "story":
-            counts[day, "story_h", f"{item}@{moment.hour:02d}"] += 1
+            counts[day, "story_h", f"{item}@{moment.hour:02d}"] += times
         own = own_hosts | {hit.host.partition(":")[0].lower()}
-        counts[day, "referrer", visitors.referrer_source(hit.referer, own)] += 1
+        counts[day, "referrer", visitors.referrer_source(hit.referer, own)] += times
         address = client_address(hit, proxies)
         counts[day, "vh", visitor_hash(salt_for(day), address, hit.user_agent)] = 1
     return counts
 
 
 def _count_feed(
-    counts: Counter[CounterKey], day: date, feed: str, hit: Hit, salt: str, proxies: int
+    counts: Counter[CounterKey], day: date, feed: str, hit: Hit, salt: str, proxies: int, times: int
 ) -> None:
     """Feed readers are programs: every fetch counts; subscribers are estimated per day."""
-    counts[day, "feed", feed] += 1
+    counts[day, "feed", feed] += times
     reported = visitors.reported_subscribers(hit.user_agent)
     if reported is not None:
         reader, number = reported
