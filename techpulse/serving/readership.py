@@ -1,15 +1,18 @@
 """Readership counting in the serving path: page-cache hits and misses alike.
 
-Flask labels each public page it renders (``X-TechPulse-Stats: story:12``); the label is
-kept with the cached page, so a cache hit carries it too. The outermost WSGI layer removes
-the label before the response leaves, and hands the hit to the recorder: an append, nothing
-more, while the visitor waits. No cookie, no script, nothing in the HTML.
+Flask labels each public page it renders ("story:12", in the WSGI environ, never in the
+response). The outermost WSGI layer remembers the label by address; a page-cache hit is a
+page this worker rendered before (each worker has its own cache), so its label is known
+without Flask; a response Flask gave without a label (an error, a staff visit) is never
+counted. For each counted page, that layer hands the hit to the recorder: a tuple appended
+to a deque, nothing more, while the visitor waits. No cookie, no script, no HTML.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from itertools import islice
 from typing import Any
 
 from flask import Flask, Response, g, request, template_rendered
@@ -18,55 +21,59 @@ from jinja2 import Template
 
 from techpulse.services.stats import labels
 from techpulse.services.stats.recorder import Recorder
-from techpulse.services.stats.tally import Hit
 
-HEADER = "X-TechPulse-Stats"
-_MEMO_LIMIT = 5_000
+LABEL = "techpulse.stats.label"
+RENDERED = "techpulse.stats.rendered"  # Flask ran for this request (so no cache hit)
+_MEMO_LIMIT = 20_000  # addresses; when full, the older half is forgotten
 
 
 class Readership:
-    """The outermost WSGI layer: sees every response with its status and label."""
+    """The outermost WSGI layer: counts labelled pages, rendered or from the page cache."""
 
     def __init__(self, app: Callable[..., Iterable[bytes]], recorder: Recorder) -> None:
         self.app = app
         self.recorder = recorder
-        self.labels: dict[str, str] = {}  # address → label, for 304 answers (no label kept)
+        # Address → label, learnt from the pages Flask rendered in this worker. A cache hit
+        # (no Flask) is always a page this worker rendered first: its cache is its own.
+        self.labels: dict[tuple[str, str], str] = {}
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        if environ.get("REQUEST_METHOD") != "GET":
-            return self.app(environ, start_response)
+        body = self.app(environ, start_response)
+        if environ.get("REQUEST_METHOD") == "GET":
+            self._count(environ)
+        return body
+
+    def _count(self, environ: dict[str, Any]) -> None:
         get = environ.get
-        seen = (
-            get("REMOTE_ADDR", ""),
-            get("HTTP_X_FORWARDED_FOR", ""),
-            get("HTTP_USER_AGENT", ""),
-            get("HTTP_REFERER", ""),
-            get("HTTP_HOST", ""),
-            get("HTTP_DNT", ""),
-            get("HTTP_SEC_GPC", ""),
-            get("HTTP_SEC_PURPOSE", ""),
-            get("HTTP_PURPOSE", "") or get("HTTP_X_MOZ", ""),
+        label = get(LABEL)
+        address = (get("PATH_INFO"), get("QUERY_STRING"))
+        if label is not None:  # Flask rendered a public page (a 200): remember its label
+            if len(self.labels) >= _MEMO_LIMIT and address not in self.labels:
+                for old in list(islice(self.labels, _MEMO_LIMIT // 2)):
+                    del self.labels[old]
+            self.labels[address] = label
+        elif RENDERED in environ:
+            return  # Flask answered something else: staff, an error, a form…
+        else:  # the page cache answered (200 or 304): a page this worker rendered before
+            label = self.labels.get(address)
+            if label is None:
+                return
+        original = get("werkzeug.proxy_fix.orig")  # ProxyFix ran (a miss): the address it saw
+        self.recorder.record(
+            (
+                time.time(),
+                label,
+                original["REMOTE_ADDR"] if original else get("REMOTE_ADDR", ""),
+                get("HTTP_X_FORWARDED_FOR", ""),
+                get("HTTP_USER_AGENT", ""),
+                get("HTTP_REFERER", ""),
+                get("HTTP_HOST", ""),
+                get("HTTP_DNT", ""),
+                get("HTTP_SEC_GPC", ""),
+                get("HTTP_SEC_PURPOSE", ""),
+                get("HTTP_PURPOSE", "") or get("HTTP_X_MOZ", ""),
+            )  # fmt: skip
         )
-        address = get("PATH_INFO", "") + "?" + get("QUERY_STRING", "")
-
-        def labelled(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            label = None
-            for index, (name, value) in enumerate(headers):
-                if name == HEADER:
-                    label = value
-                    del headers[index]
-                    break
-            code = status[:3]
-            if label is not None and code == "200":
-                if len(self.labels) >= _MEMO_LIMIT:
-                    self.labels.clear()
-                self.labels[address] = label
-                self.recorder.record(Hit(time.time(), label, *seen))
-            elif code == "304" and (label := label or self.labels.get(address)):
-                self.recorder.record(Hit(time.time(), label, *seen))
-            return start_response(status, headers, exc_info)
-
-        return self.app(environ, labelled)
 
 
 def _remember_template(sender: Flask, template: Template, context: dict[str, Any]) -> None:
@@ -78,6 +85,7 @@ def _remember_template(sender: Flask, template: Template, context: dict[str, Any
 
 
 def _label_response(response: Response) -> Response:
+    request.environ[RENDERED] = True
     if response.status_code != 200 or request.method != "GET":
         return response
     label = labels.label_for(request.endpoint, request.path) or g.get("stats_label")
@@ -87,7 +95,7 @@ def _label_response(response: Response) -> Response:
     # a request always reaches Flask (the page cache skips it), so this check suffices.
     if request.cookies and current_user.is_authenticated:
         return response
-    response.headers[HEADER] = label
+    request.environ[LABEL] = label
     return response
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ from techpulse.services import articles
 from techpulse.services.search.query import MAX_QUERY_LENGTH, search
 from techpulse.services.stats import labels
 from techpulse.services.stats.sinks import Sink
-from techpulse.services.stats.tally import Hit, counts_of
+from techpulse.services.stats.tally import Hit, counts_of, hour_of
 
 FIELDS = 11  # msec status addr host uri agent referer dnt gpc sec-purpose purpose
 
@@ -110,7 +111,7 @@ def ingest(
     """Count the micro-cache hits logged since the last run."""
     report = IngestReport()
     label_of: Callable[[str, str], str | None] = Labeller(app)
-    hits: list[Hit] = []
+    hits: Counter[tuple[object, ...]] = Counter()
     for line in new_lines(log, state, truncate):
         report.lines += 1
         fields = parse(line)
@@ -119,21 +120,12 @@ def ingest(
         label = label_of(fields["host"], fields["uri"])
         if label is None:
             continue
-        hits.append(
-            Hit(
-                float(fields["at"]),
-                label,
-                fields["addr"],
-                "",
-                fields["agent"],
-                fields["referer"],
-                fields["host"],
-                fields["dnt"],
-                fields["gpc"],
-                fields["sp"],
-                fields["p"],
-            )  # fmt: skip
-        )
+        hit = Hit(
+            hour_of(float(fields["at"])), label, fields["addr"], "", fields["agent"],
+            fields["referer"], fields["host"], fields["dnt"], fields["gpc"], fields["sp"],
+            fields["p"],
+        )  # fmt: skip
+        hits[tuple(hit)] += 1
     salts: dict[object, str] = {}
     counts = counts_of(hits, lambda day: salts.setdefault(day, sink.salt(day)))
     report.counted = int(sum(n for (_, kind, _), n in counts.items() if kind in ("views", "feed")))

@@ -1,6 +1,6 @@
 """The per-process buffer of hits and the one background thread that flushes every buffer.
 
-Serving a page only appends a tuple to a list. Every ``STATS_FLUSH_SECONDS`` one thread per
+Serving a page only appends a tuple to a deque. Every ``STATS_FLUSH_SECONDS`` one thread per
 process turns the hits into counters and sends them in one statement; at a graceful exit
 (atexit, and multiprocessing's exit hook for server workers) the last hits are flushed too.
 A crash loses at most one interval. Upkeep runs now and then from the same thread.
@@ -14,14 +14,14 @@ import os
 import threading
 import time
 import weakref
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from datetime import date
 from multiprocessing import util as multiprocessing_util
 from typing import Any
 
 from techpulse.services.stats.sinks import Sink
-from techpulse.services.stats.tally import CounterKey, Hit, counts_of
+from techpulse.services.stats.tally import CounterKey, counts_of, hour_of
 
 log = logging.getLogger(__name__)
 
@@ -46,18 +46,20 @@ class Recorder:
         self.proxies = proxies
         self.own_hosts = own_hosts
         self.upkeep = upkeep
-        self.hits: list[Hit] = []
+        # Hits as plain tuples (the garbage collector soon stops tracking them); appending to
+        # and popping from a deque are atomic, so serving threads never wait on a lock.
+        self.hits: deque[tuple[Any, ...]] = deque(maxlen=MAX_BUFFERED)
         self.unsent: Counter[CounterKey] = Counter()
         self.salts: dict[date, str] = {}
-        self.lock = threading.Lock()
+        self.lock = threading.Lock()  # one flush at a time
         self.last_upkeep = time.monotonic()
         _RECORDERS.add(self)
 
-    def record(self, hit: Hit) -> None:
-        """Keep a hit until the next flush (called while serving: only an append)."""
-        if len(self.hits) < MAX_BUFFERED:
-            self.hits.append(hit)
-        _ensure_flusher()
+    def record(self, hit: tuple[Any, ...]) -> None:
+        """Keep a hit (``Hit``'s fields, the time unrounded) until the next flush."""
+        self.hits.append(hit)
+        if not _FLUSHER["started"]:
+            _ensure_flusher()
 
     def salt_for(self, day: date) -> str:
         """The day's salt, asked of the sink once per day and process."""
@@ -70,7 +72,8 @@ class Recorder:
     def flush(self) -> None:
         """Count the buffered hits and send them; on failure keep them for the next flush."""
         with self.lock:
-            hits, self.hits = self.hits, []
+            taken = [self.hits.popleft() for _ in range(len(self.hits))]
+            hits = Counter((hour_of(hit[0]), *hit[1:]) for hit in taken)
             counts = self.unsent
             self.unsent = Counter()
             try:
@@ -93,7 +96,7 @@ class Recorder:
 
 
 _RECORDERS: weakref.WeakSet[Recorder] = weakref.WeakSet()
-_FLUSHER: dict[str, Any] = {"thread": None, "pid": 0}
+_FLUSHER: dict[str, Any] = {"thread": None, "pid": 0, "started": False}
 _START = threading.Lock()
 
 
@@ -104,7 +107,7 @@ def _ensure_flusher() -> None:
         if _FLUSHER["pid"] == os.getpid():
             return
         thread = threading.Thread(target=_flush_forever, name="stats-flush", daemon=True)
-        _FLUSHER.update(thread=thread, pid=os.getpid())
+        _FLUSHER.update(thread=thread, pid=os.getpid(), started=True)
         thread.start()
 
 
@@ -123,9 +126,9 @@ def flush_all() -> None:
 
 def _after_fork() -> None:
     for recorder in list(_RECORDERS):
-        recorder.hits = []  # the parent counts its own
+        recorder.hits.clear()  # the parent counts its own
         recorder.lock = threading.Lock()
-    _FLUSHER["pid"] = 0
+    _FLUSHER.update(pid=0, started=False)
 
 
 os.register_at_fork(after_in_child=_after_fork)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 from techpulse.services.stats import visitors
@@ -22,10 +22,15 @@ MAXIMA = frozenset({"fsub", "vh", "fh"})
 CounterKey = tuple[date, str, str]
 
 
+def hour_of(timestamp: float) -> float:
+    """A Unix time cut to the start of its hour (hits are counted per hour at most)."""
+    return timestamp // 3600 * 3600
+
+
 class Hit(NamedTuple):
     """What the serving path keeps of one response, for at most one flush interval."""
 
-    at: float
+    at: float  # cut to the hour
     label: str
     addr: str
     forwarded: str
@@ -54,18 +59,21 @@ def visitor_hash(salt: str, address: str, user_agent: str) -> str:
 
 
 def counts_of(
-    hits: Iterable[Hit],
+    hits: Mapping[tuple[Any, ...], int],
     salt_for: Callable[[date], str],
     *,
     proxies: int = 0,
     own_hosts: frozenset[str] = frozenset(),
 ) -> Counter[CounterKey]:
-    """Count the hits that are readers: page views, visitors, referrers, searches, feeds."""
+    """Count the hits that are readers: page views, visitors, referrers, searches, feeds.
+
+    ``hits`` maps each distinct hit (a plain tuple in ``Hit``'s order, its time cut to the
+    hour) to how often it came: the same reader on the same page in the same hour is worked
+    out once, so a flush costs per distinct hit, not per request.
+    """
     counts: Counter[CounterKey] = Counter()
-    # The same reader on the same page within the same hour is worked out once, then
-    # counted as often as it came: a flush costs per distinct hit, not per request.
-    same: Counter[Hit] = Counter(hit._replace(at=hit.at // 3600 * 3600) for hit in hits)
-    for hit, times in same.items():
+    for fields, times in hits.items():
+        hit = Hit._make(fields)
         if visitors.opted_out(hit.dnt, hit.gpc) or visitors.prefetched(
             hit.sec_purpose, hit.purpose
         ):
