@@ -128,6 +128,20 @@ def test_staff_visits_are_not_counted(app, client, story, staff):
     assert views_of(app) == {"Chips get faster": 2}
 
 
+def test_a_cache_hit_this_worker_did_not_render_is_labelled_from_its_address(app, client, story):
+    url = f"/articles/{story.slug}"
+    client.get(url, headers={"User-Agent": BROWSER})
+    app.wsgi_app.labels.clear()  # as if another worker (or a shared cache) had rendered it
+    for ua in BROWSERS[1:4]:
+        assert client.get(url, headers={"User-Agent": ua}).headers["X-Cache"] == "hit"
+    assert client.get("/search?q=chips", headers={"User-Agent": BROWSER}).status_code == 200
+    app.wsgi_app.labels.clear()
+    client.get("/search?q=chips", headers={"User-Agent": BROWSER})
+    flush(app)
+    assert views_of(app) == {"Chips get faster": 4}
+    assert views_of(app, "search") == {"chips": 2}
+
+
 def test_a_page_gone_is_not_counted_under_its_old_label(app, client, story, make):
     url = f"/articles/{story.slug}"
     client.get(url, headers={"User-Agent": BROWSER})

@@ -54,10 +54,10 @@ class Readership:
             self.labels[address] = label
         elif RENDERED in environ:
             return  # Flask answered something else: staff, an error, a form…
-        else:  # the page cache answered (200 or 304): a page this worker rendered before
+        else:  # the page cache answered (200 or 304), most likely a page this worker rendered
             label = self.labels.get(address)
-            if label is None:
-                return
+            if label is None:  # rendered elsewhere: labelled from its address at the flush
+                label = labels.by_address(address[0] or "", address[1] or "")
         original = get("werkzeug.proxy_fix.orig")  # ProxyFix ran (a miss): the address it saw
         self.recorder.record(
             (

@@ -31,3 +31,11 @@ def story_label(story_id: int) -> str:
 def search_label(words: str, found: bool) -> str:
     """A search's label: whether anything was found, and the words."""
     return f"search:{'1' if found else '0'}:{quote(words)}"
+
+
+ADDRESS = "address:"
+
+
+def by_address(path: str, query: str) -> str:
+    """A hit known only by its address, to be labelled at the flush (``resolve_addresses``)."""
+    return f"{ADDRESS}{path}?{query}" if query else ADDRESS + path

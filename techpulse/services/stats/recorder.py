@@ -40,12 +40,14 @@ class Recorder:
         proxies: int = 0,
         own_hosts: frozenset[str] = frozenset(),
         upkeep: Callable[[], Any] | None = None,
+        resolve: Callable[[Counter[tuple[Any, ...]]], Counter[tuple[Any, ...]]] | None = None,
     ) -> None:
         self.sink = sink
         self.interval = interval
         self.proxies = proxies
         self.own_hosts = own_hosts
         self.upkeep = upkeep
+        self.resolve = resolve  # labels hits known only by their address (see readership.py)
         # Hits as plain tuples (the garbage collector soon stops tracking them); appending to
         # and popping from a deque are atomic, so serving threads never wait on a lock.
         self.hits: deque[tuple[Any, ...]] = deque(maxlen=MAX_BUFFERED)
@@ -74,17 +76,22 @@ class Recorder:
         with self.lock:
             taken = [self.hits.popleft() for _ in range(len(self.hits))]
             hits = Counter((hour_of(hit[0]), *hit[1:]) for hit in taken)
-            counts = self.unsent
-            self.unsent = Counter()
             try:
-                counts.update(
-                    counts_of(hits, self.salt_for, proxies=self.proxies, own_hosts=self.own_hosts)
+                if self.resolve is not None:
+                    hits = self.resolve(hits)
+                counted = counts_of(
+                    hits, self.salt_for, proxies=self.proxies, own_hosts=self.own_hosts
                 )
+            except Exception:  # the salt or a label could not be read: try again next time
+                log.warning("readership statistics: counting failed, retried", exc_info=True)
+                self.hits.extend(taken)
+                counted = Counter()
+            counts, self.unsent = self.unsent, Counter()
+            counts.update(counted)
+            try:
                 self.sink.flush(counts)
             except Exception:
-                log.warning(
-                    "readership statistics: flush failed, kept for the next one", exc_info=True
-                )
+                log.warning("readership statistics: flush failed, retried", exc_info=True)
                 if len(counts) < MAX_BUFFERED:
                     self.unsent = counts
             if self.upkeep is not None and time.monotonic() - self.last_upkeep > UPKEEP_EVERY:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app
 from sqlalchemy import Engine
 
 from techpulse.extensions import db
+from techpulse.services.stats import labels
+from techpulse.services.stats.ingest import Labeller
 from techpulse.services.stats.recorder import Recorder
 from techpulse.services.stats.sinks import DatabaseSink, RedisSink, Sink
 from techpulse.services.stats.upkeep import UpkeepReport, upkeep
@@ -36,6 +40,23 @@ def run_upkeep(app: Flask) -> UpkeepReport:
     )
 
 
+def resolve_addresses(app: Flask, hits: Counter[tuple[Any, ...]]) -> Counter[tuple[Any, ...]]:
+    """Label the hits known only by their address, as ``flask stats ingest`` does."""
+    if not any(hit[1].startswith(labels.ADDRESS) for hit in hits):
+        return hits
+    out: Counter[tuple[Any, ...]] = Counter()
+    with app.app_context():
+        label_of = Labeller(app)
+        for hit, times in hits.items():
+            label: str | None = hit[1]
+            if hit[1].startswith(labels.ADDRESS):
+                label = label_of(hit[6], hit[1].removeprefix(labels.ADDRESS))
+            if label is not None:
+                out[(hit[0], label, *hit[2:])] += times
+        db.session.remove()
+    return out
+
+
 def recorder_for(app: Flask) -> Recorder:
     """The app's recorder, made once."""
     if EXTENSION not in app.extensions:
@@ -46,6 +67,7 @@ def recorder_for(app: Flask) -> Recorder:
             proxies=int(app.config.get("PROXY_FIX_X_FOR") or 0),
             own_hosts=frozenset({site.lower()} if site else ()),
             upkeep=lambda: run_upkeep(app),
+            resolve=lambda hits: resolve_addresses(app, hits),
         )
         app.extensions[EXTENSION] = recorder
     return app.extensions[EXTENSION]

@@ -105,10 +105,10 @@ class RedisSink:
         self.client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
 
     def flush(self, counts: Counter[CounterKey]) -> None:
-        """One pipelined round trip: HINCRBY, PFADD and ZADD GT, each key with an expiry."""
+        """One round trip, all or nothing (MULTI/EXEC): HINCRBY, PFADD, ZADD GT, expiries."""
         if not counts:
             return
-        pipe = self.client.pipeline(transaction=False)
+        pipe = self.client.pipeline(transaction=True)
         keys: set[str] = set()
         for (day, kind, item), number in counts.items():
             stamp = day.isoformat()
