@@ -73,7 +73,7 @@ def counts_of(
     """
     counts: Counter[CounterKey] = Counter()
     for fields, times in hits.items():
-        hit = Hit._make(fields)
+        hit = Hit._make(field or "" if index else field for index, field in enumerate(fields))
         if visitors.opted_out(hit.dnt, hit.gpc) or visitors.prefetched(
             hit.sec_purpose, hit.purpose
         ):
