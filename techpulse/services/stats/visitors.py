@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-import crawleruseragents
-
 # A known crawler or monitor is decided once per distinct User-Agent: the package's
 # pattern list costs about a millisecond per call.
 _CRAWLER_MEMO: dict[str, bool] = {}
@@ -36,7 +34,12 @@ def is_crawler(user_agent: str) -> bool:
     found = _CRAWLER_MEMO.get(user_agent)
     if found is None:
         lowered = user_agent.lower()
-        found = not lowered.startswith(_BROWSER) or crawleruseragents.is_crawler(user_agent)
+        if not lowered.startswith(_BROWSER):
+            found = True
+        else:  # loaded on first use, in the flush thread: ~1,000 patterns a worker may never need
+            import crawleruseragents
+
+            found = crawleruseragents.is_crawler(user_agent)
         if len(_CRAWLER_MEMO) >= _MEMO_LIMIT:
             _CRAWLER_MEMO.clear()
         _CRAWLER_MEMO[user_agent] = found
