@@ -17,6 +17,7 @@ from typing import Any
 
 from bench import report
 from bench.config import Settings, settings
+from bench.counting import counting_line, measure_counting
 from bench.probe import fetch, header, miss_time_ms, run_wrk, wait_until_serving
 from bench.servers import app_server, cpu_seconds, nginx_proxy, nginx_static, worker_rss_mb
 from bench.sitegen import Site, ensure_site
@@ -129,6 +130,7 @@ def main() -> None:
     markdown = report.write(result, config.results)
     print()
     print(markdown)
+    print(counting_line(measure_counting(config, site)))  # issue 22, on the last size's site
     sys.stdout.flush()
 
 

@@ -55,6 +55,9 @@ def render_site(
             "/srv/techpulse/instance/uploads/": f"{uploads}/",
             "/var/cache/nginx/techpulse": f"{folder}/cache",
             "server 127.0.0.1:8000;": f"server 127.0.0.1:{app_port};",
+            # The usual access log stays off (as in _main_conf); the statistics log is kept.
+            "access_log /var/log/nginx/access.log;": "",
+            "/var/log/nginx/techpulse-stats.log": f"{folder}/techpulse-stats.log",
         },
     )
     site = "\n".join(line for line in site.splitlines() if "listen [::]" not in line)

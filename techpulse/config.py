@@ -106,6 +106,13 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "PAGE_CACHE_STALE_IF_ERROR": 600,
         # Rate limits count in memory (per process) while Redis is away.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        # Readership statistics (docs/statistics.md): counted in the serving path, no cookie.
+        "STATS_ENABLED": True,
+        "STATS_FLUSH_SECONDS": 5,  # a crash loses at most this much counting
+        "STATS_DAILY_DAYS": 100,  # daily rows older than this become monthly ones
+        "STATS_RETENTION_DAYS": 730,  # anything older is deleted (0 keeps everything)
+        # nginx's micro-cache hits, logged by deploy/nginx for `flask stats ingest`.
+        "STATS_NGINX_LOG": "",
     }
 
 

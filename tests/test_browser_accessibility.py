@@ -54,6 +54,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             "article": f"/articles/{launch.slug}",
             "category": f"/category/{launch.category.slug}",
             "editor": f"/admin/articles/{launch.id}/edit",
+            "story-readers": f"/admin/statistics/articles/{launch.id}",
         }
         db.session.remove()
     with serving(app) as url:
@@ -120,7 +121,7 @@ def test_public_page_has_no_wcag_violations(visitor, site, path):
     "path",
     ["/admin/", "editor", "/admin/articles/new", "/admin/pages/1/edit", "/admin/articles",
      "/admin/calendar", "/admin/calendar?view=week", "/admin/media", "/admin/trash",
-     "/admin/audit"],
+     "/admin/audit", "/admin/statistics", "story-readers"],
 )  # fmt: skip
 def test_staff_page_has_no_wcag_violations(editor, site, path):
     editor.goto(site["url"] + site.get(path, path))
@@ -137,6 +138,17 @@ def test_the_editor_has_no_wcag_violations_with_its_menu_open_or_in_markdown_mod
     editor.get_by_role("button", name="Markdown", exact=True).click()
     assert axe_violations(editor) == []
     editor.get_by_role("button", name="Visual", exact=True).click()  # the default, for later tests
+
+
+def test_statistics_with_their_tables_open_have_no_wcag_violations(editor, site, visitor):
+    for _ in range(3):  # a few views, so the chart has bars
+        visitor.goto(site["url"] + site["article"])
+    for path in ("/admin/statistics?days=7", site["story-readers"]):
+        editor.goto(site["url"] + path)
+        assert editor.locator("svg[role=img] > title").count() >= 1
+        for summary in editor.locator("details > summary").all():
+            summary.click()
+        assert axe_violations(editor) == []
 
 
 # Every control a keyboard user should reach, numbered in document order.

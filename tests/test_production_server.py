@@ -9,6 +9,7 @@ import gzip
 import http.client
 import os
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
@@ -100,6 +101,8 @@ def server(app: Any, app_config: dict[str, Any], story: Any, tmp_path: Path) -> 
         "TECHPULSE_PRODUCTION": "false",
         # The public name nginx is configured for, as DEPLOY.md sets it, and loopback.
         "TECHPULSE_TRUSTED_HOSTS": "techpulse.example,127.0.0.1,localhost",
+        # Readership counters reach the database only at the graceful stop (tested below).
+        "TECHPULSE_STATS_FLUSH_SECONDS": "3600",
     }
     command = server_argv(readme_server_command(), "127.0.0.1", port)
     assert Path(command[0]).name == "granian", command
@@ -336,3 +339,61 @@ def test_a_publish_or_edit_shows_through_the_micro_cache_within_two_seconds(ngin
     assert edited < 2 and published < 2, (edited, published)
     # And it stays visible: nginx does not go back to the copy it held before the write.
     assert all(b"Edited behind nginx" in nginx.fetch(article).body for _ in range(5))
+
+
+# --- readership statistics (issue 22) ------------------------------------------------------
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{}.0"
+
+
+def story_views(app: Any, seconds: float, wanted: int) -> int:
+    """The story views the database holds, waiting up to ``seconds`` for ``wanted``."""
+    from techpulse.services.stats import reports
+    from techpulse.services.stats.setup import sink_of
+
+    deadline = time.monotonic() + seconds
+    while True:
+        db.session.rollback()
+        found = sum(row.count for row in reports.top(sink_of(app), "story", 2))
+        if found >= wanted or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
+def graceful_stop(pid: int) -> None:
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                return
+        except ChildProcessError:
+            return
+        time.sleep(0.1)
+
+
+def test_counts_survive_a_graceful_stop(server, story, app):
+    url = f"/articles/{story.slug}"
+    for version in range(6):
+        assert get(server.port, url, **{"User-Agent": BROWSER.format(100 + version)}).status == 200
+    assert story_views(app, 0, 6) == 0  # still in the workers' memory (flush interval 1 h)
+    graceful_stop(server.pid)
+    assert story_views(app, 10, 6) == 6
+
+
+@needs_nginx
+def test_views_behind_the_nginx_micro_cache_are_all_counted(nginx, server, story, app, tmp_path):
+    from techpulse.services.stats.ingest import ingest
+    from techpulse.services.stats.setup import sink_of
+
+    url = f"/articles/{story.slug}"
+    caches = [
+        nginx.fetch(url, **{"User-Agent": BROWSER.format(100 + n)}).getheader("X-Micro-Cache")
+        for n in range(12)
+    ]
+    assert "HIT" in caches and caches.count("HIT") < 12
+    time.sleep(1.5)  # nginx writes its buffered log lines within a second
+    graceful_stop(server.pid)  # the app's own counts (the misses) reach the database
+    report = ingest(app, tmp_path / "techpulse-stats.log", tmp_path / "state.json", sink_of(app))
+    assert report.counted == caches.count("HIT")
+    assert story_views(app, 10, 12) == 12

@@ -13,6 +13,7 @@ from techpulse.admin import (  # noqa: F401 - importing a module registers its r
     review,
     security,
     settings,
+    statistics,
     taxonomy,
     trash,
     users,

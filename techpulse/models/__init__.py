@@ -31,6 +31,7 @@ from techpulse.models.search import SearchDocument
 from techpulse.models.security import RecoveryCode, StaffSession, ThrottleHit, TwoFactor
 from techpulse.models.serving import PageCacheGeneration
 from techpulse.models.site import AuditEvent, SiteSettings
+from techpulse.models.stats import StatCount, StatSalt
 
 __all__ = [
     "Article",
@@ -58,6 +59,8 @@ __all__ = [
     "Role",
     "SearchDocument",
     "SiteSettings",
+    "StatCount",
+    "StatSalt",
     "SlugRedirect",
     "StaffNotice",
     "StaffSession",

@@ -10,7 +10,7 @@ from techpulse.extensions import db
 
 def register(app: Flask) -> None:
     """Compress, validate and cache public responses; invalidate on every public write."""
-    from techpulse.serving import cacheability, fragments, invalidation, static_files
+    from techpulse.serving import cacheability, fragments, invalidation, readership, static_files
     from techpulse.serving.entries import EntryStore
     from techpulse.serving.generation import store_for
     from techpulse.serving.pagecache import PageCache
@@ -42,3 +42,4 @@ def register(app: Flask) -> None:
     )
     app.wsgi_app = cache  # type: ignore[method-assign]
     app.extensions[invalidation.EXTENSION] = cache
+    readership.register(app)  # outermost: counts cache hits and misses (docs/statistics.md)

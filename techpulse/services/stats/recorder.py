@@ -1,0 +1,145 @@
+"""The per-process buffer of hits and the one background thread that flushes every buffer.
+
+Serving a page only appends a tuple to a deque. Every ``STATS_FLUSH_SECONDS`` one thread per
+process turns the hits into counters and sends them in one statement; at a graceful exit
+(atexit, and multiprocessing's exit hook for server workers) the last hits are flushed too.
+A crash loses at most one interval. Upkeep runs now and then from the same thread.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import threading
+import time
+import weakref
+from collections import Counter, deque
+from collections.abc import Callable
+from datetime import date
+from multiprocessing import util as multiprocessing_util
+from typing import Any
+
+from techpulse.services.stats.sinks import Sink
+from techpulse.services.stats.tally import CounterKey, counts_of, hour_of
+
+log = logging.getLogger(__name__)
+
+MAX_BUFFERED = 200_000  # beyond this (the sink down for long) new hits are dropped
+UPKEEP_EVERY = 3600.0
+
+
+class Recorder:
+    """Hits from one process's requests, waiting for the next flush."""
+
+    def __init__(
+        self,
+        sink: Sink,
+        *,
+        interval: float,
+        proxies: int = 0,
+        own_hosts: frozenset[str] = frozenset(),
+        upkeep: Callable[[], Any] | None = None,
+        resolve: Callable[[Counter[tuple[Any, ...]]], Counter[tuple[Any, ...]]] | None = None,
+    ) -> None:
+        self.sink = sink
+        self.interval = interval
+        self.proxies = proxies
+        self.own_hosts = own_hosts
+        self.upkeep = upkeep
+        self.resolve = resolve  # labels hits known only by their address (see readership.py)
+        # Hits as plain tuples (the garbage collector soon stops tracking them); appending to
+        # and popping from a deque are atomic, so serving threads never wait on a lock.
+        self.hits: deque[tuple[Any, ...]] = deque(maxlen=MAX_BUFFERED)
+        self.unsent: Counter[CounterKey] = Counter()
+        self.salts: dict[date, str] = {}
+        self.lock = threading.Lock()  # one flush at a time
+        self.last_upkeep = time.monotonic()
+        _RECORDERS.add(self)
+
+    def record(self, hit: tuple[Any, ...]) -> None:
+        """Keep a hit (``Hit``'s fields, the time unrounded) until the next flush."""
+        self.hits.append(hit)
+        if not _FLUSHER["started"]:
+            _ensure_flusher()
+
+    def salt_for(self, day: date) -> str:
+        """The day's salt, asked of the sink once per day and process."""
+        salt = self.salts.get(day)
+        if salt is None:
+            salt = self.sink.salt(day)
+            self.salts = {day: salt}
+        return salt
+
+    def flush(self) -> None:
+        """Count the buffered hits and send them; on failure keep them for the next flush."""
+        with self.lock:
+            taken = [self.hits.popleft() for _ in range(len(self.hits))]
+            hits = Counter((hour_of(hit[0]), *hit[1:]) for hit in taken)
+            try:
+                if self.resolve is not None:
+                    hits = self.resolve(hits)
+                counted = counts_of(
+                    hits, self.salt_for, proxies=self.proxies, own_hosts=self.own_hosts
+                )
+            except Exception:  # the salt or a label could not be read: try again next time
+                log.warning("readership statistics: counting failed, retried", exc_info=True)
+                self.hits.extend(taken)
+                counted = Counter()
+            counts, self.unsent = self.unsent, Counter()
+            counts.update(counted)
+            try:
+                self.sink.flush(counts)
+            except Exception:
+                log.warning("readership statistics: flush failed, retried", exc_info=True)
+                if len(counts) < MAX_BUFFERED:
+                    self.unsent = counts
+            if self.upkeep is not None and time.monotonic() - self.last_upkeep > UPKEEP_EVERY:
+                self.last_upkeep = time.monotonic()
+                try:
+                    self.upkeep()
+                except Exception:
+                    log.warning("readership statistics: upkeep failed", exc_info=True)
+
+
+_RECORDERS: weakref.WeakSet[Recorder] = weakref.WeakSet()
+_FLUSHER: dict[str, Any] = {"thread": None, "pid": 0, "started": False}
+_START = threading.Lock()
+
+
+def _ensure_flusher() -> None:
+    if _FLUSHER["pid"] == os.getpid():
+        return
+    with _START:
+        if _FLUSHER["pid"] == os.getpid():
+            return
+        thread = threading.Thread(target=_flush_forever, name="stats-flush", daemon=True)
+        _FLUSHER.update(thread=thread, pid=os.getpid(), started=True)
+        thread.start()
+
+
+def _flush_forever() -> None:
+    while True:
+        wait = min((r.interval for r in list(_RECORDERS)), default=5.0)
+        time.sleep(max(0.2, wait))
+        flush_all()
+
+
+def flush_all() -> None:
+    """Flush every recorder of this process (the thread, and graceful shutdown)."""
+    for recorder in list(_RECORDERS):
+        recorder.flush()
+
+
+def _after_fork() -> None:
+    for recorder in list(_RECORDERS):
+        recorder.hits.clear()  # the parent counts its own
+        recorder.lock = threading.Lock()
+    _FLUSHER.update(pid=0, started=False)
+
+
+os.register_at_fork(after_in_child=_after_fork)
+atexit.register(flush_all)
+# Server workers started by multiprocessing leave through os._exit, which skips atexit but
+# runs multiprocessing's own exit hooks.
+multiprocessing_util.Finalize(None, flush_all, exitpriority=100)
