@@ -202,6 +202,7 @@ def test_ghost_addresses_answer_with_one_301(runner, export, client):
         "/author/ana/": f"/author/{ana.slug}",
         "/rss/": "/rss.xml",
         "/tag/news/rss/": "/category/news/rss.xml",
+        "/author/ana/rss/": f"/author/{ana.slug}/rss.xml",
     }
     for old, new in expected.items():
         response = client.get(old)

@@ -176,7 +176,11 @@ _DEFAULT = Term("category", "uncategorized", "Uncategorized")
 def _author(job: GhostImport, post: dict[str, Any]):
     authors = job.data.post_authors.get(str(post["id"])) or [str(post.get("author_id") or "")]
     user = job.data.users.get(authors[0], {})
-    return job.taxonomy.author(str(user.get("slug") or user.get("id") or "ghost"))
+    slug = str(user.get("slug") or user.get("id") or "ghost")
+    found = job.taxonomy.author(slug)  # remembers /author/<slug>/ too
+    feed = url_for("feeds.rss", scope="author", slug=found.slug)
+    legacy_urls.remember(legacy_urls.path_key(f"/author/{slug}/rss/"), "url", url=feed)
+    return found
 
 
 def _page(job: GhostImport, post: dict[str, Any], body: str, published: bool) -> str:
