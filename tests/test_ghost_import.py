@@ -230,3 +230,9 @@ def test_a_file_that_is_not_a_ghost_export_is_a_clear_error(runner, tmp_path: Pa
     broken.write_text("{")
     result = runner.invoke(args=["import-ghost", str(broken)])
     assert result.exit_code != 0 and "not JSON" in result.output
+
+
+def test_the_exporters_own_form_without_the_db_list_imports_too(runner, tmp_path: Path):
+    document = site()["db"][0]  # {"meta": …, "data": …}, as the exporter returns it
+    export = write_ghost_export(tmp_path / "bare.json", document)
+    assert "Imported 5, updated 0, unchanged 0, skipped 1." in run(runner, export)

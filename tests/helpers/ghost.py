@@ -1,7 +1,8 @@
 """A Ghost 5 export as its exporter writes it (Settings → Labs → Export), and its images folder.
 
 The shape follows Ghost's own exporter: ``{"db": [{"meta": {...}, "data": {table: rows}}]}``
-with one list of rows per exported table, ids as 24 hex digits, timestamps as ISO strings in
+(the admin API wraps the exporter's ``{"meta", "data"}`` in ``db``), one list of rows per
+allow-listed table, every column of each row (as the exporter selects them), ids as 24 hex digits, timestamps as ISO strings in
 UTC, ``__GHOST_URL__`` in front of the site's own links and images, Lexical bodies with the
 rendered ``html`` next to them (older posts: mobiledoc, sometimes without ``html``).
 """
@@ -111,12 +112,13 @@ def export_document(
         for post_id, found_users in post_authors.items()
         for order, found in enumerate(found_users)
     ]
-    data = {
+    data = {  # the exporter's allow-listed tables, in its order
         "posts": posts, "posts_authors": posts_authors, "posts_meta": meta or [],
         "posts_tags": posts_tags, "roles": [], "roles_users": [], "settings": [],
-        "custom_theme_settings": [], "tags": tags, "users": users, "newsletters": [],
-        "products": [], "benefits": [], "products_benefits": [], "offers": [],
-        "offer_redemptions": [], "snippets": [], "recommendations": [],
+        "custom_theme_settings": [], "tags": tags, "users": users, "products": [],
+        "stripe_products": [], "stripe_prices": [], "posts_products": [], "newsletters": [],
+        "benefits": [], "products_benefits": [], "offers": [], "offer_redemptions": [],
+        "snippets": [],
     }  # fmt: skip
     meta_row = {"exported_on": 1717228800000, "version": GHOST_VERSION}
     return {"db": [{"meta": meta_row, "data": data}]}
