@@ -3,8 +3,9 @@
 The shape follows Ghost's own exporter: ``{"db": [{"meta": {...}, "data": {table: rows}}]}``
 (the admin API wraps the exporter's ``{"meta", "data"}`` in ``db``), one list of rows per
 allow-listed table, every column of each row (as the exporter selects them), ids as 24 hex
-digits, timestamps as ISO strings in UTC, ``__GHOST_URL__`` in front of the site's own links
-and images, Lexical bodies with the rendered ``html`` next to them (older posts: mobiledoc, sometimes without ``html``).
+digits, timestamps as ISO strings in UTC, ``__GHOST_URL__`` in front of the site's own
+links and images, Lexical bodies with the rendered ``html`` next to them (older posts:
+mobiledoc, sometimes without ``html``).
 """
 
 from __future__ import annotations
