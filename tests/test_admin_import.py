@@ -165,7 +165,22 @@ def test_the_import_upload_has_its_own_limit(client, staff, app) -> None:
     assert wait_for(client, job_id, ("checked", "failed"))["state"] == "checked"
     app.config["IMPORT_MAX_BYTES"] = 4096
     response = upload(staff)
-    assert response.status_code in (303, 413)
+    assert response.status_code == 303  # back to the form, with the import's own limit named
+    assert response.headers["Location"] == "/admin/imports/new"
+    page = client.get("/admin/imports/new").get_data(as_text=True)
+    assert "an import may be 0 MB in all" in page
+    assert db.session.scalar(select(func.count()).select_from(ImportJob)) == 1
+
+
+def test_one_import_at_a_time(client, staff, tmp_path) -> None:
+    admin = staff.login(Role.ADMIN)
+    running = ImportJob(source="wordpress", filename="a.xml", folder=str(tmp_path),
+                        state="running", created_by_id=admin.id, heartbeat_at=utcnow())  # fmt: skip
+    db.session.add(running)
+    db.session.commit()
+    response = upload(staff)
+    assert response.status_code == 200
+    assert "Another import is running" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(ImportJob)) == 1
 
 

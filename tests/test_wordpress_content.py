@@ -177,6 +177,11 @@ def test_category_description_modified_time_and_pending(runner, export, client):
     page = client.get("/articles/generated-402").get_data(as_text=True)
     assert re.search(r'"dateModified": ?"2024-03-05T06:07:08\+00:00"', page)
     assert 'content="2024-03-05T06:07:08+00:00"' in page  # article:modified_time
+    sitemap = client.get("/sitemap.xml").get_data(as_text=True)
+    entry = re.search(
+        r"<loc>[^<]*/articles/generated-402</loc>\s*<lastmod>([^<]+)</lastmod>", sitemap
+    )
+    assert entry and entry[1].startswith("2024-03-05T06:07:08")
     assert article(407).status == Status.REVIEW
 
 

@@ -68,7 +68,11 @@ def import_job_run(job_id: int) -> Response:
     """After the dry run: import for real, in the background."""
     job = _job(job_id)
     if not jobs.start_real_run(job):
-        flash("This import is not waiting to run (it is running, done or failed).", "error")
+        flash(
+            "This import cannot start now: another one is running, or it is running, done or "
+            "failed already.",
+            "error",
+        )
     return redirect(url_for("admin.import_job", job_id=job.id), 303)
 
 

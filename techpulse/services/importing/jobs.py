@@ -31,6 +31,7 @@ EXPORT_NAMES = {"wordpress": "export.xml", "ghost": "export.json"}
 HEARTBEAT_SECONDS = 5
 STALE_AFTER = timedelta(seconds=60)  # twelve missed heartbeats: the worker is gone
 ACTIVE = ("checking", "running")
+BUSY = "Another import is running: wait until it has finished, then start this one."
 STOPPED = (
     "The import stopped: the worker running it ended (a restart, a deploy or a crash). "
     "Start it again: an import can run again safely, what is there already is kept."
@@ -56,6 +57,8 @@ def create_job(
         raise FieldError("source", "Choose WordPress or Ghost.")
     if not export or not export.filename:
         raise FieldError("export", "Choose the export file to import.")
+    if busy():
+        raise FieldError("export", BUSY)
     has_media = bool(media and media.filename)
     job = ImportJob(
         source=source,
@@ -78,8 +81,17 @@ def create_job(
     return job
 
 
+def busy() -> bool:
+    """Whether an import is running now (one at a time: they would write the same rows)."""
+    fresh = utcnow() - STALE_AFTER
+    query = select(ImportJob.id).where(ImportJob.state.in_(ACTIVE), ImportJob.heartbeat_at > fresh)
+    return db.session.scalar(query.limit(1)) is not None
+
+
 def start_real_run(job: ImportJob) -> bool:
-    """Start the real import of a job whose dry run is done; False if it is not ready."""
+    """Start the real import of a job whose dry run is done; False if not ready or busy."""
+    if busy():
+        return False
     changed = db.session.execute(
         update(ImportJob)
         .where(ImportJob.id == job.id, ImportJob.state == "checked")
