@@ -17,7 +17,14 @@ from techpulse.extensions import db
 from techpulse.models import Article, ImportJob, ImportRun, Role
 from techpulse.services.importing.archive import ArchiveRefused, unpack_media
 from tests.helpers.apps import POSTGRES_URL, app_settings, new_app, prepare_database
-from tests.helpers.ghost import export_document, post, tag, user, write_ghost_export
+from tests.helpers.ghost import (
+    export_document,
+    make_images,
+    post,
+    tag,
+    user,
+    write_ghost_export,
+)
 from tests.helpers.wordpress import SITE_XML, make_uploads
 
 
@@ -187,14 +194,21 @@ def test_one_import_at_a_time(client, staff, tmp_path) -> None:
 def test_ghost_imports_from_the_staff_area_too(client, staff, tmp_path) -> None:
     staff.login(Role.ADMIN)
     ana = user("Ana Lima", "ana", "ana@ghost.example")
-    first = post("From Ghost", "from-ghost", html="<p>Hello from Ghost.</p>")
+    cover = "__GHOST_URL__/content/images/2024/05/cover.jpg"
+    first = post("From Ghost", "from-ghost", html="<p>Hello from Ghost.</p>", feature_image=cover)
     document = export_document([first], [tag("News", "news")], [ana], {}, {first["id"]: [ana]})
     export = write_ghost_export(tmp_path / "ghost.json", document)
-    job_id = job_id_from(upload(staff, source="ghost", export=export))
+    images = make_images(tmp_path / "ghost-site", "2024/05/cover.jpg")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:  # a zip of the site's content/images
+        archive.write(images / "2024/05/cover.jpg", "content/images/2024/05/cover.jpg")
+    job_id = job_id_from(upload(staff, source="ghost", export=export, media=buffer.getvalue()))
     assert wait_for(client, job_id, ("checked", "failed"))["report"][0].startswith("Would import 1")
     staff.post(f"/admin/imports/jobs/{job_id}/run")
     assert wait_for(client, job_id, ("done", "failed"))["result"][0].startswith("Imported 1,")
     assert client.get("/from-ghost/").headers["Location"] == "/articles/from-ghost"
+    story = db.session.scalar(select(Article).where(Article.slug == "from-ghost"))
+    assert story.banner_id is not None  # the feature image, from the zip
 
 
 def test_a_zip_cannot_write_outside_its_folder(tmp_path) -> None:
