@@ -39,8 +39,10 @@ def uploads_zip(folder: Path) -> bytes:
     return buffer.getvalue()
 
 
-def upload(staff, source: str = "wordpress", export: Path = SITE_XML, media: bytes | None = None):
-    data: dict[str, Any] = {"source": source, "export": (export.open("rb"), export.name)}
+def upload(
+    staff, source: str = "wordpress", export: Path = SITE_XML, media: bytes | None = None, **more
+):
+    data: dict[str, Any] = {"source": source, "export": (export.open("rb"), export.name), **more}
     if media is not None:
         data["media"] = (io.BytesIO(media), "uploads.zip")
     return staff.post("/admin/imports/new", data, content_type="multipart/form-data")
@@ -202,7 +204,12 @@ def test_ghost_imports_from_the_staff_area_too(client, staff, tmp_path) -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:  # a zip of the site's content/images
         archive.write(images / "2024/05/cover.jpg", "content/images/2024/05/cover.jpg")
-    job_id = job_id_from(upload(staff, source="ghost", export=export, media=buffer.getvalue()))
+    bad = upload(staff, source="ghost", export=export, old_url="not an address")
+    assert bad.status_code == 200 and "An address such as" in bad.get_data(as_text=True)
+    media = buffer.getvalue()
+    old = "https://old-ghost.example"
+    job_id = job_id_from(upload(staff, source="ghost", export=export, media=media, old_url=old))
+    assert db.session.get(ImportJob, job_id).old_url == old
     assert wait_for(client, job_id, ("checked", "failed"))["report"][0].startswith("Would import 1")
     staff.post(f"/admin/imports/jobs/{job_id}/run")
     assert wait_for(client, job_id, ("done", "failed"))["result"][0].startswith("Imported 1,")

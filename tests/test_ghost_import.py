@@ -236,3 +236,33 @@ def test_the_exporters_own_form_without_the_db_list_imports_too(runner, tmp_path
     document = site()["db"][0]  # {"meta": …, "data": …}, as the exporter returns it
     export = write_ghost_export(tmp_path / "bare.json", document)
     assert "Imported 5, updated 0, unchanged 0, skipped 1." in run(runner, export)
+
+
+def test_with_the_old_address_its_links_are_rewritten_and_missing_images_link_there(
+    runner, tmp_path: Path, client
+):
+    ana = user("Ana Lima", "ana", "ana@ghost.example")
+    target = post("Target", "target", html="<p>Here.</p>")
+    source = post(
+        "Source",
+        "source",
+        html=(
+            '<p><a href="https://www.old-ghost.example/target/">absolute</a> '
+            '<a href="https://old-ghost.example/tag/news/">a tag</a> '
+            '<a href="https://elsewhere.example/target/">elsewhere</a></p>'
+            '<figure class="kg-card kg-image-card"><img src="__GHOST_URL__/content/images/'
+            '2024/05/gone.jpg" alt="Gone"></figure>'
+        ),
+    )
+    document = export_document([source, target], [], [ana], {}, {})
+    export = write_ghost_export(tmp_path / "old.json", document)
+    output = run(runner, export, "--old-url", "https://old-ghost.example/")
+    assert "https://old-ghost.example/content/images/2024/05/gone.jpg" in output  # listed
+    body = article("source").body_md
+    assert f'href="article:{article("target").id}"' in body
+    assert 'href="/tag/news/"' in body and 'href="https://elsewhere.example/target/"' in body
+    html = body_of(client, "source")
+    assert 'href="/articles/target"' in html
+    assert 'href="https://old-ghost.example/content/images/2024/05/gone.jpg"' in html
+    refused = runner.invoke(args=["import-ghost", str(export), "--old-url", "old-ghost.example"])
+    assert refused.exit_code != 0 and "--old-url" in refused.output

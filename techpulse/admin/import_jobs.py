@@ -37,7 +37,7 @@ def import_new() -> str | Response:
         try:
             job = jobs.create_job(
                 form.source.data, request.files.get("export"), request.files.get("media"),
-                current_user.id,
+                current_user.id, form.old_url.data or "",
             )  # fmt: skip
         except FieldError as error:
             getattr(form, error.field, form.export).errors.append(error.message)

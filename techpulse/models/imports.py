@@ -67,6 +67,7 @@ class ImportJob(db.Model):
     source: Mapped[str] = mapped_column(String(40))  # "wordpress" or "ghost"
     filename: Mapped[str] = mapped_column(String(255))
     media_filename: Mapped[str] = mapped_column(String(255), default="")
+    old_url: Mapped[str] = mapped_column(String(500), default="")  # Ghost: the old address
     folder: Mapped[str] = mapped_column(String(500))  # where its files are on disk
     # checking → checked → running → done; or failed at any step
     state: Mapped[str] = mapped_column(String(16), default="checking")

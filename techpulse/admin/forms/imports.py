@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import RadioField, SubmitField
+from wtforms import RadioField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired
+from wtforms.validators import URL, InputRequired, Length, Optional
 
 from techpulse.services.importing.jobs import SOURCES
 
@@ -30,4 +30,10 @@ class ImportForm(FlaskForm):
         "content/images folder. Without it, images stay links to the old site.",
         render_kw={"accept": ".zip,application/zip"},
     )
+    old_url = StringField(
+        "Old site address (Ghost, optional)",
+        validators=[Optional(), URL(require_tld=False, message="An address such as "
+                                    "https://blog.example.com."), Length(max=500)],
+        description="Links to the old site are rewritten; images not found keep linking there.",
+    )  # fmt: skip
     submit = SubmitField("Upload and check")

@@ -24,6 +24,7 @@ def upgrade():
     sa.Column('source', sa.String(length=40), nullable=False),
     sa.Column('filename', sa.String(length=255), nullable=False),
     sa.Column('media_filename', sa.String(length=255), nullable=False),
+    sa.Column('old_url', sa.String(length=500), nullable=False),
     sa.Column('folder', sa.String(length=500), nullable=False),
     sa.Column('state', sa.String(length=16), nullable=False),
     sa.Column('total', sa.Integer(), nullable=False),

@@ -29,8 +29,12 @@ from techpulse.services.wordpress.wxr import Author
 class GhostImport:
     """One import of one Ghost export file."""
 
-    def __init__(self, export: Path, images: Path | None = None, dry_run: bool = False) -> None:
+    def __init__(
+        self, export: Path, images: Path | None = None, dry_run: bool = False, old_url: str = ""
+    ) -> None:
         self.export = export
+        # The old site's address (optional): its links lose it, images not imported keep it.
+        self.old_url = old_url.rstrip("/")
         self.dry_run = dry_run
         self.data = GhostExport()
         self.taxonomy = Taxonomy()

@@ -63,7 +63,7 @@ def _status(post: dict[str, Any]) -> tuple[str, datetime | None] | str:
 
 
 def _body(job: GhostImport, post: dict[str, Any]) -> str:
-    html = post_html(post).replace(GHOST_URL, "")
+    html = post_html(post).replace(GHOST_URL, job.old_url)
     rewrite = _Links(job)
     converted = convert_body(html, _resolver(job), rewrite)
     if rewrite.waiting:
@@ -82,12 +82,17 @@ class _Links:
 
     def __call__(self, href: str) -> str | None:
         parts = urlsplit(href)
-        if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        old_host = urlsplit(self.job.old_url).netloc.lower().removeprefix("www.")
+        if parts.netloc and parts.netloc.lower().removeprefix("www.") != old_host:
+            return None  # another site
+        if parts.scheme not in ("", "http", "https") or not parts.path.startswith("/"):
             return None
         slug = unquote(parts.path).strip("/")
         ghost_id = self.job.slugs.get(slug)
-        if ghost_id is None:
-            return None
+        if ghost_id is None:  # not a post: the old site's address, answered here by a 301
+            local = parts.path + (f"?{parts.query}" if parts.query else "")
+            old_file = parts.path.startswith("/content/")
+            return local if parts.netloc and not old_file else None
         article_id = db.session.scalar(select(Article.id).where(Article.ghost_id == ghost_id))
         if article_id:
             return f"article:{article_id}"

@@ -50,7 +50,7 @@ def imports_folder() -> Path:
 
 
 def create_job(
-    source: str, export: FileStorage, media: FileStorage | None, user_id: int
+    source: str, export: FileStorage, media: FileStorage | None, user_id: int, old_url: str = ""
 ) -> ImportJob:
     """Save the uploaded files (streamed to disk) and start the dry run in the background."""
     if source not in SOURCES:
@@ -64,6 +64,7 @@ def create_job(
         source=source,
         filename=Path(export.filename).name[:255],
         media_filename=Path(media.filename).name[:255] if has_media and media else "",
+        old_url=old_url.strip()[:500],
         folder="",
         state="checking",
         created_by_id=user_id,
@@ -221,7 +222,7 @@ def _importer(app: Flask, job: ImportJob, dry_run: bool) -> _Importer:
     if job.source == "ghost":
         from techpulse.services.ghost.importer import GhostImport
 
-        return GhostImport(export, media, dry_run)
+        return GhostImport(export, media, dry_run, job.old_url)
     from techpulse.services.wordpress.importer import WordPressImport
 
     return WordPressImport(export, media, dry_run)
