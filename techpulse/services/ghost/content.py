@@ -103,6 +103,11 @@ def _card(kind: str, node: dict[str, Any]) -> str:
         return MarkdownIt("commonmark", {"html": True}).render(str(node.get("markdown") or ""))
     if kind in ("callout",):
         return f"<blockquote><p>{node.get('calloutText') or ''}</p></blockquote>"
+    if kind == "hr":  # mobiledoc's divider card
+        return "<hr>"
+    if kind == "toggle":  # a heading and what it shows when opened: both shown here
+        heading, content = str(node.get("heading") or ""), str(node.get("content") or "")
+        return f"<h3>{heading}</h3>{content}" if heading or content else ""
     if kind == "button":
         url, text = str(node.get("buttonUrl") or ""), str(node.get("buttonText") or "")
         return f'<p><a href="{escape(url)}">{escape(text or url)}</a></p>' if url else ""
