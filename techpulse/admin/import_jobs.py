@@ -29,9 +29,11 @@ UPLOAD_ENDPOINT = "admin.import_new"
 
 @bp.route("/imports/new", methods=["GET", "POST"])
 @requires(Role.ADMIN)
-@csrf.exempt  # the form checks its own token, after the larger upload limit is set
+@csrf.exempt  # checked below, once the larger upload limit is set (as every POST: a 400)
 def import_new() -> str | Response:
     """Upload an export (and its images) to import; the dry run starts at once."""
+    if request.method == "POST":
+        csrf.protect()
     form = ImportForm()
     if form.validate_on_submit():
         try:
