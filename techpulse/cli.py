@@ -13,6 +13,7 @@ def register(app: Flask) -> None:
     from techpulse.demo.cli import seed_demo_command
     from techpulse.ops.cli import backup_command, export_command, import_command, restore_command
     from techpulse.ops.housekeeping import mail_group, trash_group
+    from techpulse.services.ghost.cli import import_ghost_command
     from techpulse.services.stats.cli import stats_group
     from techpulse.services.wordpress.cli import import_wordpress_command
     from techpulse.serving.static_files import precompress_static_command
@@ -23,6 +24,7 @@ def register(app: Flask) -> None:
         contact,
         search,
         import_wordpress_command,
+        import_ghost_command,
         backup_command,
         restore_command,
         export_command,

@@ -22,6 +22,10 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "UPLOAD_FOLDER": str(instance_path / "uploads"),
         "MEDIA_STORAGE": "local",  # or "database": images shared by every app host
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+        # The staff-area import (admins only): the largest upload (export + images zip) and
+        # the most its images zip may unpack to. Uploads stream to disk, never to memory.
+        "IMPORT_MAX_BYTES": 2 * 1024 * 1024 * 1024,
+        "IMPORT_MAX_MEDIA_BYTES": 10 * 1024 * 1024 * 1024,
         "TIMEZONE": "Asia/Kolkata",
         "SITE_URL": "",
         "PER_PAGE": 10,

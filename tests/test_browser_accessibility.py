@@ -121,7 +121,8 @@ def test_public_page_has_no_wcag_violations(visitor, site, path):
     "path",
     ["/admin/", "editor", "/admin/articles/new", "/admin/pages/1/edit", "/admin/articles",
      "/admin/calendar", "/admin/calendar?view=week", "/admin/media", "/admin/trash",
-     "/admin/audit", "/admin/statistics", "story-readers"],
+     "/admin/audit", "/admin/statistics", "story-readers", "/admin/imports",
+     "/admin/imports/new"],
 )  # fmt: skip
 def test_staff_page_has_no_wcag_violations(editor, site, path):
     editor.goto(site["url"] + site.get(path, path))

@@ -18,7 +18,7 @@ def test_old_link_opens_the_imported_story_with_its_images(page, live_server, ru
     response = page.goto(f"{live_server}/2024/05/01/hello-world/")
     assert response.status == 200 and page.url == f"{live_server}/articles/hello-world"
     assert response.request.redirected_from.redirected_from is None  # exactly one redirect
-    inline = page.locator(".article__body picture img")
+    inline = page.locator(".article__body picture img").first  # then the [gallery]'s copy
     inline.scroll_into_view_if_needed()
     page.wait_for_function(
         "img => img.complete && img.naturalWidth > 0", arg=inline.element_handle()

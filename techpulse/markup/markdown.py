@@ -18,6 +18,7 @@ from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
 from techpulse.markup.media import (
+    HTML_STORY_LINK,
     IMAGE_REFERENCE,
     STORY_LINK,
     ImageReference,
@@ -53,7 +54,7 @@ WORDS_PER_MINUTE = 220
 
 
 ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "figcaption", "figure",
+    "a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "em", "figcaption", "figure",
     "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "mark", "ol", "p",
     "picture", "pre", "s", "small", "source", "strong", "sub", "sup", "table", "tbody", "td",
     "th", "thead", "tr", "u", "ul",
@@ -129,7 +130,11 @@ def story_link_ids(source: str) -> set[int]:
     """The ids of the stories a Markdown body links to with ``[text](article:ID)``."""
     found = set()
     for token in _markdown().parse(source or ""):
+        if token.type == "html_block":  # imported stories link in their raw HTML
+            found.update(int(match) for match in HTML_STORY_LINK.findall(token.content))
         for child in token.children or ():
+            if child.type == "html_inline":
+                found.update(int(match) for match in HTML_STORY_LINK.findall(child.content))
             if child.type == "link_open" and (
                 match := STORY_LINK.match(str(child.attrGet("href")))
             ):

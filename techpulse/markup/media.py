@@ -35,6 +35,7 @@ LINK_CARD_HOSTS = {
 IMAGE_REFERENCE = re.compile(r"^image:(\d{1,9})$")
 # A link to another story by id, resolved at save time to its current address.
 STORY_LINK = re.compile(r"^article:(\d{1,9})$")
+HTML_STORY_LINK = re.compile(r"""href=["']article:(\d{1,9})["']""")
 
 
 @dataclass(frozen=True)
@@ -108,11 +109,46 @@ class StoryBlocks:
     def replace(self, tokens: list[Token]) -> list[Token]:
         out: list[Token] = []
         for token in tokens:
+            if token.type in ("html_block", "html_inline"):
+                token.content = self._html_story_links(token.content)
             if token.type == "inline" and token.children:
                 children = self._story_links(token.children)
-                token.children = [self._inline(child) for child in children]
+                for child in children:
+                    if child.type == "html_inline":
+                        child.content = self._html_story_links(child.content)
+                gallery = self._gallery(children)
+                token.children = gallery or [self._inline(child) for child in children]
             out.append(token)
         return out
+
+    def _html_story_links(self, html: str) -> str:
+        """``<a href="article:ID">`` in raw HTML (imported stories): the story's address."""
+
+        def address(match: re.Match[str]) -> str:
+            href = self.links.get(int(match[1]))
+            return f'href="{escape(href)}"' if href else ""  # not live: the text stays
+
+        return HTML_STORY_LINK.sub(address, html)
+
+    def _gallery(self, children: list[Token]) -> list[Token] | None:
+        """A paragraph of two or more library images and nothing else: one figure grid."""
+        images = [child for child in children if child.type == "image"]
+        loose = [c for c in children if c.type not in ("image", "softbreak", "hardbreak")]
+        if len(images) < 2 or any(c.type != "text" or c.content.strip() for c in loose):
+            return None
+        figures, pictures = [], []
+        for child in images:
+            match = IMAGE_REFERENCE.match(str(child.attrGet("src") or ""))
+            image = self.images.get(int(match[1])) if match else None
+            if image is None:
+                return None  # not all library images: each shown on its own, as written
+            alt, caption = " ".join(child.content.split()), str(child.attrGet("title") or "")
+            figures.append(figure_html(image, alt, caption))
+            pictures.append(picture_html(image, alt))
+        block = f'<div class="story-gallery">{"".join(figures)}</div>'
+        from markdown_it.token import Token
+
+        return [Token("text", "", 0, content=self._placeholder(block, " ".join(pictures)))]
 
     def _story_links(self, children: list[Token]) -> list[Token]:
         """``article:ID`` links get the story's address; a story not live keeps only its text."""

@@ -15,7 +15,7 @@ from techpulse.models.content import (
     article_tags,
 )
 from techpulse.models.drafts import EditorDraft, article_images, page_images
-from techpulse.models.imports import ImportRun, LegacyRedirect
+from techpulse.models.imports import ImportJob, ImportRun, LegacyRedirect
 from techpulse.models.links import article_links, page_links
 from techpulse.models.media import Image, MediaBlob
 from techpulse.models.newsroom import (
@@ -43,6 +43,7 @@ __all__ = [
     "ContactMessage",
     "EditorDraft",
     "Image",
+    "ImportJob",
     "ImportRun",
     "LegacyRedirect",
     "ListingCount",

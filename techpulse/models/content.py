@@ -115,6 +115,8 @@ class Article(db.Model):
     seo_description: Mapped[str] = mapped_column(String(300), default="")
     # The post id in the WordPress export it came from: a re-import updates, never duplicates.
     wordpress_id: Mapped[int | None] = mapped_column(unique=True)
+    # The post id in the Ghost export it came from (24 hex digits), for the same reason.
+    ghost_id: Mapped[str | None] = mapped_column(String(40), unique=True)
     # Per-story overrides for link previews and search engines (empty: the defaults).
     social_title: Mapped[str] = mapped_column(String(120), default="", server_default="")
     social_description: Mapped[str] = mapped_column(String(300), default="", server_default="")
@@ -249,6 +251,7 @@ class Page(db.Model):
     seo_description: Mapped[str] = mapped_column(String(300), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     wordpress_id: Mapped[int | None] = mapped_column(unique=True)  # see Article.wordpress_id
+    ghost_id: Mapped[str | None] = mapped_column(String(40), unique=True)  # see Article.ghost_id
     in_footer: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # In the trash since (a 404 for everyone, linked from nowhere) until restored or purged.
     trashed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from techpulse.clock import utcnow
@@ -53,3 +53,33 @@ class ImportRun(db.Model):
 
     def __repr__(self) -> str:
         return f"<ImportRun {self.id} {self.filename}>"
+
+
+class ImportJob(db.Model):
+    """An import started from the staff area: its files, a dry run, then the real run.
+
+    Kept in the database so any worker can show its progress; the worker running it writes
+    ``heartbeat_at`` as it goes, so a job whose worker died is shown as failed.
+    """
+
+    __tablename__ = "import_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))  # "wordpress" or "ghost"
+    filename: Mapped[str] = mapped_column(String(255))
+    media_filename: Mapped[str] = mapped_column(String(255), default="")
+    old_url: Mapped[str] = mapped_column(String(500), default="")  # Ghost: the old address
+    folder: Mapped[str] = mapped_column(String(500))  # where its files are on disk
+    # checking → checked → running → done; or failed at any step
+    state: Mapped[str] = mapped_column(String(16), default="checking")
+    total: Mapped[int] = mapped_column(default=0)
+    done: Mapped[int] = mapped_column(default=0)
+    report: Mapped[list[str]] = mapped_column(JSON, default=list)  # the dry run's summary
+    result: Mapped[list[str]] = mapped_column(JSON, default=list)  # the real run's summary
+    error: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<ImportJob {self.id} {self.state}>"

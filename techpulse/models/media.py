@@ -34,6 +34,8 @@ class Image(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     # The attachment id in the WordPress export it came from (re-imports reuse the image).
     wordpress_id: Mapped[int | None] = mapped_column(unique=True)
+    # The path of the file in a Ghost site's content/images (re-imports reuse the image).
+    ghost_path: Mapped[str | None] = mapped_column(String(500), unique=True)
     # In the trash since (left out of the library and the pickers) until restored or purged.
     trashed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 

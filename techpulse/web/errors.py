@@ -143,6 +143,13 @@ def back_to_the_form(prefer_referrer: bool) -> Response:
         f"That upload was too large, so nothing was saved: each image must be {megabytes} MB "
         "or smaller. Choose a smaller file (or make the picture smaller) and try again."
     )
+    if request.endpoint == "admin.import_new":  # a site import has its own, larger limit
+        megabytes = int(current_app.config["IMPORT_MAX_BYTES"]) // (1024 * 1024)
+        message = (
+            f"That upload was too large, so nothing was saved: an import may be {megabytes} MB "
+            "in all. Import the export without its images here, and the images with the "
+            "command (see “Moving from WordPress”)."
+        )
     if request.accept_mimetypes.best == "application/json":
         return jsonify(ok=False, error=message), 413  # type: ignore[return-value]
     flash(message, "error")

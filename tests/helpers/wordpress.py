@@ -65,7 +65,7 @@ def write_export(path: Path, items: Iterable[str]) -> Path:
     return path
 
 
-def attachment_item(post_id: int, file: str, alt: str = "") -> str:
+def attachment_item(post_id: int, file: str, alt: str = "", parent: str = "0") -> str:
     """One ``attachment`` item for ``wp-content/uploads/<file>``, with its alt text."""
     url = f"{OLD_HOST}/wp-content/uploads/{file}"
     meta = f"<wp:postmeta><wp:meta_key>_wp_attached_file</wp:meta_key><wp:meta_value>{file}"
@@ -76,5 +76,6 @@ def attachment_item(post_id: int, file: str, alt: str = "") -> str:
     return (
         f"<item><title>{file.rsplit('/', 1)[-1]}</title><wp:post_id>{post_id}</wp:post_id>"
         "<wp:status>inherit</wp:status><wp:post_type>attachment</wp:post_type>"
+        f"<wp:post_parent>{parent}</wp:post_parent>"
         f"<wp:attachment_url>{url}</wp:attachment_url>{meta}</item>\n"
     )

@@ -21,9 +21,14 @@ from flask.cli import with_appcontext
 def import_wordpress_command(export: Path, uploads: Path | None, dry_run: bool) -> None:
     """Import a WordPress export (Tools → Export) with its images and old addresses."""
     # Imported here: a serving worker never needs the importer or its XML parser.
+    from techpulse.services.importing.schema import SchemaBehind, check_schema
     from techpulse.services.wordpress.importer import WordPressImport
     from techpulse.services.wordpress.wxr import WxrError
 
+    try:
+        check_schema()
+    except SchemaBehind as exc:
+        raise click.ClickException(str(exc)) from exc
     job = WordPressImport(export, uploads, dry_run)
     # Old addresses and image URLs use url_for, which needs a request; "cli" is the audit IP.
     context = current_app.test_request_context("/", environ_base={"REMOTE_ADDR": "cli"})

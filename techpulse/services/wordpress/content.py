@@ -8,11 +8,20 @@ a line of its own (see ``inline_images``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from html import escape
+from html import unescape
 
 from techpulse.markup.markdown import sanitize_imported_html
-from techpulse.services.wordpress.inline_images import ImageResolver, place_library_images
+from techpulse.services.wordpress.embeds import card_paragraph, convert_embeds
+from techpulse.services.wordpress.inline_images import (
+    ImageResolver,
+    LinkRewrite,
+    place_library_images,
+)
+
+# A [gallery]'s ids (empty: the post's own attachments) → its HTML, or "" if none.
+GalleryHtml = Callable[[list[int]], str]
 
 _BLOCKS = (
     "table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form"
@@ -29,6 +38,10 @@ _SINGLE = re.compile(r"(?<!\[)\[([a-z][a-z0-9_-]*)(\s[^\]]*?)?\s*/?\](?!\])")
 _ESCAPED = re.compile(r"\[(\[[a-z][^\]]*\])\]")
 _CAPTIONED = re.compile(r"^\s*((?:<a\s[^>]*>\s*)?<img\s[^>]*>(?:\s*</a>)?)(.*)$", re.DOTALL)
 _ATTR = re.compile(r'(\w+)="([^"]*)"')
+_GALLERY_IDS = re.compile(r"""\bids=["']?([\d,\s]*)""")
+_CITE = re.compile(
+    r"^<cite>.*?</cite>(?:\s*</[a-z0-9]+>)*$", re.DOTALL
+)  # a quote's source: kept as it is
 
 
 @dataclass
@@ -40,30 +53,40 @@ class Converted:
     external_images: list[str] = field(default_factory=list)
 
 
-def convert_body(source: str, resolve_image: ImageResolver) -> Converted:
+def convert_body(
+    source: str,
+    resolve_image: ImageResolver,
+    rewrite_link: LinkRewrite | None = None,
+    gallery: GalleryHtml | None = None,
+) -> Converted:
     """Turn one post's ``content:encoded`` into a TechPulse body."""
     result = Converted(body="")
-    html = _BLOCK_COMMENT.sub("\n\n", source or "")
-    html = render_shortcodes(html, result.shortcodes)
+    html = _BLOCK_COMMENT.sub("\n\n", convert_embeds(source or ""))
+    html = render_shortcodes(html, result.shortcodes, gallery)
     html = autop(sanitize_imported_html(html))
-    result.body = place_library_images(html, resolve_image, result.external_images)
+    external = result.external_images
+    result.body = place_library_images(html, resolve_image, external, rewrite_link)
     return result
 
 
-def render_shortcodes(html: str, unknown: list[str]) -> str:
-    """Render [caption] and [embed]; drop the markers of others (kept text), noting names."""
+def render_shortcodes(html: str, unknown: list[str], gallery: GalleryHtml | None = None) -> str:
+    """Render [caption], [embed] and [gallery]; drop the markers of others (text kept)."""
 
     def enclosing(match: re.Match[str]) -> str:
         name, attrs, inner = match.group(1), match.group(2) or "", match.group(3)
         if name in ("caption", "wp_caption"):
             return _caption(inner, attrs)
         if name == "embed":
-            url = escape(inner.strip())
-            return f'\n\n<p><a href="{url}">{url}</a></p>\n\n'
+            return card_paragraph(unescape(inner.strip()))
         unknown.append(name)
         return render_shortcodes(inner, unknown)
 
     def single(match: re.Match[str]) -> str:
+        if match.group(1) == "gallery" and gallery is not None:
+            ids = _GALLERY_IDS.search(match.group(2) or "")
+            found = gallery([int(i) for i in re.findall(r"\d{1,9}", ids[1] if ids else "")])
+            if found:
+                return f"\n\n{found}\n\n"
         unknown.append(match.group(1))
         return ""
 
@@ -98,7 +121,7 @@ def autop(html: str) -> str:
             continue
         if chunk.startswith("\x00"):
             chunks.append(kept[int(chunk.strip("\x00"))])
-        elif _STARTS_WITH_BLOCK.match(chunk):
+        elif _STARTS_WITH_BLOCK.match(chunk) or _CITE.match(chunk):
             chunks.append(chunk)
         else:
             chunks.append("<p>" + chunk.replace("\n", "<br>\n") + "</p>")

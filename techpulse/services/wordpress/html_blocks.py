@@ -36,7 +36,15 @@ class Reference:
     caption: str = ""
 
 
-Node = Element | Reference | str
+@dataclass(frozen=True)
+class Gallery:
+    """Library images side by side: their references on consecutive lines (one paragraph)."""
+
+    images: tuple[Reference, ...]
+
+
+Placed = (Reference, Gallery)  # what stands on lines of its own in the Markdown
+Node = Element | Reference | Gallery | str
 
 
 class _TreeBuilder(HTMLParser):
@@ -99,6 +107,9 @@ def _chunks(nodes: list[Node]) -> list[str]:
         elif isinstance(node, Reference):
             reference = story_image_reference(node.image_id, node.alt, node.caption)
             chunks += [reference, ""]
+        elif isinstance(node, Gallery):
+            lines = [story_image_reference(i.image_id, i.alt, i.caption) for i in node.images]
+            chunks += ["\n".join(lines), ""]
         else:
             attrs = "".join(f' {name}="{escape(value)}"' for name, value in node.attrs)
             chunks[-1] += f"<{node.tag}{attrs}>"

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import select
 
 from techpulse.extensions import db
+from techpulse.markup.markdown import html_to_text
 from techpulse.models import Image
 from techpulse.services.media.library import create_image
 from techpulse.services.wordpress.wxr import Item
@@ -28,6 +30,9 @@ class Attachment:
     file: str  # relative to wp-content/uploads, e.g. "2024/05/photo.jpg"
     alt: str
     title: str
+    caption: str = ""  # the attachment's excerpt: WordPress shows it under the picture
+    parent: int = 0  # the post it was uploaded to ([gallery] without ids shows these)
+    order: int = 0
 
 
 def attachment_from(item: Item) -> Attachment:
@@ -39,6 +44,9 @@ def attachment_from(item: Item) -> Attachment:
         file=file,
         alt=" ".join(item.meta.get("_wp_attachment_image_alt", "").split()),
         title=" ".join(item.title.split()),
+        caption=html_to_text(item.excerpt),
+        parent=int(item.post_parent) if item.post_parent.isdigit() else 0,
+        order=int(item.menu_order) if item.menu_order.lstrip("-").isdigit() else 0,
     )
 
 
@@ -66,6 +74,23 @@ class Attachments:
         if attachment.file:
             self.by_key.setdefault(original_key(attachment.file), attachment.post_id)
 
+    def children(self, post_id: int) -> list[Attachment]:
+        """The attachments uploaded to a post, in WordPress's gallery order."""
+        found = [a for a in self.by_id.values() if a.parent == post_id]
+        return sorted(found, key=lambda attachment: (attachment.order, attachment.post_id))
+
+    def gallery_html(self, ids: list[int], post_id: int) -> str:
+        """A [gallery] as the figures WordPress shows: ``ids`` or else the post's attachments."""
+        chosen = [self.by_id[i] for i in ids if i in self.by_id] if ids else self.children(post_id)
+        figures = []
+        for attachment in chosen:
+            caption = f"<figcaption>{escape(attachment.caption)}</figcaption>"
+            figures.append(
+                f'<figure><img src="{escape(attachment.url)}" alt="{escape(attachment.alt)}">'
+                f"{caption if attachment.caption else ''}</figure>"
+            )
+        return f"<figure>{''.join(figures)}</figure>" if figures else ""
+
     def for_url(self, url: str) -> Attachment | None:
         """The attachment an inline image URL (maybe a resized copy) shows."""
         file = upload_path(url)
@@ -80,6 +105,7 @@ class ImageImporter:
         self.uploads = uploads.resolve() if uploads else None
         self.dry_run = dry_run
         self.warnings: list[str] = []
+        self.created: set[int] = set()  # attachment ids this run brought into the library
 
     def existing(self, attachment: Attachment) -> Image | None:
         """The library image an earlier import made of ``attachment``."""
@@ -107,6 +133,7 @@ class ImageImporter:
             self.warnings.append(f"Image {attachment.file} refused: {exc.message}")
             return None
         image.wordpress_id = attachment.post_id
+        self.created.add(attachment.post_id)
         return image
 
     def _source_file(self, file: str) -> Path | None:

@@ -18,6 +18,7 @@ from techpulse.services import legacy_urls
 from techpulse.services.wordpress import addresses
 from techpulse.services.wordpress import items as item_writer
 from techpulse.services.wordpress.images import Attachments, ImageImporter, attachment_from
+from techpulse.services.wordpress.links import OldLinks
 from techpulse.services.wordpress.records import Clock, Taxonomy
 from techpulse.services.wordpress.summary import Summary
 from techpulse.services.wordpress.wxr import Author, Item, SiteInfo, Term, read_wxr
@@ -37,6 +38,8 @@ class WordPressImport:
         self.clock = Clock()
         self.images = ImageImporter(uploads, dry_run)
         self.summary = Summary(dry_run=dry_run, uploads=uploads is not None)
+        self.links = OldLinks()
+        self.revisit: set[int] = set()  # posts linking to posts imported after them
         self.item_count = 0
 
     def scan(self) -> int:
@@ -45,12 +48,15 @@ class WordPressImport:
             if isinstance(record, Item):
                 self.item_count += 1
                 self.clock.learn(record.post_date, record.post_date_gmt)
+                self.links.learn(record)
                 if record.post_type == "attachment":
                     self.attachments.add(attachment_from(record))
             elif isinstance(record, Author | Term):
                 self.taxonomy.add(record)
             elif isinstance(record, SiteInfo):
                 self.site = record
+                for url in (record.link, record.base_site_url, record.base_blog_url):
+                    self.links.learn_host(url)
         return self.item_count
 
     def run(self, advance: Callable[[], None] = lambda: None) -> Summary:
@@ -60,11 +66,27 @@ class WordPressImport:
             if isinstance(record, Item):
                 self._import_item(record)
                 advance()
+        if self.revisit and not self.dry_run:
+            self._link_forward()
         self.summary.warnings.extend(self.images.warnings)
         if not self.dry_run:
             legacy_urls.remember("/feed", "url", url=FEED_URL)
             self._record_run(started)
         return self.summary
+
+    def _link_forward(self) -> None:
+        """Convert once more the posts that linked to posts imported after them (not counted)."""
+        waiting, self.revisit = self.revisit, set()
+        for record in read_wxr(self.export):
+            if isinstance(record, Item) and record.post_id in waiting:
+                try:
+                    item_writer.import_item(self, record)
+                    db.session.commit()
+                except Exception as exc:  # the first conversion stays; the link is relative
+                    db.session.rollback()
+                    self.summary.warnings.append(
+                        f"Links of item {record.post_id} not rewritten: {type(exc).__name__}"
+                    )
 
     def _import_item(self, item: Item) -> None:
         label = f"{item.post_type} {item.post_id} “{' '.join(item.title.split())[:80]}”"

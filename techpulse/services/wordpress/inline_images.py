@@ -20,7 +20,9 @@ from dataclasses import dataclass, field, replace
 from techpulse.markup.markdown import html_to_text
 from techpulse.services.wordpress.html_blocks import (
     Element,
+    Gallery,
     Node,
+    Placed,
     Reference,
     inner_html,
     markdown_blocks,
@@ -47,15 +49,34 @@ class LibraryImage:
 
 # (src, alt) of an <img> → the library image it shows, or None (then it becomes a link).
 ImageResolver = Callable[[str, str], LibraryImage | None]
+# A link's href → its new href, or None to keep it.
+LinkRewrite = Callable[[str], str | None]
 
 
-def place_library_images(html: str, resolve: ImageResolver, external: list[str]) -> str:
+def _rewrite_links(node: Element, rewrite: LinkRewrite) -> None:
+    for child in node.children:
+        if not isinstance(child, Element):
+            continue
+        if child.tag == "a":
+            attrs = dict(child.attrs)
+            new = rewrite(attrs["href"]) if attrs.get("href") else None
+            if new is not None:
+                child.attrs = [(k, new if k == "href" else v) for k, v in child.attrs]
+        _rewrite_links(child, rewrite)
+
+
+def place_library_images(
+    html: str, resolve: ImageResolver, external: list[str], rewrite_link: LinkRewrite | None = None
+) -> str:
     """The body as Markdown: HTML blocks, with library image references on lines of their own.
 
-    Images ``resolve`` does not know become links to where they were (noted in ``external``).
+    Images ``resolve`` does not know become links to where they were (noted in ``external``);
+    ``rewrite_link`` gives each link its new address (None keeps it).
     """
     root = parse_html(html)
     root.children = _resolved(root.children, _Images(resolve, external))
+    if rewrite_link is not None:
+        _rewrite_links(root, rewrite_link)
     (root,) = _hoisted(root, container=True)
     assert isinstance(root, Element)  # the root holds no image of its own
     return markdown_blocks(root.children)
@@ -116,6 +137,46 @@ def _figure(node: Element, images: _Images) -> Reference | None:
     return images.reference(image, caption)
 
 
+def _gallery_items(node: Element) -> list[Element]:
+    """The figures (or bare images) of a gallery: children, or items of a list inside it."""
+    items: list[Element] = []
+    for child in _solid(node.children):
+        if not isinstance(child, Element) or child.tag == "figcaption":
+            continue
+        if child.tag in ("ul", "ol"):
+            for item in _solid(child.children):
+                inside = _solid(item.children) if isinstance(item, Element) else []
+                items += [part for part in inside if isinstance(part, Element)]
+        else:
+            items.append(child)
+    return items
+
+
+def _gallery(node: Element, images: _Images) -> list[Node] | None:
+    """A <figure> of two or more pictured figures (a WordPress gallery) as one Gallery.
+
+    Its own caption follows as a paragraph; None when it is not a gallery of library images.
+    """
+    items = _gallery_items(node)
+    if len(items) < 2:
+        return None
+    references = []
+    for item in items:
+        if item.tag == "figure":
+            found = _figure(item, images)
+        else:
+            lone = _lone_image(item)
+            found = images.reference(lone) if lone else None
+        if found is None:
+            return None
+        references.append(found)
+    out: list[Node] = [Gallery(tuple(references))]
+    captions = [c for c in node.children if isinstance(c, Element) and c.tag == "figcaption"]
+    if captions and _has_content(captions[0].children):
+        out.append(Element("p", [], captions[0].children))
+    return out
+
+
 def _resolved(nodes: list[Node], images: _Images, literal: bool = False) -> list[Node]:
     """Library images become references; others become links (inside <pre>: links only)."""
     out: list[Node] = []
@@ -123,7 +184,9 @@ def _resolved(nodes: list[Node], images: _Images, literal: bool = False) -> list
         if not isinstance(node, Element):
             out.append(node)
             continue
-        if node.tag == "figure" and not literal and (found := _figure(node, images)):
+        if node.tag == "figure" and not literal and (gallery := _gallery(node, images)):
+            out += gallery
+        elif node.tag == "figure" and not literal and (found := _figure(node, images)):
             out.append(found)
         elif image := _lone_image(node):
             found = None if literal else images.reference(image)
@@ -138,7 +201,7 @@ def _has_content(nodes: list[Node]) -> bool:
     for node in nodes:
         if isinstance(node, str) and node.strip():
             return True
-        if isinstance(node, Reference):
+        if isinstance(node, Placed):
             return True
         if isinstance(node, Element) and (node.tag in VISIBLE_VOID or _has_content(node.children)):
             return True
@@ -153,14 +216,14 @@ def _hoisted(node: Element, container: bool = False) -> list[Node]:
             children += _hoisted(child, container=child.tag in CONTAINERS)
         else:
             children.append(child)
-    if not any(isinstance(child, Reference) for child in children):
+    if not any(isinstance(child, Placed) for child in children):
         return [replace(node, children=children)]
     if container:
         return [replace(node, children=_paragraphs(children))]
     pieces: list[Node] = []
     run: list[Node] = []
     for child in [*children, None]:
-        if child is None or isinstance(child, Reference):
+        if child is None or isinstance(child, Placed):
             run = _trimmed(run)
             if _has_content(run):
                 pieces.append(replace(node, children=run))

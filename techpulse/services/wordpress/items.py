@@ -12,8 +12,9 @@ from techpulse.markup.markdown import excerpt, html_to_text
 from techpulse.models import Article, Image, Status, Tag
 from techpulse.services import legacy_urls
 from techpulse.services.wordpress import writer
-from techpulse.services.wordpress.content import convert_body
+from techpulse.services.wordpress.content import Converted, convert_body
 from techpulse.services.wordpress.inline_images import ImageResolver, LibraryImage
+from techpulse.services.wordpress.links import LinkRewriter
 from techpulse.services.wordpress.records import wp_slug
 from techpulse.services.wordpress.wxr import MAX_STORY_CHARACTERS, Item
 from techpulse.slugs import slugify
@@ -21,7 +22,7 @@ from techpulse.slugs import slugify
 if TYPE_CHECKING:
     from techpulse.services.wordpress.importer import WordPressImport
 
-DRAFT_STATUSES = ("draft", "pending", "private")
+DRAFT_STATUSES = ("draft", "pending", "private")  # pending posts go to review, pages are drafts
 _EDITOR_LIMIT = f"the editor takes stories of up to {MAX_STORY_CHARACTERS:,} characters"
 
 
@@ -48,6 +49,8 @@ def _status(job: WordPressImport, item: Item) -> tuple[str, datetime | None] | s
         when = when or utcnow()
         live = item.status == "publish" and when <= utcnow()
         return (Status.PUBLISHED if live else Status.SCHEDULED).value, when
+    if item.status == "pending":  # WordPress's "Pending Review": the review queue here
+        return Status.REVIEW.value, None
     if item.status in DRAFT_STATUSES:
         return Status.DRAFT.value, None
     return f"status “{item.status}” is not imported"
@@ -71,10 +74,24 @@ def _post(job: WordPressImport, item: Item) -> str:
     return outcome
 
 
+def _convert(job: WordPressImport, item: Item) -> Converted:
+    """The item's body, its links to other imported posts rewritten and galleries placed."""
+    rewrite = LinkRewriter(job.links)
+    converted = convert_body(
+        item.content,
+        _resolver(job),
+        rewrite,
+        lambda ids: job.attachments.gallery_html(ids, item.post_id),
+    )
+    if rewrite.waiting:  # a link to a post later in the export: converted again at the end
+        job.revisit.add(item.post_id)
+    return converted
+
+
 def _article_fields(
     job: WordPressImport, item: Item, existing: Article | None, status: tuple[str, datetime | None]
 ) -> writer.ArticleFields:
-    converted = convert_body(item.content, _resolver(job))
+    converted = _convert(job, item)
     _note_conversion(job, item, converted.shortcodes, converted.external_images)
     title = _title(item)
     used = [(slug, name) for domain, slug, name in item.terms if domain == "category"]
@@ -94,6 +111,7 @@ def _article_fields(
         status=status[0],
         published_at=status[1],
         created_at=job.clock.to_utc(item.post_date, item.post_date_gmt) or utcnow(),
+        modified_at=job.clock.to_utc(item.post_modified, item.post_modified_gmt),
     )
 
 
@@ -131,7 +149,7 @@ def _page(job: WordPressImport, item: Item) -> str:
     if isinstance(published, str):
         return published
     existing = writer.page_for(item.post_id)
-    converted = convert_body(item.content, _resolver(job))
+    converted = _convert(job, item)
     if len(converted.body) > MAX_STORY_CHARACTERS:
         return _too_long(converted.body)
     title = _title(item)
@@ -161,7 +179,9 @@ def _attachment(job: WordPressImport, item: Item) -> str:
     image = before or job.images.library_image(attachment)
     if image is None:
         return "imported" if job.images.would_import(attachment) else "file missing or refused"
-    return "unchanged" if before else "imported"
+    # An image a post already brought in during this run counts as imported, as on a dry run.
+    fresh = before is None or attachment.post_id in job.images.created
+    return "imported" if fresh else "unchanged"
 
 
 def _featured_image(job: WordPressImport, item: Item) -> Image | None:

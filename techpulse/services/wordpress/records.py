@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from techpulse.clock import site_zone
 from techpulse.extensions import db
+from techpulse.markup.markdown import html_to_text
 from techpulse.models import Category, Role, User
 from techpulse.services import audit, legacy_urls
 from techpulse.services.wordpress.addresses import remember_author
@@ -120,6 +121,9 @@ class Taxonomy:
             found = Category(name=name, slug=slug, position=1000)
             db.session.add(found)
             db.session.flush()
+        description = html_to_text(term.description)[:1000]
+        if description and not found.description:  # staff's own description is kept
+            found.description = description
         trail = "/".join(unquote(part) for part in self.trail(term.slug))
         legacy_urls.remember(legacy_urls.path_key(f"/category/{trail}/"), "category", found.id)
         return found

@@ -16,6 +16,7 @@ class Summary:
 
     dry_run: bool = False
     uploads: bool = False
+    media_option: str = "--uploads"  # how the command is given the old site's images
     imported: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -52,7 +53,8 @@ class Summary:
             names = ", ".join(f"[{name}] ×{n}" for name, n in sorted(self.shortcodes.items()))
             lines.append(f"Shortcodes that cannot be shown, removed (their text kept): {names}.")
         if self.external_images:
-            why = "not in the uploads folder" if self.uploads else "no --uploads folder given"
+            option = self.media_option
+            why = "not in the folder given" if self.uploads else f"no {option} folder given"
             lines.append(f"Images kept as links to the old site ({why}):")
             lines += [f"  {url}" for url in dict.fromkeys(self.external_images)]
         if self.skipped:

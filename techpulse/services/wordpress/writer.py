@@ -28,7 +28,7 @@ NOTE = "Imported from WordPress"
 class ArticleFields:
     """An article as the export describes it, ready for the write path."""
 
-    wordpress_id: int
+    wordpress_id: int | None
     title: str
     slug: str
     excerpt: str  # "" lets the write path derive it from the body
@@ -40,6 +40,8 @@ class ArticleFields:
     status: str
     published_at: datetime | None
     created_at: datetime
+    modified_at: datetime | None = None  # the old site's last change (post_modified_gmt)
+    ghost_id: str | None = None  # set instead of wordpress_id by the Ghost import
 
     def content(self, article: Article) -> Content:
         """The write path's content for ``article`` (staff's "featured" choice is kept)."""
@@ -74,11 +76,9 @@ def article_unchanged(article: Article, fields: ArticleFields) -> bool:
     current = current_content(article)
     content = replace(fields.content(article), excerpt=fields.excerpt or current.excerpt)
     state = (article.status, article.published_at, article.author_id)
-    return current == content and state == (
-        fields.status,
-        fields.published_at,
-        fields.author_id,
-    )
+    wanted = (fields.status, fields.published_at, fields.author_id)
+    modified = fields.modified_at is None or article.updated_at == fields.modified_at
+    return modified and current == content and state == wanted
 
 
 def save_article(article: Article | None, fields: ArticleFields) -> Article:
@@ -86,6 +86,7 @@ def save_article(article: Article | None, fields: ArticleFields) -> Article:
     if article is None:
         article = Article(
             wordpress_id=fields.wordpress_id,
+            ghost_id=fields.ghost_id,
             author_id=fields.author_id,
             category_id=fields.category_id,
             status=fields.status,
@@ -102,8 +103,12 @@ def save_article(article: Article | None, fields: ArticleFields) -> Article:
     article.status, article.published_at = fields.status, fields.published_at
     db.session.flush()
     move_slug(article, old_slug, was_live)
-    audit.record("article.imported", article.slug, f"WordPress post {fields.wordpress_id}")
-    snapshot(article, None, NOTE)
+    ghost = fields.ghost_id
+    origin = f"Ghost post {ghost}" if ghost else f"WordPress post {fields.wordpress_id}"
+    audit.record("article.imported", article.slug, origin)
+    snapshot(article, None, "Imported from Ghost" if fields.ghost_id else NOTE)
+    if fields.modified_at is not None:  # "updated" on the old site, not the time of the import
+        article.updated_at = fields.modified_at
     db.session.flush()
     return article
 
@@ -134,14 +139,20 @@ def page_unchanged(page: Page, fields: ImportedPage) -> bool:
     return current == (fields.slug, fields.title, fields.body, fields.published)
 
 
-def save_imported_page(page: Page | None, wordpress_id: int, fields: ImportedPage) -> Page:
-    """Create or update a static page as the page editor stores it (flushed, not committed)."""
+def save_imported_page(
+    page: Page | None, wordpress_id: int | None, fields: ImportedPage, origin: str = ""
+) -> Page:
+    """Create or update a static page as the page editor stores it (flushed, not committed).
+
+    A new page from another source (Ghost) is created by the caller, with ``origin`` named.
+    """
     if page is None:
         page = Page(wordpress_id=wordpress_id, seo_description="")
         db.session.add(page)
     page.slug, page.title, page.published = fields.slug, fields.title, fields.published
     set_body(page, fields.body)  # as the page editor saves it: images placed and recorded
     state = "" if fields.published else ", a draft"
-    audit.record("page.imported", page.slug, f"WordPress page {wordpress_id}{state}")
+    origin = origin or f"WordPress page {wordpress_id}"
+    audit.record("page.imported", page.slug, f"{origin}{state}")
     db.session.flush()
     return page

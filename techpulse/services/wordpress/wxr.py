@@ -47,6 +47,7 @@ class Term:
     slug: str
     name: str
     parent: str = ""
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,11 @@ class Item:
     status: str = ""
     post_date: str = ""
     post_date_gmt: str = ""
+    post_modified: str = ""
+    post_modified_gmt: str = ""
     post_name: str = ""
+    post_parent: str = ""
+    menu_order: str = ""
     creator: str = ""
     attachment_url: str = ""
     terms: list[tuple[str, str, str]] = field(default_factory=list)  # (domain, slug, name)
@@ -157,7 +162,9 @@ def _child(element: Element, name: str) -> str:
     return ""
 
 
-_ESCAPED_NAMES = frozenset({"cat_name", "tag_name", "author_display_name"})
+_ESCAPED_NAMES = frozenset(
+    {"cat_name", "tag_name", "author_display_name", "category_description", "tag_description"}
+)
 
 
 def _channel_record(element: Element, site: dict[str, str]) -> Record | None:
@@ -174,9 +181,15 @@ def _channel_record(element: Element, site: dict[str, str]) -> Record | None:
             _child(element, "category_nicename"),
             _child(element, "cat_name"),
             _child(element, "category_parent"),
+            _child(element, "category_description"),
         )
     if name == "tag":
-        return Term("post_tag", _child(element, "tag_slug"), _child(element, "tag_name"))
+        return Term(
+            "post_tag",
+            _child(element, "tag_slug"),
+            _child(element, "tag_name"),
+            description=_child(element, "tag_description"),
+        )
     if name in ("base_site_url", "base_blog_url"):
         site[name] = text(element).strip()
     return None
@@ -189,7 +202,11 @@ _ITEM_FIELDS = {
     "status": "status",
     "post_date": "post_date",
     "post_date_gmt": "post_date_gmt",
+    "post_modified": "post_modified",
+    "post_modified_gmt": "post_modified_gmt",
     "post_name": "post_name",
+    "post_parent": "post_parent",
+    "menu_order": "menu_order",
     "attachment_url": "attachment_url",
 }
 

@@ -1,0 +1,1 @@
+"""Moving from Ghost: ``flask import-ghost EXPORT.json --images DIR`` (Labs → Export)."""

@@ -1,0 +1,50 @@
+"""``flask import-ghost``: move a Ghost site in one command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+
+@click.command("import-ghost")
+@click.argument("export", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--images",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A copy of the old site's content/images folder (for feature and inline images).",
+)
+@click.option(
+    "--old-url",
+    default="",
+    help="The old site's address (https://blog.example.com): links to it are rewritten, "
+    "images not found keep linking there.",
+)
+@click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing.")
+@with_appcontext
+def import_ghost_command(export: Path, images: Path | None, old_url: str, dry_run: bool) -> None:
+    """Import a Ghost export (Settings → Labs → Export) with its images and old addresses."""
+    from techpulse.services.ghost.export import GhostError
+    from techpulse.services.ghost.importer import GhostImport
+    from techpulse.services.importing.schema import SchemaBehind, check_schema
+
+    try:
+        check_schema()
+    except SchemaBehind as exc:
+        raise click.ClickException(str(exc)) from exc
+    if old_url and not old_url.startswith(("http://", "https://")):
+        raise click.BadParameter(
+            "an address such as https://blog.example.com", param_hint="--old-url"
+        )
+    job = GhostImport(export, images, dry_run, old_url)
+    context = current_app.test_request_context("/", environ_base={"REMOTE_ADDR": "cli"})
+    try:
+        total = job.scan()
+        with context, click.progressbar(length=total, label="Importing") as bar:
+            summary = job.run(lambda: bar.update(1))
+    except GhostError as exc:
+        raise click.ClickException(f"{export.name}: {exc}") from exc
+    for line in summary.lines():
+        click.echo(line)

@@ -1,0 +1,1 @@
+"""What every import (WordPress, Ghost; CLI or staff area) shares: schema check, background jobs."""
