@@ -147,6 +147,23 @@ def test_idle_and_slow_connections_do_not_stall_the_site(app_server, story):
     assert elapsed < 5, f"the site took {elapsed:.1f}s to answer past idle connections"
 
 
+def test_a_connection_idle_between_requests_is_closed_after_ten_seconds(app_server, story):
+    """--http1-header-read-timeout 10000 (README, make serve, deploy/): granian drops an idle
+    keep-alive connection instead of holding it (and a --backpressure slot) for ever."""
+    connection = http.client.HTTPConnection("127.0.0.1", app_server, timeout=20)
+    try:
+        connection.request("GET", "/healthz")
+        response = connection.getresponse()
+        assert response.status == 200 and response.read()
+        answered = time.monotonic()
+        assert connection.sock is not None  # kept alive for the next request
+        closed = connection.sock.recv(4096) == b""  # blocks until granian closes it
+        idle_for = time.monotonic() - answered
+    finally:
+        connection.close()
+    assert closed and 8 <= idle_for <= 15, idle_for
+
+
 def test_the_server_sends_cached_gzip_pages(app_server, story):
     url = f"/articles/{story.slug}"
     # Each of the two workers keeps its own copy: a few visits warm both.
