@@ -218,7 +218,7 @@ def test_attachment_pages_go_to_the_story_that_shows_the_image(site: None, clien
 
 
 FEEDS = [
-    ("/feed/", "/feed.xml"),
+    ("/feed/", "/rss.xml"),
     ("/feed/atom/", "/feed.xml"),
     ("/feed/rss2/", "/rss.xml"),
     ("/feed/rss/", "/rss.xml"),

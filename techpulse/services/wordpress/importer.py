@@ -23,7 +23,7 @@ from techpulse.services.wordpress.records import Clock, Taxonomy
 from techpulse.services.wordpress.summary import Summary
 from techpulse.services.wordpress.wxr import Author, Item, SiteInfo, Term, read_wxr
 
-FEED_URL = "/feed.xml"  # WordPress's /feed/ answers with a 301 to the site's feed
+FEED_URL = "/rss.xml"  # WordPress's /feed/ is its RSS 2.0 feed: ours, in one 301
 
 
 class WordPressImport:
