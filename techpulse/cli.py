@@ -13,6 +13,7 @@ def register(app: Flask) -> None:
     from techpulse.demo.cli import seed_demo_command
     from techpulse.ops.cli import backup_command, export_command, import_command, restore_command
     from techpulse.ops.housekeeping import mail_group, trash_group
+    from techpulse.services.media.cli import media_group
     from techpulse.services.wordpress.cli import import_wordpress_command
     from techpulse.serving.static_files import precompress_static_command
 
@@ -29,5 +30,6 @@ def register(app: Flask) -> None:
         precompress_static_command,
         trash_group,
         mail_group,
+        media_group,
     ):
         app.cli.add_command(command)

@@ -48,6 +48,7 @@ def image_size(image: Image, max_width: int = 1600) -> tuple[int, int]:
 class Sources(NamedTuple):
     """What a responsive <picture> of one image shown up to some width needs."""
 
+    avif: str  # srcset of the AVIF variants ("" for images stored before AVIF)
     webp: str  # srcset of the WebP variants
     fallback: str  # srcset of the JPEG (or PNG) variants
     src: str  # the widest fallback variant that fits
@@ -55,21 +56,23 @@ class Sources(NamedTuple):
     height: int
 
 
-_SOURCES: dict[tuple[str, int], Sources] = {}
+_SOURCES: dict[tuple[str, int, int], Sources] = {}
 
 
 def image_sources(image: Image, max_width: int = 1600) -> Sources:
     """The srcsets, fallback path and size of ``image`` shown up to ``max_width``.
 
-    An image's variants are written once, at upload, under its unique key: each worker
-    works these out once per image and width (a few hundred bytes each, a bounded number).
+    An image's variants are written at upload under its unique key (and only added to, by
+    ``flask media backfill``): each worker works these out once per image, variant count and
+    width (a few hundred bytes each, a bounded number).
     """
-    key = (image.key, max_width)
+    key = (image.key, len(image.variants), max_width)
     found = _SOURCES.get(key)
     if found is None:
         if len(_SOURCES) >= MAX_SOURCES:
             _SOURCES.clear()
         found = _SOURCES[key] = Sources(
+            image_srcset(image, "avif"),
             image_srcset(image, "webp"),
             image_srcset(image, image.fallback_format),
             image_src(image, max_width=max_width),
@@ -88,7 +91,7 @@ def picture_html(
     decorative: bool = False,
     alt: str | None = None,
 ) -> str:
-    """A WebP ``srcset`` with a JPEG/PNG fallback, the size reserved, real alt text.
+    """AVIF and WebP ``srcset``s with a JPEG/PNG fallback, the size reserved, real alt text.
 
     ``decorative``: the image repeats a link beside it (card thumbnails), so screen readers
     skip it. ``alt`` overrides the library's alt text (an image with its own description in a
@@ -98,8 +101,9 @@ def picture_html(
     text = "" if decorative else (alt if alt is not None else image.alt_text)
     loading = 'fetchpriority="high" loading="eager"' if priority else 'loading="lazy"'
     sizes = escape(sizes)
+    avif = f'<source type="image/avif" srcset="{found.avif}" sizes="{sizes}">' if found.avif else ""
     return (
-        f'<picture class="{escape(css_class)}">'
+        f'<picture class="{escape(css_class)}">{avif}'
         f'<source type="image/webp" srcset="{found.webp}" sizes="{sizes}">'
         f'<img src="{found.src}" srcset="{found.fallback}" sizes="{sizes}" '
         f'width="{found.width}" height="{found.height}" alt="{escape(text)}" '
