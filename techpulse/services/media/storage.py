@@ -69,6 +69,10 @@ def _immutable(response: Response) -> Response:
     response.cache_control.max_age = ONE_YEAR
     response.cache_control.public = True
     response.cache_control.immutable = True
+    # max-age says it all; "inline" is what a picture is anyway. A phone's first visit
+    # fetches several pictures, and over HTTP/1.1 every header line is paid for each one.
+    response.headers.pop("Expires", None)
+    response.headers.pop("Content-Disposition", None)
     return response
 
 
