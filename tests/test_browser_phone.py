@@ -202,3 +202,17 @@ def test_the_about_page_sidebar_neither_links_to_itself_nor_repeats_the_blurb(br
     blurb = tab.locator(".site-footer__about p").first.inner_text()
     assert tab.locator("body").inner_text().count(blurb) == 1
     context.close()
+
+
+def test_contact_labels_sit_just_above_their_inputs(browser, site):
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    tab = context.new_page()
+    tab.goto(site["url"] + "/contact")
+    for label in ("Company", "Phone", "Topic", "Budget range"):
+        field = tab.locator(".field", has=tab.locator("label.field__label", has_text=label))
+        above = field.locator(".field__hint, .field__label").last.bounding_box()
+        box = field.locator(".field__input").bounding_box()
+        gap = box["y"] - (above["y"] + above["height"])
+        # Right under its label (or the hint beside a neighbour's), never ~50 px below it.
+        assert 0 <= gap <= 12, (label, gap)
+    context.close()

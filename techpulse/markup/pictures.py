@@ -40,11 +40,11 @@ def media_path(filename: str) -> str:
     return MEDIA_PATH + quote(filename)
 
 
-def image_srcset(image: Image, fmt: str) -> str:
-    """The ``srcset`` of an image's responsive variants in one format."""
-    return ", ".join(
-        f"{media_path(v['file'])} {v['width']}w" for v in image.of_kind("responsive", fmt)
-    )
+def image_srcset(image: Image, fmt: str, up_to: int | None = None) -> str:
+    """The ``srcset`` of an image's responsive variants in one format (up to ``up_to`` wide)."""
+    variants = image.of_kind("responsive", fmt)
+    fitting = [v for v in variants if up_to is None or v["width"] <= up_to] or variants[:1]
+    return ", ".join(f"{media_path(v['file'])} {v['width']}w" for v in fitting)
 
 
 def image_src(image: Image, kind: str = "responsive", max_width: int = 960) -> str:
@@ -77,7 +77,7 @@ _SOURCES: dict[tuple[str, int, int], Sources] = {}
 
 
 def image_sources(image: Image, max_width: int = 1600) -> Sources:
-    """The srcsets, fallback path and size of ``image`` shown up to ``max_width``.
+    """Srcsets (up to twice ``max_width``), fallback and size of ``image`` up to ``max_width``.
 
     An image's variants are written at upload under its unique key (and only added to, by
     ``flask media backfill``): each worker works these out once per image, variant count and
@@ -88,10 +88,11 @@ def image_sources(image: Image, max_width: int = 1600) -> Sources:
     if found is None:
         if len(_SOURCES) >= MAX_SOURCES:
             _SOURCES.clear()
+        up_to = 2 * max_width  # a screen of 2 device pixels per CSS pixel, no more
         found = _SOURCES[key] = Sources(
-            image_srcset(image, "avif"),
-            image_srcset(image, "webp"),
-            image_srcset(image, image.fallback_format),
+            image_srcset(image, "avif", up_to),
+            image_srcset(image, "webp", up_to),
+            image_srcset(image, image.fallback_format, up_to),
             image_src(image, max_width=max_width),
             *image_size(image, max_width),
         )

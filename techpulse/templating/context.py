@@ -26,6 +26,7 @@ from techpulse.services.articles import (
     recent_articles,
 )
 from techpulse.services.site import site_settings
+from techpulse.serving import inline_css
 from techpulse.serving.fragments import fragment, shared, shared_each
 from techpulse.templating.sharing import share_links
 from techpulse.web.urls import absolute_url, path_for
@@ -137,6 +138,8 @@ def register(app: Flask) -> None:
         site_header=site_header,
         story_cards=story_cards,
         now_year=lambda: localtime(utcnow()).year,
+        inline_stylesheet=inline_css.inline_stylesheet,
+        inline_stylesheet_enabled=inline_css.enabled,
     )
     app.jinja_env.globals.update(policy.template_globals())
     app.jinja_env.filters.update(date=format_date)

@@ -42,6 +42,17 @@ def refuse_nul_bytes() -> None:
         abort(400)
 
 
+def content_security_policy() -> str:
+    """The policy: also allows the inline site stylesheet, by its hash, when pages carry it."""
+    from techpulse.serving import inline_css
+
+    if not inline_css.enabled():
+        return CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY.replace(
+        "style-src 'self'", f"style-src 'self' {inline_css.style_hash()}"
+    )
+
+
 def served_over_https() -> bool:
     """Whether this response travels over TLS: directly, via a trusted proxy, or by SITE_URL."""
     return request.is_secure or str(current_app.config.get("SITE_URL", "")).startswith("https://")
@@ -67,7 +78,7 @@ def register(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         if request.endpoint in PICTURES_ONLY:
             return response  # the rest only govern documents; a phone fetches many pictures
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Content-Security-Policy", content_security_policy())
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault(
