@@ -14,6 +14,7 @@ def register(app: Flask) -> None:
     from techpulse.ops.cli import backup_command, export_command, import_command, restore_command
     from techpulse.ops.housekeeping import mail_group, trash_group
     from techpulse.services.ghost.cli import import_ghost_command
+    from techpulse.services.media.cli import media_group
     from techpulse.services.stats.cli import stats_group
     from techpulse.services.wordpress.cli import import_wordpress_command
     from techpulse.serving.static_files import precompress_static_command
@@ -33,5 +34,6 @@ def register(app: Flask) -> None:
         trash_group,
         mail_group,
         stats_group,
+        media_group,
     ):
         app.cli.add_command(command)

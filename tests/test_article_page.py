@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, quote, urlsplit
 
+from techpulse.services.media import imaging
 from tests.helpers.pages import elements, text_of
 
 
@@ -42,10 +43,12 @@ def test_banner_is_a_responsive_high_priority_image(client, make):
     assert banner_img.get("fetchpriority") == "high"
     assert int(banner_img.get("width")) > 0 and int(banner_img.get("height")) > 0
     widths = [item.rsplit(" ", 1)[1] for item in banner_img.get("srcset").split(", ")]
-    assert widths == ["480w", "960w", "1600w"]
-    webp = elements(html[figure_start:], "source")[0]
-    assert webp.get("type") == "image/webp"
-    assert len(webp.get("srcset").split(", ")) >= 3
+    assert widths == ["320w", "480w", "640w", "960w", "1600w"]
+    banner = html[figure_start : html.index("</picture>", figure_start)]
+    sources = elements(banner, "source")
+    types = ["image/avif", "image/webp"] if imaging.AVIF else ["image/webp"]
+    assert [source.get("type") for source in sources] == types
+    assert all(len(source.get("srcset").split(", ")) == 5 for source in sources)
     # Every image URL in the page is served by us, with long-lived caching.
     response = client.get(banner_img.get("src"))
     assert response.status_code == 200

@@ -37,6 +37,9 @@ def eight_sections(make):
 def test_header_menu_shows_every_section_at_any_width(page, live_server, eight_sections, width):
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{live_server}/")
+    if width < 800:  # phones: the sections are behind the Menu button
+        assert not page.locator(".site-nav").is_visible()
+        page.locator(".site-menu__button").click()
     links = page.locator(".site-nav a")
     assert links.all_inner_texts() == ["Latest", *sorted(SECTIONS), "About", "Contact"]
     shown = links.evaluate_all(ALL_SHOWN)
@@ -44,8 +47,9 @@ def test_header_menu_shows_every_section_at_any_width(page, live_server, eight_s
     assert hidden == []
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     header = page.locator(".site-header").bounding_box()
-    # Wraps compactly: the brand and search box, then at most two rows of sections on desktop.
-    assert header["height"] < (420 if width < 500 else 200)
+    # Wraps compactly: the brand and search box, then at most two rows of sections on desktop
+    # (on a phone the open menu lists them in two columns).
+    assert header["height"] < (520 if width < 500 else 200)
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from techpulse.services.media.imaging import (
 )
 from techpulse.web.field_errors import FieldError
 
+AVIF = ("avif",) if imaging.AVIF else ()  # beside WebP where this Pillow encodes AVIF
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
 
@@ -280,11 +281,11 @@ def test_jpeg_variants_have_the_promised_sizes_and_formats(tmp_path: Path) -> No
     assert (original.width, original.height) == (2000, 1000)
     responsive = variants_by(result, "responsive")
     assert sorted((v.width, v.format) for v in responsive) == sorted(
-        (w, f) for w in RESPONSIVE_WIDTHS for f in ("webp", "jpeg")
+        (w, f) for w in RESPONSIVE_WIDTHS for f in (*AVIF, "webp", "jpeg")
     )
     for variant in responsive:
         assert variant.height == variant.width // 2  # 2:1 aspect ratio kept
-        ext = "webp" if variant.format == "webp" else "jpg"
+        ext = {"avif": "avif", "webp": "webp", "jpeg": "jpg"}[variant.format]
         assert variant.file == f"{result.key}-{variant.width}.{ext}"
     (social,) = variants_by(result, "social")
     assert (social.width, social.height, social.format) == (*SOCIAL_SIZE, "jpeg")
@@ -300,7 +301,8 @@ def _assert_files_match_variants(directory: Path, result: ProcessedImage) -> Non
         assert path.stat().st_size == variant.bytes > 0
         assert path.stat().st_mode & stat.S_IROTH, "web server must be able to read uploads"
         with Image.open(path) as image:
-            assert image.format == {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}[variant.format]
+            formats = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP", "avif": "AVIF"}
+            assert image.format == formats[variant.format]
             assert image.size == (variant.width, variant.height)
             assert image.mode in ("RGB", "RGBA")
 
@@ -309,15 +311,17 @@ def test_narrow_images_are_never_upscaled(tmp_path: Path) -> None:
     result = process_image(encode(scene((300, 450)), "JPEG"), tmp_path)
     responsive = variants_by(result, "responsive")
     assert {(v.width, v.height) for v in responsive} == {(300, 450)}
-    assert sorted(v.format for v in responsive) == ["jpeg", "webp"]
+    assert sorted(v.format for v in responsive) == sorted([*AVIF, "jpeg", "webp"])
 
 
 def test_medium_images_get_only_the_widths_they_can_fill(tmp_path: Path) -> None:
     result = process_image(encode(scene((1000, 750)), "PNG"), tmp_path)
     widths = {v.width for v in variants_by(result, "responsive")}
-    assert widths == {480, 960}
+    assert widths == {320, 480, 640, 960}
     assert {(v.width, v.height) for v in variants_by(result, "responsive")} == {
+        (320, 240),
         (480, 360),
+        (640, 480),
         (960, 720),
     }
 
@@ -329,6 +333,7 @@ def test_transparent_png_gets_png_fallbacks_and_a_white_social_card(tmp_path: Pa
     formats = {(v.kind, v.format) for v in result.variants}
     assert formats == {
         ("original", "png"),
+        *(("responsive", fmt) for fmt in AVIF),
         ("responsive", "webp"),
         ("responsive", "png"),
         ("social", "jpeg"),
@@ -344,7 +349,7 @@ def test_transparent_png_gets_png_fallbacks_and_a_white_social_card(tmp_path: Pa
 
 def test_opaque_rgba_png_is_treated_as_opaque(tmp_path: Path) -> None:
     result = process_image(encode(scene((600, 300), "RGBA"), "PNG"), tmp_path)
-    assert {v.format for v in variants_by(result, "responsive")} == {"webp", "jpeg"}
+    assert {v.format for v in variants_by(result, "responsive")} == {*AVIF, "webp", "jpeg"}
 
 
 def test_palette_png_with_transparency_keeps_it(tmp_path: Path) -> None:
@@ -352,8 +357,8 @@ def test_palette_png_with_transparency_keeps_it(tmp_path: Path) -> None:
     image.putpalette([255, 0, 0, 0, 0, 255] + [0] * 762)
     ImageDraw.Draw(image).rectangle((250, 0, 500, 250), fill=1)
     result = process_image(encode(image, "PNG", transparency=0), tmp_path)
-    fallback = next(v for v in result.variants if v.format == "png" and v.kind == "responsive")
-    pixels = reopen(tmp_path, fallback.file)
+    fallbacks = [v for v in result.variants if v.format == "png" and v.kind == "responsive"]
+    pixels = reopen(tmp_path, max(fallbacks, key=lambda v: v.width).file)
     assert pixels.getpixel((10, 10))[3] == 0 and pixels.getpixel((400, 10)) == (0, 0, 255, 255)
 
 
@@ -589,7 +594,8 @@ def test_a_picture_too_small_to_show_is_refused_with_its_size(tmp_path: Path, si
 
 def test_a_picture_smaller_than_a_slot_is_never_blown_up(tmp_path: Path) -> None:
     result = process_image(encode(scene((300, 150)), "PNG"), tmp_path)
-    assert [(v.width, v.height) for v in variants_by(result, "responsive")] == [(300, 150)] * 2
+    responsive = variants_by(result, "responsive")
+    assert [(v.width, v.height) for v in responsive] == [(300, 150)] * (2 + len(AVIF))
     (social,) = variants_by(result, "social")
     card = reopen(tmp_path, social.file)
     assert card.size == SOCIAL_SIZE

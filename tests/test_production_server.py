@@ -294,8 +294,8 @@ def test_a_page_through_nginx_and_the_app_server(nginx, story):
     assert "Served by granian" in html
     # X-Forwarded-Proto reached the app: its canonical link is https on our host name.
     assert f'rel="canonical" href="https://techpulse.example/articles/{story.slug}"' in html
-    css = next(part.split('"')[0] for part in html.split('href="')[1:] if "site.css" in part)
-    sheet = fetch(css, **{"Accept-Encoding": "gzip"})
+    script = next(part.split('"')[0] for part in html.split('src="')[1:] if "share.js" in part)
+    sheet = fetch(script, **{"Accept-Encoding": "gzip"})
     assert sheet.status == 200
     assert sheet.getheader("Cache-Control") == "public, max-age=31536000, immutable"
     # From disk by nginx: the app would have added its Content-Security-Policy.

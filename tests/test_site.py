@@ -97,7 +97,9 @@ def test_no_page_requests_anything_from_a_third_party(client, public_site):
                 assert target.startswith("/") and not target.startswith("//"), (url, target)
         csp = response.headers["Content-Security-Policy"]
         assert "default-src 'self'" in csp and "script-src 'self'" in csp
-        assert "<style" not in html and " style=" not in html
+        # One <style>: the site stylesheet, allowed by its hash, never 'unsafe-inline'.
+        assert html.count("<style") == 1 and " style=" not in html
+        assert "'sha256-" in csp and "unsafe-inline" not in csp
 
 
 def test_every_page_has_skip_link_landmarks_and_security_headers(client, public_site):
@@ -119,9 +121,9 @@ def test_public_pages_set_no_cookies(client, public_site):
 
 def test_static_assets_are_versioned_by_content(client):
     html = client.get("/nope").get_data(as_text=True)
-    stylesheet = next(e.get("href") for e in elements(html, "link") if e.get("rel") == "stylesheet")
-    assert stylesheet.startswith("/static/css/site.css?v=")
-    response = client.get(stylesheet)
+    icon = next(e.get("href") for e in elements(html, "link") if e.get("rel") == "icon")
+    assert icon.startswith("/static/favicon.svg?v=")  # the stylesheet is inside the page
+    response = client.get(icon)
     assert response.status_code == 200
     response.close()
 

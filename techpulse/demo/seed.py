@@ -35,8 +35,10 @@ def seed_demo() -> list[str]:
                   enumerate(content.CATEGORIES)}  # fmt: skip
     author = _author()
     stories = [content.LAUNCH_ARTICLE, *content.ARTICLES]
-    for palette, story in enumerate(stories):
-        if _ensure_article(story, categories[story["category"]], author, palette):
+    palettes = {name: index for index, (name, _) in enumerate(content.CATEGORIES)}
+    for story in stories:  # each category's banners share its colour
+        category = categories[story["category"]]
+        if _ensure_article(story, category, author, palettes[story["category"]]):
             created.append(f"article “{story['title']}”")
     db.session.commit()
     return created

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from techpulse.models import Image
 
-INLINE_IMAGE_SIZES = "(min-width: 1100px) 760px, 100vw"
+INLINE_IMAGE_SIZES = pictures.PICTURE_SIZES["banner"]
 # Hosts whose post links become cards, with what to call a link when it has no title.
 LINK_CARD_HOSTS = {
     "youtube.com": "Video on YouTube",

@@ -17,17 +17,34 @@ if TYPE_CHECKING:
 MEDIA_PATH = "/media/"  # where blog/media_files.py serves stored image files
 MAX_SOURCES = 4096
 
+# The width each kind of picture really takes in static/css/site.css at each breakpoint
+# (measured in Chromium; tests/test_browser_phone.py checks them), so a phone fetches the
+# 640 px variant for a card instead of a desktop-sized one. The container's gutters are
+# 16 px under 400 px wide and 32 px from 800 px; the card grid has 1, 2 and 3 columns.
+PICTURE_SIZES = {
+    # A card in a grid: 358 px on a 390 px phone, a third of the container on desktop.
+    "card": "(min-width: 1200px) 360px, (min-width: 1000px) calc((100vw - 120px) / 3), "
+    "(min-width: 640px) calc(50vw - 36px), calc(100vw - 32px)",
+    # The home page's lead story: its picture takes 1.55 of 2.55 columns from 860 px.
+    "hero": "(min-width: 1200px) 690px, (min-width: 860px) calc(61vw - 40px), calc(100vw - 32px)",
+    # A story's banner and the images in its text: the column beside the sidebar from 1000 px.
+    "banner": "(min-width: 1200px) 770px, (min-width: 1000px) calc(100vw - 424px), "
+    "calc(100vw - 32px)",
+    # The thumbnail of a sidebar row.
+    "row": "96px",
+}
+
 
 def media_path(filename: str) -> str:
     """The site path of one stored image file."""
     return MEDIA_PATH + quote(filename)
 
 
-def image_srcset(image: Image, fmt: str) -> str:
-    """The ``srcset`` of an image's responsive variants in one format."""
-    return ", ".join(
-        f"{media_path(v['file'])} {v['width']}w" for v in image.of_kind("responsive", fmt)
-    )
+def image_srcset(image: Image, fmt: str, up_to: int | None = None) -> str:
+    """The ``srcset`` of an image's responsive variants in one format (up to ``up_to`` wide)."""
+    variants = image.of_kind("responsive", fmt)
+    fitting = [v for v in variants if up_to is None or v["width"] <= up_to] or variants[:1]
+    return ", ".join(f"{media_path(v['file'])} {v['width']}w" for v in fitting)
 
 
 def image_src(image: Image, kind: str = "responsive", max_width: int = 960) -> str:
@@ -48,6 +65,7 @@ def image_size(image: Image, max_width: int = 1600) -> tuple[int, int]:
 class Sources(NamedTuple):
     """What a responsive <picture> of one image shown up to some width needs."""
 
+    avif: str  # srcset of the AVIF variants ("" for images stored before AVIF)
     webp: str  # srcset of the WebP variants
     fallback: str  # srcset of the JPEG (or PNG) variants
     src: str  # the widest fallback variant that fits
@@ -55,23 +73,26 @@ class Sources(NamedTuple):
     height: int
 
 
-_SOURCES: dict[tuple[str, int], Sources] = {}
+_SOURCES: dict[tuple[str, int, int], Sources] = {}
 
 
 def image_sources(image: Image, max_width: int = 1600) -> Sources:
-    """The srcsets, fallback path and size of ``image`` shown up to ``max_width``.
+    """Srcsets (up to twice ``max_width``), fallback and size of ``image`` up to ``max_width``.
 
-    An image's variants are written once, at upload, under its unique key: each worker
-    works these out once per image and width (a few hundred bytes each, a bounded number).
+    An image's variants are written at upload under its unique key (and only added to, by
+    ``flask media backfill``): each worker works these out once per image, variant count and
+    width (a few hundred bytes each, a bounded number).
     """
-    key = (image.key, max_width)
+    key = (image.key, len(image.variants), max_width)
     found = _SOURCES.get(key)
     if found is None:
         if len(_SOURCES) >= MAX_SOURCES:
             _SOURCES.clear()
+        up_to = 2 * max_width  # a screen of 2 device pixels per CSS pixel, no more
         found = _SOURCES[key] = Sources(
-            image_srcset(image, "webp"),
-            image_srcset(image, image.fallback_format),
+            image_srcset(image, "avif", up_to),
+            image_srcset(image, "webp", up_to),
+            image_srcset(image, image.fallback_format, up_to),
             image_src(image, max_width=max_width),
             *image_size(image, max_width),
         )
@@ -88,7 +109,7 @@ def picture_html(
     decorative: bool = False,
     alt: str | None = None,
 ) -> str:
-    """A WebP ``srcset`` with a JPEG/PNG fallback, the size reserved, real alt text.
+    """AVIF and WebP ``srcset``s with a JPEG/PNG fallback, the size reserved, real alt text.
 
     ``decorative``: the image repeats a link beside it (card thumbnails), so screen readers
     skip it. ``alt`` overrides the library's alt text (an image with its own description in a
@@ -98,8 +119,9 @@ def picture_html(
     text = "" if decorative else (alt if alt is not None else image.alt_text)
     loading = 'fetchpriority="high" loading="eager"' if priority else 'loading="lazy"'
     sizes = escape(sizes)
+    avif = f'<source type="image/avif" srcset="{found.avif}" sizes="{sizes}">' if found.avif else ""
     return (
-        f'<picture class="{escape(css_class)}">'
+        f'<picture class="{escape(css_class)}">{avif}'
         f'<source type="image/webp" srcset="{found.webp}" sizes="{sizes}">'
         f'<img src="{found.src}" srcset="{found.fallback}" sizes="{sizes}" '
         f'width="{found.width}" height="{found.height}" alt="{escape(text)}" '

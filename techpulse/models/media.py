@@ -50,8 +50,8 @@ class Image(db.Model):
 
     @property
     def fallback_format(self) -> str:
-        """The non-WebP format of the responsive variants (JPEG, or PNG for transparency)."""
-        formats = {v["format"] for v in self.of_kind("responsive")} - {"webp"}
+        """The format every browser shows (JPEG, or PNG for transparency): not WebP or AVIF."""
+        formats = {v["format"] for v in self.of_kind("responsive")} - {"webp", "avif"}
         return formats.pop() if formats else "jpeg"
 
     def __repr__(self) -> str:

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from techpulse import policy
 from techpulse.clock import site_time, utcnow
 from techpulse.markup.markdown import is_lead_of
-from techpulse.markup.pictures import image_size, image_src, picture_html
+from techpulse.markup.pictures import PICTURE_SIZES, image_size, image_src, picture_html
 from techpulse.models import Image
 from techpulse.services.articles import (
     card_stories,
@@ -26,6 +26,7 @@ from techpulse.services.articles import (
     recent_articles,
 )
 from techpulse.services.site import site_settings
+from techpulse.serving import inline_css
 from techpulse.serving.fragments import fragment, shared, shared_each
 from techpulse.templating.sharing import share_links
 from techpulse.web.urls import absolute_url, path_for
@@ -43,8 +44,12 @@ def format_date(value: datetime | None, fmt: str = "%-d %B %Y") -> str:
 
 
 def responsive_image(image: Image, sizes: str, **options: Any) -> Markup:
-    """The responsive ``<picture>`` of a library image (options of ``picture_html``)."""
-    return Markup(picture_html(image, sizes, **options))  # built escaped
+    """The responsive ``<picture>`` of a library image (options of ``picture_html``).
+
+    ``sizes`` names a layout slot of PICTURE_SIZES ("card", "hero", "banner", "row") or is
+    a ``sizes`` attribute of its own.
+    """
+    return Markup(picture_html(image, PICTURE_SIZES.get(sizes, sizes), **options))
 
 
 def site_header() -> Markup:
@@ -61,13 +66,18 @@ def site_footer() -> Markup:
     return fragment("_partials/footer.html", localtime(utcnow()).year)
 
 
-def sidebar(story_id: int | None = None) -> Markup:
-    """About the company and, beside story ``story_id``, the newest other stories."""
-    limit = site_settings().recent_posts if story_id is not None else 0
+def sidebar(story_id: int | None = None, *, about: bool = True) -> Markup:
+    """About the company and, beside story ``story_id``, the newest other stories.
+
+    ``about=False`` (the About page itself) leaves out the company widget, which would
+    repeat the page and link to it, and shows the newest stories instead.
+    """
+    with_recent = story_id is not None or not about
+    limit = site_settings().recent_posts if with_recent else 0
     newest = shared(("newest-ids", limit), lambda: newest_article_ids(limit + 1)) if limit else []
     shown = tuple([ident for ident in newest if ident != story_id][:limit])
     recent = partial(recent_articles, limit, exclude_id=story_id)
-    return fragment("_partials/sidebar.html", shown, recent=recent)
+    return fragment("_partials/sidebar.html", shown, about, recent=recent, about=lambda: about)
 
 
 def story_cards(ids: Sequence[int], variant: str = "default", heading: str = "h3") -> list[Markup]:
@@ -128,6 +138,8 @@ def register(app: Flask) -> None:
         site_header=site_header,
         story_cards=story_cards,
         now_year=lambda: localtime(utcnow()).year,
+        inline_stylesheet=inline_css.inline_stylesheet,
+        inline_stylesheet_enabled=inline_css.enabled,
     )
     app.jinja_env.globals.update(policy.template_globals())
     app.jinja_env.filters.update(date=format_date)

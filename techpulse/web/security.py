@@ -22,6 +22,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# Views that only ever send uploaded pictures (JPEG, PNG, WebP, AVIF; never SVG or HTML):
+# a policy for documents (CSP, framing, referrer, permissions) means nothing for them.
+PICTURES_ONLY = frozenset({"media.file"})
+
 # Views whose forms turn control characters into a friendly field error themselves.
 VALIDATES_CONTROL_CHARACTERS = frozenset({"contact.form"})
 
@@ -36,6 +40,17 @@ def refuse_nul_bytes() -> None:
         abort(400)
     if request.endpoint not in VALIDATES_CONTROL_CHARACTERS and _has_nul(request.form):
         abort(400)
+
+
+def content_security_policy() -> str:
+    """The policy: also allows the inline site stylesheet, by its hash, when pages carry it."""
+    from techpulse.serving import inline_css
+
+    if not inline_css.enabled():
+        return CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY.replace(
+        "style-src 'self'", f"style-src 'self' {inline_css.style_hash()}"
+    )
 
 
 def served_over_https() -> bool:
@@ -60,8 +75,10 @@ def register(app: Flask) -> None:
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if request.endpoint in PICTURES_ONLY:
+            return response  # the rest only govern documents; a phone fetches many pictures
+        response.headers.setdefault("Content-Security-Policy", content_security_policy())
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault(

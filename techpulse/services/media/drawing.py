@@ -82,12 +82,14 @@ class _Layout:
 
 
 def draw_banner(seed: str, category: str, *, palette: int = 0, size: Size = (1600, 900)) -> bytes:
-    """PNG bytes of a demo news banner: wordmark and category only, never the headline.
+    """PNG bytes of a demo news banner: wordmark, category and its emblem, never the headline.
 
     A banner may be reused by another story from the library, so it carries no story's
-    words; ``seed`` (e.g. the story title) only varies the circuit pattern.
+    words; ``seed`` (e.g. the story title) only varies details of the emblem.
     """
-    return draw_card("", category, palette=palette, size=size, seed=seed)
+    from techpulse.services.media import banner_art  # it builds on this module's helpers
+
+    return banner_art.draw_banner(seed, category, palette=palette, size=size)
 
 
 def draw_card(

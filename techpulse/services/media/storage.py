@@ -15,7 +15,7 @@ from __future__ import annotations
 import mimetypes
 import tempfile
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,7 +30,10 @@ from techpulse.models import MediaBlob
 
 if TYPE_CHECKING:
     # Pillow (media.imaging) is imported by an upload or a delete, never to serve a file.
-    from techpulse.services.media.imaging import ProcessedImage
+    from techpulse.services.media.imaging import ProcessedImage, Variant
+
+# Writes files into the folder it is given and returns what it wrote.
+FileWriter = Callable[[Path], "list[Variant]"]
 
 ONE_YEAR = 365 * 24 * 3600
 BACKENDS = ("local", "database")
@@ -46,6 +49,14 @@ class MediaStorage(ABC):
         """Validate and process an upload; its files join the current transaction."""
 
     @abstractmethod
+    def add(self, write: FileWriter) -> list[Variant]:
+        """Store more files of an existing image (``write`` makes them); joins the transaction."""
+
+    @abstractmethod
+    def read(self, name: str) -> bytes | None:
+        """The bytes of one stored file, or None when it is not there."""
+
+    @abstractmethod
     def serve(self, name: str) -> Response:
         """One stored file as an immutable, cacheable response (404 when unknown)."""
 
@@ -58,6 +69,10 @@ def _immutable(response: Response) -> Response:
     response.cache_control.max_age = ONE_YEAR
     response.cache_control.public = True
     response.cache_control.immutable = True
+    # max-age says it all; "inline" is what a picture is anyway. A phone's first visit
+    # fetches several pictures, and over HTTP/1.1 every header line is paid for each one.
+    response.headers.pop("Expires", None)
+    response.headers.pop("Content-Disposition", None)
     return response
 
 
@@ -74,6 +89,15 @@ class LocalStorage(MediaStorage):
         written = db.session.info.setdefault(_WRITTEN, [])
         written.extend(self.folder / name for name in processed.files())
         return processed
+
+    def add(self, write: FileWriter) -> list[Variant]:
+        variants = write(self.folder)
+        db.session.info.setdefault(_WRITTEN, []).extend(self.folder / v.file for v in variants)
+        return variants
+
+    def read(self, name: str) -> bytes | None:
+        path = self.folder / Path(name).name
+        return path.read_bytes() if path.is_file() else None
 
     def serve(self, name: str) -> Response:
         return _immutable(send_from_directory(self.folder, name, max_age=ONE_YEAR))
@@ -99,6 +123,18 @@ class DatabaseStorage(MediaStorage):
                 mime = f"image/{variant.format}"
                 db.session.add(MediaBlob(name=variant.file, content_type=mime, data=blob))
         return processed
+
+    def add(self, write: FileWriter) -> list[Variant]:
+        with tempfile.TemporaryDirectory(prefix="techpulse-upload-") as scratch:
+            variants = write(Path(scratch))
+            for variant in variants:
+                blob = (Path(scratch) / variant.file).read_bytes()
+                mime = f"image/{variant.format}"
+                db.session.add(MediaBlob(name=variant.file, content_type=mime, data=blob))
+        return variants
+
+    def read(self, name: str) -> bytes | None:
+        return db.session.execute(select(MediaBlob.data).where(MediaBlob.name == name)).scalar()
 
     def serve(self, name: str) -> Response:
         blob = db.session.execute(

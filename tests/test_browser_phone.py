@@ -1,0 +1,218 @@
+"""A phone's first visit on the demo site: bytes, picture sizes, the header and its menu.
+
+One demo site (the drawn banners of ``make run``) serves the module. Pages are measured as
+Lighthouse's phone sees them: 1.75 device pixels per CSS pixel, here on a 390 px screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from techpulse.extensions import db
+from techpulse.models import Article
+from techpulse.services.media import imaging
+from tests.helpers.apps import app_settings, new_app
+from tests.helpers.servers import serving
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 1.75}
+BUDGET = 30 * 1024  # bytes on the wire besides the page's main picture
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The demo site over HTTP, with the addresses of a story and its archives."""
+    from techpulse.demo.seed import seed_demo
+
+    folder = tmp_path_factory.mktemp("phone")
+    database = f"sqlite:///{folder / 'site.sqlite'}"
+    app = new_app(
+        {**app_settings(folder), "SECRET_KEY": "phone", "SQLALCHEMY_DATABASE_URI": database}
+    )
+    with app.app_context():
+        db.create_all()
+        seed_demo()
+        stories = db.session.scalars(
+            select(Article)
+            .options(*(joinedload(r) for r in (Article.category, Article.author, Article.banner)))
+            .order_by(Article.published_at.desc())
+        ).all()
+        lead = stories[0]
+        paths = {
+            "article": f"/articles/{lead.slug}",
+            "category": f"/category/{lead.category.slug}",
+            "author": f"/author/{lead.author.slug}",
+        }
+        db.session.remove()
+    with serving(app) as url:
+        yield {"url": url, **paths}
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _first_visit(browser: Any, url: str) -> tuple[dict[str, int], str]:
+    """Bytes on the wire per URL of a first visit with no scrolling, and the main picture.
+
+    As Lighthouse loads a page: at full speed (it works out a slow phone's timings later).
+    """
+    context = browser.new_context(**PHONE)
+    tab = context.new_page()
+    loaded: list[Any] = []
+    tab.on("requestfinished", lambda request: loaded.append(request))
+    tab.goto(url, wait_until="load")
+    tab.wait_for_timeout(500)  # lazy pictures near the screen would have started by now
+    main = tab.evaluate("document.querySelector('main img[fetchpriority=high]').currentSrc")
+    wire = {r.url: sum(r.sizes()[k] for k in ("responseBodySize", "responseHeadersSize"))
+            for r in loaded}  # fmt: skip
+    context.close()
+    return wire, main
+
+
+@pytest.mark.parametrize("page", ["home", "category", "author"])
+def test_a_phones_first_visit_to_a_list_is_small(browser, site, page):
+    url = site["url"] + ("/" if page == "home" else site[page])
+    wire, main = _first_visit(browser, url)
+    # The main picture (the home page's lead story, an archive's first card) is the banner.
+    assert main in wire and main.endswith("-640.avif" if imaging.AVIF else "-640.webp")
+    others = {u: size for u, size in wire.items() if u != main}
+    assert sum(others.values()) <= BUDGET, others
+    pictures = [u for u in others if "/media/" in u]
+    # A card on a 390 px phone is 358 CSS px: 627 device pixels, so the 640 px variant.
+    assert all(u.endswith(("-640.avif", "-640.webp")) for u in pictures), pictures
+    # Only the pictures on or near the screen: the rest wait until the reader scrolls.
+    assert len(pictures) <= 3, pictures
+
+
+# The width a picture's `sizes` attribute gives, worked out by the browser itself.
+SIZES_WIDTH = """img => {
+  for (const entry of img.sizes.split(/,\\s*(?![^()]*\\))/)) {
+    const m = entry.trim().match(/^(\\(.*?\\))\\s+(.+)$/);
+    if (m && !matchMedia(m[1]).matches) continue;
+    const probe = document.createElement("div");
+    probe.style.width = m ? m[2] : entry.trim();  // a test probe, not the page's CSS
+    document.body.append(probe);
+    const width = probe.getBoundingClientRect().width;
+    probe.remove();
+    return width;
+  }
+}"""
+
+
+@pytest.mark.parametrize("width", [320, 390, 700, 900, 1100, 1366, 1920])
+def test_picture_sizes_match_the_layout(browser, site, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    tab = context.new_page()
+    for path in ("/", site["article"]):
+        tab.goto(site["url"] + path)
+        for img in tab.locator("main picture img").all():
+            shown = img.evaluate("img => img.getBoundingClientRect().width")
+            if shown == 0:  # content-visibility: not laid out yet
+                continue
+            said = img.evaluate(SIZES_WIDTH)
+            assert shown - 1 <= said <= shown * 1.1 + 4, (path, img.get_attribute("sizes"))
+    context.close()
+
+
+@pytest.mark.parametrize(("width", "most"), [(320, 72), (390, 72), (1366, 140)])
+def test_the_header_is_compact(browser, site, width, most):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    tab = context.new_page()
+    tab.goto(site["url"] + "/")
+    assert tab.locator(".site-header").bounding_box()["height"] <= most
+    assert tab.evaluate("document.documentElement.scrollWidth") <= width
+    if width < 800:
+        search = tab.locator(".site-header__search")  # one tap to the search page
+        assert search.is_visible() and search.get_attribute("href") == "/search"
+    else:
+        assert tab.get_by_role("searchbox", name="Search stories").is_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_the_menu_opens_without_javascript(browser, site, width):
+    context = browser.new_context(
+        viewport={"width": width, "height": 800}, java_script_enabled=False
+    )
+    tab = context.new_page()
+    tab.goto(site["url"] + site["article"])
+    nav, menu = tab.locator(".site-nav"), tab.locator(".site-menu__button")
+    assert not nav.is_visible()
+    if width >= 360:
+        assert menu.inner_text() == "Menu"
+    menu.click()
+    assert nav.is_visible() and tab.get_by_role("searchbox", name="Search stories").is_visible()
+    links = nav.get_by_role("link")
+    assert links.count() >= 6
+    assert all(link.bounding_box()["height"] >= 44 for link in links.all())  # easy to tap
+    links.filter(has_text="About").click()
+    tab.wait_for_url("**/about")
+    assert not tab.locator(".site-nav").is_visible()  # a new page: the menu starts closed
+    context.close()
+
+
+# For each part of a byline after the first: [does it start a line, is its dot cut away].
+DOTS = """parts => parts.map(part => {
+  const box = part.parentElement.parentElement.getBoundingClientRect();
+  const dot = part.getBoundingClientRect().left
+    + parseFloat(getComputedStyle(part, "::before").left);
+  const before = part.previousElementSibling;
+  return [part.offsetTop > before.offsetTop, dot < box.left];
+})"""
+
+
+def test_bylines_never_start_a_line_with_a_dot(browser, site):
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    tab = context.new_page()
+    for path in ("/", site["article"]):
+        tab.goto(site["url"] + path)
+        found = tab.locator(".meta-list > * + *").evaluate_all(DOTS)
+        assert any(wrapped for wrapped, _ in found), "a byline wraps on a 390 px phone"
+        assert all(clipped == wrapped for wrapped, clipped in found), found
+    context.close()
+
+
+def test_recent_post_titles_end_in_whole_words(browser, site):
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    tab = context.new_page()
+    tab.goto(site["url"] + "/")
+    titles = tab.locator(".card__title").all_inner_texts()
+    tab.goto(site["url"] + site["article"])
+    rows = tab.locator(".post-row__title")
+    assert rows.count() >= 3
+    for shown in rows.all_inner_texts():
+        cut = shown.removesuffix("…")
+        assert any(t == shown or (t.startswith(cut) and t[len(cut)] == " ") for t in titles), shown
+    assert rows.first.evaluate("t => getComputedStyle(t).webkitLineClamp") == "none"
+    context.close()
+
+
+def test_the_about_page_sidebar_neither_links_to_itself_nor_repeats_the_blurb(browser, site):
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    tab = context.new_page()
+    tab.goto(site["url"] + "/about")
+    sidebar = tab.locator("aside.sidebar")
+    assert sidebar.locator("a[href='/about']").count() == 0
+    assert sidebar.locator(".widget--recent .post-row").count() >= 3
+    blurb = tab.locator(".site-footer__about p").first.inner_text()
+    assert tab.locator("body").inner_text().count(blurb) == 1
+    context.close()
+
+
+def test_contact_labels_sit_just_above_their_inputs(browser, site):
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    tab = context.new_page()
+    tab.goto(site["url"] + "/contact")
+    for label in ("Company", "Phone", "Topic", "Budget range"):
+        field = tab.locator(".field", has=tab.locator("label.field__label", has_text=label))
+        above = field.locator(".field__hint, .field__label").last.bounding_box()
+        box = field.locator(".field__input").bounding_box()
+        gap = box["y"] - (above["y"] + above["height"])
+        # Right under its label (or the hint beside a neighbour's), never ~50 px below it.
+        assert 0 <= gap <= 12, (label, gap)
+    context.close()
