@@ -12,14 +12,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from flask import url_for
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import String, cast, func, literal_column, select
 
 from techpulse.clock import utcnow
 from techpulse.extensions import db
-from techpulse.models import Article, Category, Image, Page, Tag, User, article_tags
+from techpulse.models import Article, Category, Image, ListingCount, Page, Status, Tag, User
 from techpulse.services import listing_counts
+from techpulse.services.listing_counts import counted, newest_change, scope_filter
 from techpulse.services.pages import public_pages
 from techpulse.services.structured_data import image_urls
 from techpulse.web.urls import absolute_url, path_for
@@ -38,73 +40,103 @@ def _newest(published: datetime | None, updated: datetime | None) -> datetime | 
     return max((when for when in (published, updated) if when is not None), default=None)
 
 
-def _archive_urls(query: Select[tuple[str, datetime, datetime]], endpoint: str) -> list[SitemapUrl]:
-    """One URL per row of (slug, newest published_at, newest updated_at)."""
-    return [
-        SitemapUrl(absolute_url(url_for(endpoint, slug=slug)), _newest(published, updated))
-        for slug, published, updated in db.session.execute(query)
-    ]
+def _newest_in(scope: str, due: dict[str, datetime]) -> datetime | None:
+    """``scope``'s newest live change: stored by every save, else (never counted, e.g. rows
+    written outside the app) worked out from its stories; ``due`` adds the stories whose
+    time has come but whose going live is not recorded yet."""
+    stored = db.session.execute(
+        select(ListingCount.newest_at).where(ListingCount.scope == scope)
+    ).first()
+    if stored is None:
+        exact = select(newest_change(utcnow())).where(counted(), scope_filter(scope))
+        return db.session.scalar(exact)
+    return _newest(stored[0], due.get(scope))
 
 
-def _tag_is_live(now: datetime) -> ColumnElement[bool]:
-    """A tag with at least one live story (an index probe per tag, never a scan)."""
-    return (
-        select(article_tags.c.article_id)
-        .join(Article, Article.id == article_tags.c.article_id)
-        .where(article_tags.c.tag_id == Tag.id, Article.live(now))
-        .exists()
+def _due_unrecorded() -> dict[str, datetime]:
+    """Scope → newest change among the scheduled stories live by the clock whose going live
+    is not recorded yet (services/editorial/going_live.py records it at the next read):
+    a few rows at most, from the index on (status, published_at)."""
+    due = select(Article.id, Article.published_at, Article.updated_at).where(
+        Article.status == Status.SCHEDULED.value, Article.published_at <= utcnow()
     )
+    found: dict[str, datetime] = {}
+    for ident, published, updated in db.session.execute(due):
+        when = _newest(published, updated)
+        for scope in listing_counts.scopes_of(db.session, ident):
+            if when is not None and (scope not in found or when > found[scope]):
+                found[scope] = when
+    return found
+
+
+def _has_live(scope: str) -> bool:
+    live = select(Article.id).where(Article.live(utcnow()), scope_filter(scope))
+    return bool(db.session.scalar(select(live.exists())))
+
+
+def _archives(
+    kind: str,
+    model: type[Category] | type[Tag] | type[User],
+    due: dict[str, datetime],
+    *,
+    dates: bool = True,
+) -> list[tuple[str, Any]]:
+    """(slug, newest live change) of each ``kind`` archive, from the listing counts (a few
+    hundred small rows however many stories there are). Tags and authors without a live
+    story are left out; every category is listed. Without ``dates`` an archive never
+    counted is only checked for a live story (its date may be left out)."""
+    scope = literal_column(f"'{kind}:'").concat(cast(model.id, String))
+    query = select(model.id, model.slug, ListingCount.scope, ListingCount.newest_at)
+    query = query.outerjoin(ListingCount, ListingCount.scope == scope)
+    order = (Category.position, Category.id) if kind == "category" else (model.id,)
+    found = []
+    for ident, slug, stored, newest in db.session.execute(query.order_by(*order)):
+        if stored is None:  # never counted
+            name = f"{kind}:{ident}"
+            newest = _newest_in(name, due) if dates else (_has_live(name) or None)
+        else:
+            newest = _newest(newest, due.get(f"{kind}:{ident}"))
+        if newest is not None or kind == "category":
+            found.append((slug, newest))
+    return found
+
+
+ARCHIVES = (
+    ("category", Category, "blog.category"),
+    ("tag", Tag, "blog.tag"),
+    ("author", User, "blog.author"),
+)
 
 
 def _site_urls() -> list[SitemapUrl]:
-    """Home, published pages, contact, every category, and each tag and author with stories."""
-    now = utcnow()
-    newest = (func.max(Article.published_at), func.max(Article.updated_at))
-    live = db.session.execute(select(*newest).where(Article.live(now))).one()
-    urls = [SitemapUrl(absolute_url(url_for("blog.home")), _newest(*live))]
+    """Home, published pages, contact, every category, and each tag and author with stories.
+
+    Each archive's lastmod is its newest live change, kept in the listing counts by every
+    save, so this costs the same at 100 stories as at 1,000,000.
+    """
+    due = _due_unrecorded()
+    urls = [SitemapUrl(absolute_url(url_for("blog.home")), _newest_in("all", due))]
     for slug, updated in public_pages():  # drafts are left out
         is_about = slug == "about"
         path = url_for("company.about") if is_about else url_for("company.page", slug=slug)
         urls.append(SitemapUrl(absolute_url(path), updated))
     urls.append(SitemapUrl(absolute_url(url_for("contact.form"))))
-    categories = (
-        select(Category.slug, *newest)
-        .outerjoin(Article, and_(Article.category_id == Category.id, Article.live(now)))
-        .group_by(Category.id, Category.slug, Category.position)
-        .order_by(Category.position, Category.id)
-    )
-    tags = (
-        select(Tag.slug, *newest)
-        .join(article_tags, article_tags.c.tag_id == Tag.id)
-        .join(Article, Article.id == article_tags.c.article_id)
-        .where(Article.live(now))
-        .group_by(Tag.id, Tag.slug)
-        .order_by(Tag.id)
-    )
-    authors = (
-        select(User.slug, *newest)
-        .join(Article, Article.author_id == User.id)
-        .where(Article.live(now))
-        .group_by(User.id, User.slug)
-        .order_by(User.id)
-    )
-    urls += _archive_urls(categories, "blog.category")
-    urls += _archive_urls(tags, "blog.tag")
-    urls += _archive_urls(authors, "blog.author")
+    for kind, model, endpoint in ARCHIVES:
+        urls += [
+            SitemapUrl(absolute_url(url_for(endpoint, slug=slug)), when)
+            for slug, when in _archives(kind, model, due)
+        ]
     return urls
 
 
 def _site_url_count() -> int:
     """How many URLs :func:`_site_urls` lists, without reading the stories behind them."""
-    now = utcnow()
-    author_is_live = select(Article.id).where(Article.author_id == User.id, Article.live(now))
-    counts = (
-        select(func.count()).select_from(Page).where(Page.published.is_(True)).scalar_subquery(),
-        select(func.count()).select_from(Category).scalar_subquery(),
-        select(func.count()).select_from(Tag).where(_tag_is_live(now)).scalar_subquery(),
-        select(func.count()).select_from(User).where(author_is_live.exists()).scalar_subquery(),
+    pages = db.session.scalar(
+        select(func.count()).select_from(Page).where(Page.published.is_(True))
     )
-    return 2 + sum(db.session.execute(select(*counts)).one())  # 2: home and contact
+    due = _due_unrecorded()
+    archives = sum(len(_archives(kind, model, due, dates=False)) for kind, model, _ in ARCHIVES)
+    return 2 + (pages or 0) + archives  # 2: home and contact
 
 
 def _article_urls(offset: int, limit: int) -> list[SitemapUrl]:
