@@ -61,7 +61,8 @@ def _backfill(connection):
             scope = f"{kind}:{key}"
             if when is not None and (found.get(scope) is None or when > found[scope]):
                 found[scope] = when
-    table = sa.table("listing_counts", sa.column("scope"), sa.column("newest_at", sa.DateTime()))
+    # Written back as read (SQLite hands the aggregate back as its stored text).
+    table = sa.table("listing_counts", sa.column("scope"), sa.column("newest_at"))
     rows = [{"s": scope, "n": when} for scope, when in found.items() if when is not None]
     if rows:
         connection.execute(
