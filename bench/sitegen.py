@@ -167,6 +167,7 @@ def _generate(size: int, seed: int, folder: Path, url: str) -> Site:
                 _base(random.Random(seed))
                 db.engine.dispose()
         ready.touch()
+    _upgrade(instance, url)  # a base copied (or a run resumed) from before a new migration
     app = _app(instance, url)
     with app.app_context():
         ids = [list(db.session.scalars(select(m.id).order_by(m.id))) for m in BASE_MODELS]
