@@ -279,7 +279,8 @@ def _stories(
         progress.write_text(json.dumps(state))
     first_id, target = state["first_id"], size - state["live_before"]
     done = (db.session.scalar(select(func.max(Article.id))) or 0) - first_id + 1
-    chunk = max(done, 0) // CHUNK
+    # Only the last chunk can be short: a short one committed means every chunk is there.
+    chunk = -(-max(done, 0) // CHUNK)
     bodies = _bodies(seed)
     writer = (
         _PostgresWriter(bodies) if db.engine.dialect.name == "postgresql" else _SqliteWriter(bodies)
