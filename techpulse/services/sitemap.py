@@ -18,11 +18,22 @@ from typing import Any
 
 from flask import current_app, url_for
 from markupsafe import escape
-from sqlalchemy import String, case, cast, func, literal_column, select
+from sqlalchemy import Select, String, case, cast, func, literal_column, or_, select
 
 from techpulse.clock import utcnow
 from techpulse.extensions import db
-from techpulse.models import Article, Category, Image, ListingCount, Page, Status, Tag, User
+from techpulse.models import (
+    Article,
+    ArticleCoauthor,
+    Category,
+    Image,
+    ListingCount,
+    Page,
+    Status,
+    Tag,
+    User,
+    article_tags,
+)
 from techpulse.services import listing_counts
 from techpulse.services.listing_counts import counted, newest_change, scope_filter
 from techpulse.services.pages import public_pages
@@ -74,17 +85,43 @@ def _due_unrecorded() -> dict[str, datetime]:
     return found
 
 
-def _has_live(scope: str) -> bool:
-    live = select(Article.id).where(Article.live(utcnow()), scope_filter(scope))
-    return bool(db.session.scalar(select(live.exists())))
+Archive = type[Category] | type[Tag] | type[User]
+
+
+def _in_archive(kind: str, model: Archive) -> list[Select[Any]]:
+    """Statements over the stories of each ``kind`` archive (one per way a story belongs to
+    it), each correlated with the archive's row one level up."""
+    stories = select().select_from(Article)
+    if kind == "category":
+        return [stories.where(Article.category_id == model.id)]
+    if kind == "tag":
+        tagged = stories.join(article_tags, article_tags.c.article_id == Article.id)
+        return [tagged.where(article_tags.c.tag_id == model.id)]
+    cowritten = stories.join(ArticleCoauthor, ArticleCoauthor.article_id == Article.id)
+    return [stories.where(Article.author_id == model.id),
+            cowritten.where(ArticleCoauthor.user_id == model.id)]  # fmt: skip
+
+
+def _uncounted(kind: str, model: Archive, ids: list[int], dates: bool) -> dict[int, Any]:
+    """Archives ``ids`` that have no listing count (never counted: rows written outside the
+    app, or no story ever), in one statement: their newest live change, or without
+    ``dates`` only whether they have a live story (True)."""
+    if not ids:
+        return {}
+    now = utcnow()
+    arms = _in_archive(kind, model)
+    if dates:
+        newest = [arm.add_columns(newest_change(now)).where(counted()) for arm in arms]
+        columns = [arm.scalar_subquery() for arm in newest]
+        rows = db.session.execute(select(model.id, *columns).where(model.id.in_(ids)))
+        found = {row[0]: _newest(*row[1:]) if len(row) > 2 else row[1] for row in rows}
+        return {ident: when for ident, when in found.items() if when is not None}
+    live = or_(*(arm.add_columns(Article.id).where(Article.live(now)).exists() for arm in arms))
+    return dict.fromkeys(db.session.scalars(select(model.id).where(model.id.in_(ids), live)), True)
 
 
 def _archives(
-    kind: str,
-    model: type[Category] | type[Tag] | type[User],
-    due: dict[str, datetime],
-    *,
-    dates: bool = True,
+    kind: str, model: Archive, due: dict[str, datetime], *, dates: bool = True
 ) -> list[tuple[str, Any]]:
     """(slug, newest live change) of each ``kind`` archive, from the listing counts (a few
     hundred small rows however many stories there are). Tags and authors without a live
@@ -94,12 +131,13 @@ def _archives(
     query = select(model.id, model.slug, ListingCount.scope, ListingCount.newest_at)
     query = query.outerjoin(ListingCount, ListingCount.scope == scope)
     order = (Category.position, Category.id) if kind == "category" else (model.id,)
+    rows = db.session.execute(query.order_by(*order)).all()
+    uncounted = _uncounted(kind, model, [row[0] for row in rows if row[2] is None], dates)
     found = []
-    for ident, slug, stored, newest in db.session.execute(query.order_by(*order)):
-        if stored is None:  # never counted
-            name = f"{kind}:{ident}"
-            newest = _newest_in(name, due) if dates else (_has_live(name) or None)
-        else:
+    for ident, slug, stored, newest in rows:
+        if stored is None:
+            newest = uncounted.get(ident)
+        if newest is not True:
             newest = _newest(newest, due.get(f"{kind}:{ident}"))
         if newest is not None or kind == "category":
             found.append((slug, newest))
