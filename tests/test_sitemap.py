@@ -5,10 +5,10 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from techpulse.extensions import db
-from techpulse.models import Article, Status
+from techpulse.models import Article, Status, Tag
 from techpulse.services.pages import PageFields, create_page
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9",
@@ -182,3 +182,18 @@ def test_archive_dates_are_kept_by_each_save_and_follow_a_story_going_live(
     for archive in ("/", "/category/ai", "/tag/chips", "/author/asha-patel"):
         lastmod = urls[f"{base}{archive}"].findtext("s:lastmod", namespaces=NS)
         assert lastmod == stamp(later.published_at), archive
+
+
+def test_archives_never_counted_are_worked_out_from_their_stories(client, make):
+    # Stories written outside the app (no listing counts): each archive's date is read
+    # from its own stories; a tag no story uses is left out.
+    bulk_articles(make, 3)
+    db.session.add(Tag(name="Unused", slug="unused"))
+    db.session.commit()
+    newest = max(
+        max(a.updated_at, a.published_at) for a in db.session.scalars(select(Article))
+    ).isoformat(timespec="seconds")
+    urls = urlset(fetch(client, "/sitemap.xml"))
+    for archive in ("/", "/category/bulk", "/author/bulk-writer"):
+        assert urls[f"http://localhost{archive}"].findtext("s:lastmod", namespaces=NS) == newest
+    assert not any("/tag/" in url for url in urls)
