@@ -9,16 +9,25 @@ nginx, then the app server alone) and keep the median. Settings: bench/config.py
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from bench import report
 from bench.config import Settings, settings
 from bench.counting import counting_line, measure_counting
-from bench.probe import fetch, header, miss_time_ms, run_wrk, wait_until_serving
+from bench.probe import (
+    fetch,
+    first_miss_after_write,
+    header,
+    miss_time_ms,
+    run_wrk,
+    wait_until_serving,
+)
 from bench.servers import app_server, cpu_seconds, nginx_proxy, nginx_static, worker_rss_mb
 from bench.sitegen import Site, ensure_site
 from bench.targets import TARGETS
@@ -26,15 +35,30 @@ from bench.targets import TARGETS
 STATIC = "static limit"
 PROXIED = ("article", "home")  # also measured through nginx with the shipped configuration
 VIA_NGINX = " via nginx"
-MISS_SAMPLES = 20
+# Also measured with every request a cache miss: an app server that keeps no page
+# (TECHPULSE_PAGE_CACHE_MAX_BYTES=0), so each request is rendered as the first visit after
+# a write, a crawler's long tail or a new search is; the parts pages share per generation
+# (header, footer, sidebar, cards) stay warm, as they do for any miss but the first.
+MISSED = ("article", "home")
+MISS = " miss"
+MISS_SAMPLES = 40
+WRITE_SAMPLES = 10
 
 
 def measure_size(config: Settings, site: Site) -> dict[str, Any]:
     """Every target on one site: the figures of one row of the table each."""
-    host, port = config.host, config.app_port
-    with app_server(config.server, host, port, site.environment(config.redis_url)) as pid:
+    host, port, miss_port = config.host, config.app_port, config.miss_port
+    load = [round(os.getloadavg()[0], 1)]
+    environment = site.environment(config.redis_url)
+    no_pages = environment | {"TECHPULSE_PAGE_CACHE_MAX_BYTES": "0"}
+    with (
+        app_server(config.server, host, port, environment) as pid,
+        app_server(config.server, host, miss_port, no_pages) as miss_pid,
+    ):
         wait_until_serving(host, port)
+        wait_until_serving(host, miss_port)
         paths, skipped, rows = {}, [], {}
+        write = generation_writer(site, config.redis_url)
         for name, path_of in TARGETS:
             path = path_of(site)
             status, body, plain = fetch(host, port, path)
@@ -53,7 +77,15 @@ def measure_size(config: Settings, site: Site) -> dict[str, Any]:
             cpu_before = cpu_seconds(pid)
             rows[name]["miss_ms"] = round(miss_time_ms(host, port, path, MISS_SAMPLES), 2)
             cpu = (cpu_seconds(pid) - cpu_before) / MISS_SAMPLES * 1000
-            rows[name]["cpu_ms"] = round(cpu, 1)
+            rows[name]["cpu_ms"] = round(cpu, 2)
+            if name in MISSED:
+                after, after_cpu = first_miss_after_write(
+                    host, port, path, write, lambda: cpu_seconds(pid), WRITE_SAMPLES
+                )
+                rows[name] |= {
+                    "after_write_ms": round(after, 2),
+                    "after_write_cpu_ms": round(after_cpu, 2),
+                }
         page = fetch(host, port, paths["article"])[1]
         uploads = Path(site.instance) / "uploads"
         with (
@@ -61,8 +93,15 @@ def measure_size(config: Settings, site: Site) -> dict[str, Any]:
             nginx_proxy(port, host, config.proxy_port, uploads),
         ):
             rows |= _proxied_rows(config, paths)
-            runs = _rounds(config, {name: row["path"] for name, row in rows.items()})
+            rows |= {
+                name + MISS: {"path": paths[name], "kind": "miss"}
+                for name in MISSED
+                if name in paths
+            }
+            paths = {name: row["path"] for name, row in rows.items()}
+            runs, cpu = _rounds(config, paths, {name + MISS: miss_pid for name in MISSED})
         rss = round(worker_rss_mb(pid), 1)
+    load.append(round(os.getloadavg()[0], 1))
     limit = statistics.median(r.rps for r in runs[STATIC])
     rows[STATIC] = {"path": "/article.html (nginx)", "kind": "static"}
     for name, results in runs.items():
@@ -73,7 +112,25 @@ def measure_size(config: Settings, site: Site) -> dict[str, Any]:
             errors=sum(r.errors for r in results),
             of_limit=round(statistics.median(r.rps for r in results) / limit, 4),
         )
-    return {"size": site.size, "worker_rss_mb": rss, "targets": rows, "skipped": skipped}
+        if name in cpu:
+            rows[name]["cpu_ms"] = round(statistics.median(cpu[name]), 2)
+    return {
+        "size": site.size,
+        "worker_rss_mb": rss,
+        "load": load,
+        "targets": rows,
+        "skipped": skipped,
+    }
+
+
+def generation_writer(site: Site, redis_url: str) -> Callable[[], None]:
+    """What every public write does to the app servers: a new page-cache generation."""
+    from sqlalchemy import create_engine
+
+    from techpulse.serving.generation import store_for
+
+    store = store_for(redis_url, site.database_url, lambda: create_engine(site.database_url))
+    return store.bump
 
 
 def _proxied_rows(config: Settings, paths: dict[str, str]) -> dict[str, dict[str, Any]]:
@@ -93,26 +150,41 @@ def _proxied_rows(config: Settings, paths: dict[str, str]) -> dict[str, dict[str
     return rows
 
 
-def _rounds(config: Settings, paths: dict[str, str]) -> dict[str, list[Any]]:
+def _rounds(
+    config: Settings, paths: dict[str, str], pids: dict[str, int]
+) -> tuple[dict[str, list[Any]], dict[str, list[float]]]:
     """``rounds`` passes over nginx and every target, alternating, so drift hits all alike.
 
-    Each round: the static limit, the pages through nginx, then the app server alone.
+    Each round: the static limit, the pages through nginx, the app server alone, then the
+    app server that keeps no page (every request a miss).
     """
     base = f"http://{config.host}"
-    ports = {name: config.proxy_port if VIA_NGINX in name else config.app_port for name in paths}
+    ports = {
+        name: config.proxy_port
+        if name.endswith(VIA_NGINX)
+        else config.miss_port
+        if name.endswith(MISS)
+        else config.app_port
+        for name in paths
+    }
     urls = {STATIC: f"{base}:{config.nginx_port}/article.html"}
     urls |= {name: f"{base}:{ports[name]}{paths[name]}" for name in paths if VIA_NGINX in name}
     urls |= {name: f"{base}:{ports[name]}{paths[name]}" for name in paths}
     runs: dict[str, list[Any]] = {name: [] for name in urls}
+    cpu: dict[str, list[float]] = {name: [] for name in pids if name in urls}
     for round_number in range(1, config.rounds + 1):
         print(f"  round {round_number}/{config.rounds}", flush=True)
         for name, url in urls.items():
-            runs[name].append(run_wrk(url, config.duration, config.connections, config.threads))
+            before = cpu_seconds(pids[name]) if name in cpu else 0.0
+            result = run_wrk(url, config.duration, config.connections, config.threads)
+            runs[name].append(result)
+            if name in cpu and result.requests:  # the server's CPU per request under load
+                cpu[name].append((cpu_seconds(pids[name]) - before) / result.requests * 1000)
             if name != STATIC:
                 # A server that queues connections is still answering the ones wrk left
                 # behind; the next run must not start on a busy server.
                 fetch(config.host, ports[name], paths[name])
-    return runs
+    return runs, cpu
 
 
 def main() -> None:

@@ -28,6 +28,7 @@ class Settings:
     app_port: int
     nginx_port: int
     proxy_port: int
+    miss_port: int
     cache: Path
     results: Path
 
@@ -50,6 +51,7 @@ def settings() -> Settings:
         app_port=int(env("BENCH_APP_PORT", "8011")),
         nginx_port=int(env("BENCH_NGINX_PORT", "8012")),
         proxy_port=int(env("BENCH_PROXY_PORT", "8013")),
+        miss_port=int(env("BENCH_MISS_PORT", "8014")),
         cache=Path(env("BENCH_CACHE", str(ROOT / "bench" / ".cache"))),
         results=Path(env("BENCH_RESULTS", str(ROOT / "bench" / "results"))),
     )

@@ -7,6 +7,7 @@ import re
 import statistics
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -20,6 +21,7 @@ class LoadResult:
     p50_ms: float
     p99_ms: float
     errors: int
+    requests: int = 0
 
 
 def run_wrk(url: str, duration: str, connections: int, threads: int) -> LoadResult:
@@ -40,7 +42,9 @@ def parse_wrk(out: str) -> LoadResult:
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors += int(non_2xx.group(1)) if non_2xx else 0
-    return LoadResult(rps, latency.get("50", 0.0), latency.get("99", 0.0), errors)
+    done = re.search(r"(\d+) requests in", out)
+    requests = int(done.group(1)) if done else 0
+    return LoadResult(rps, latency.get("50", 0.0), latency.get("99", 0.0), errors, requests)
 
 
 def fetch(host: str, port: int, path: str, gzip: bool = False) -> tuple[int, bytes, int]:
@@ -87,6 +91,38 @@ def miss_time_ms(host: str, port: int, path: str, samples: int = 20) -> float:
             connection = http.client.HTTPConnection(host, port, timeout=30)
     connection.close()
     return statistics.median(timings)
+
+
+def first_miss_after_write(
+    host: str, port: int, path: str, write: Callable[[], None], cpu: Callable[[], float],
+    samples: int = 10,
+) -> tuple[float, float]:  # fmt: skip
+    """(median ms, mean server CPU ms) of the first cache miss after each of ``samples`` writes.
+
+    ``write`` changes the page-cache generation, as every public write does; one keep-alive
+    connection reaches one worker, the one whose per-generation parts the write made stale.
+    Between samples a few more misses leave that worker warm again.
+    """
+    connection = http.client.HTTPConnection(host, port, timeout=30)
+    sep = "&" if "?" in path else "?"
+    stamp, timings, cpu_used = time.time_ns(), [], 0.0
+
+    def get(query: str) -> None:
+        connection.request("GET", f"{path}{sep}bench-write={stamp}-{query}")
+        connection.getresponse().read()
+
+    get("warm")
+    for n in range(samples):
+        write()
+        time.sleep(0.02)
+        before, started = cpu(), time.perf_counter()
+        get(f"{n}")
+        timings.append((time.perf_counter() - started) * 1000)
+        cpu_used += cpu() - before
+        for k in range(3):
+            get(f"{n}-{k}")
+    connection.close()
+    return statistics.median(timings), cpu_used / samples * 1000
 
 
 def wait_until_serving(host: str, port: int, path: str = "/", timeout: float = 90.0) -> None:

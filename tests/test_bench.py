@@ -97,11 +97,30 @@ def test_pages_through_nginx_are_rows_with_their_share_of_the_static_limit():
     assert "plain-http listener" in table  # the table says how nginx was reached
 
 
-def test_pages_through_nginx_are_judged_against_half_the_static_limit():
-    lines = verdicts(a_result(0.62, 0.45))
-    assert "- met: article via nginx ≥ 50% of static (aim 80%) (62.0%, micro-cache HIT)" in lines
+def test_pages_through_nginx_are_judged_against_nine_tenths_of_the_static_limit():
+    lines = verdicts(a_result(0.92, 0.85))
+    assert "- met: article via nginx ≥ 90% of static at 100 (92.0%, micro-cache HIT)" in lines
+    assert "- **NOT met**: home via nginx ≥ 90% of static at 100 (85.0%, micro-cache HIT)" in lines
+
+
+def test_a_miss_is_judged_by_its_cpu_its_throughput_and_after_a_write():
+    result = a_result(0.9, 0.9)
+    targets = result["sizes"][0]["targets"]
+    targets["article"] |= {"cpu_ms": 1.8, "miss_ms": 2.0, "after_write_ms": 2.6,
+                           "after_write_cpu_ms": 2.4}  # fmt: skip
+    targets["home"]["cpu_ms"] = 2.4
+    targets["article miss"] = row(1200, 0.05, "miss", cpu_ms=1.9)
+    lines = verdicts(result)
+    assert "- met: article CPU per miss ≤ 2 ms (SQLite) at 100 (1.8 ms)" in lines
+    assert "- **NOT met**: home CPU per miss ≤ 2 ms (SQLite) at 100 (2.4 ms)" in lines
+    assert "- met: article misses ≥ 1,000 req/s at 100 (1,200)" in lines
     assert (
-        "- **NOT met**: home via nginx ≥ 50% of static (aim 80%) (45.0%, micro-cache HIT)" in lines
+        "- **NOT met**: article: first miss after a write ≤ 1.2× a warm miss at 100 "
+        "(1.30×: 2.6 against 2.0 ms; CPU 2.4 against 1.8 ms)"
+    ) in lines
+    result["settings"]["database"] = "PostgreSQL + Redis"
+    assert "- met: home CPU per miss ≤ 3 ms (PostgreSQL + Redis) at 100 (2.4 ms)" in verdicts(
+        result
     )
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from techpulse.extensions import db
-from techpulse.models import Article, Status
+from techpulse.models import Article, Status, Tag
 from techpulse.services.pages import PageFields, create_page
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9",
@@ -150,3 +150,50 @@ def test_sitemap_index_is_worked_out_without_reading_every_story(app, client, ma
     # No per-archive newest date and no story list: those are for the numbered files.
     sql = " ".join(count_queries.statements).lower()
     assert "max(" not in sql and "group by" not in sql and "articles.slug" not in sql
+
+
+def test_archive_dates_are_kept_by_each_save_and_follow_a_story_going_live(
+    app, client, make, now, count_queries
+):
+    # Five site URLs at most (home, contact, the category, the tag, the author): one file.
+    app.config["SITEMAP_MAX_URLS"] = 5
+    ai, asha = make.category("AI"), make.user("Asha Patel")
+    make.article("Older", category=ai, author=asha, hours_ago=9)
+    old = make.article("Old", category=ai, author=asha, hours_ago=5)
+    later = make.article(
+        "Later", category=ai, author=asha, tags=("Chips",), status=Status.SCHEDULED,
+        published_at=now.at + timedelta(hours=1),
+    )  # fmt: skip
+    db.session.commit()
+    base, stamp = "http://localhost", lambda when: when.isoformat(timespec="seconds")
+    count_queries.statements.clear()
+    urls = urlset(fetch(client, "/sitemap-1.xml"))
+    # The archives' dates are read from the listing counts: no story is read or grouped.
+    sql = " ".join(count_queries.statements).lower()
+    assert "max(" not in sql and "group by" not in sql
+    assert set(urls) == {f"{base}/", f"{base}/contact", f"{base}/category/ai",
+                         f"{base}/author/asha-patel"}  # fmt: skip
+    assert urls[f"{base}/category/ai"].findtext("s:lastmod", namespaces=NS) == stamp(
+        old.modified_at
+    )
+    # The scheduled story goes live by the clock: its archives changed then.
+    now.advance(hours=2)
+    urls = urlset(fetch(client, "/sitemap-1.xml"))
+    for archive in ("/", "/category/ai", "/tag/chips", "/author/asha-patel"):
+        lastmod = urls[f"{base}{archive}"].findtext("s:lastmod", namespaces=NS)
+        assert lastmod == stamp(later.published_at), archive
+
+
+def test_archives_never_counted_are_worked_out_from_their_stories(client, make):
+    # Stories written outside the app (no listing counts): each archive's date is read
+    # from its own stories; a tag no story uses is left out.
+    bulk_articles(make, 3)
+    db.session.add(Tag(name="Unused", slug="unused"))
+    db.session.commit()
+    newest = max(
+        max(a.updated_at, a.published_at) for a in db.session.scalars(select(Article))
+    ).isoformat(timespec="seconds")
+    urls = urlset(fetch(client, "/sitemap.xml"))
+    for archive in ("/", "/category/bulk", "/author/bulk-writer"):
+        assert urls[f"http://localhost{archive}"].findtext("s:lastmod", namespaces=NS) == newest
+    assert not any("/tag/" in url for url in urls)

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, render_template
 from werkzeug.wrappers import Response
 
 from techpulse.blog.responses import conditional
-from techpulse.services.sitemap import sitemap, sitemap_file
+from techpulse.services.sitemap import sitemap, sitemap_file, urlset_xml
 from techpulse.web.lookup import or_404
 from techpulse.web.urls import external_url
 
@@ -26,7 +26,7 @@ def sitemap_xml() -> Response:
     """Every public URL, or an index of the numbered sitemap files when there are too many."""
     found = sitemap(_limit())
     if found.files == 1:
-        body = render_template("crawlers/urlset.xml", urls=found.urls)
+        body = urlset_xml(found.urls)
     else:
         files = [external_url("crawlers.sitemap_part", number=n) for n in range(1, found.files + 1)]
         body = render_template("crawlers/index.xml", files=files)
@@ -37,7 +37,7 @@ def sitemap_xml() -> Response:
 def sitemap_part(number: int) -> Response:
     """One file of a sitemap too large for a single one."""
     urls = or_404(sitemap_file(number, _limit()))
-    return conditional(render_template("crawlers/urlset.xml", urls=urls), SITEMAP_TYPE)
+    return conditional(urlset_xml(urls), SITEMAP_TYPE)
 
 
 @bp.get("/robots.txt")

@@ -43,13 +43,13 @@ def article(slug: str) -> str | Response:
     if found.article is None:
         abort(404)
     story = found.article
-    older, newer = articles.adjacent_articles(story)
+    around = articles.neighbours(story)  # one statement
     return render_template(
         "blog/article.html",
         article=story,
-        older=older,
-        newer=newer,
-        related=articles.related_article_ids(story),
+        older=around.older,
+        newer=around.newer,
+        related=around.related,
     )
 
 

@@ -306,6 +306,11 @@ class ListingCount(db.Model):
 
     scope: Mapped[str] = mapped_column(String(40), primary_key=True)
     total: Mapped[int] = mapped_column(default=0)
+    # The newest change readers can see in the scope: the latest of published_at and
+    # updated_at over its stories live when counted (and those going live since, recorded
+    # by services/editorial/going_live.py). The sitemap's lastmod of each archive; None
+    # when no story in the scope is live.
+    newest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def __repr__(self) -> str:
         return f"<ListingCount {self.scope}={self.total}>"

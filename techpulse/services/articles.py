@@ -11,12 +11,16 @@ from flask import g
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import (
     CompoundSelect,
+    Integer,
     Row,
     Select,
+    String,
     and_,
     bindparam,
+    cast,
     func,
     literal_column,
+    null,
     or_,
     select,
     union,
@@ -36,6 +40,7 @@ from techpulse.models import (
     User,
     article_tags,
 )
+from techpulse.models.types import UTCDateTime
 from techpulse.services import listing_counts
 from techpulse.services.listing_counts import in_scope
 from techpulse.web.pagination import IndexedPagination
@@ -234,8 +239,9 @@ def _related() -> Select[tuple[int]]:
         .where(article_tags.c.article_id == candidates.c.id, article_tags.c.tag_id.in_(tag_ids))
         .scalar_subquery()
     )
-    query = select(candidates.c.id).order_by(shared_tags.desc(), candidates.c.published_at.desc())
-    return query.limit(bindparam("limit"))
+    shared = shared_tags.label("shared")
+    query = select(candidates.c.id, shared, candidates.c.published_at)
+    return query.order_by(shared.desc(), candidates.c.published_at.desc()).limit(bindparam("limit"))
 
 
 def related_article_ids(article: Article, limit: int = 3) -> list[int]:
@@ -248,8 +254,49 @@ def related_article_ids(article: Article, limit: int = 3) -> list[int]:
     return list(db.session.scalars(_related(), {**values, "now": utcnow()}))
 
 
+@dataclass(frozen=True)
+class Neighbours:
+    """What a story page links to besides itself: the stories just before and after it, and
+    the related ones (ids, best first)."""
+
+    older: Row[Any] | None
+    newer: Row[Any] | None
+    related: list[int]
+
+
 @cache
-def _adjacent() -> CompoundSelect:
+def _neighbours() -> CompoundSelect:
+    """:func:`_adjacent` and :func:`_related` as one statement (one round trip)."""
+    nothing = (cast(null(), Integer), cast(null(), Integer), cast(null(), UTCDateTime()))
+    sides = [
+        select(side.c.slug, side.c.title, side.c.side, *nothing)
+        for side in (arm.subquery() for arm in _adjacent_sides())
+    ]
+    related = _related().subquery()
+    ranked = select(
+        cast(null(), String), cast(null(), String), literal_column("'related'"),
+        related.c.id, related.c.shared, related.c.published_at,
+    )  # fmt: skip
+    return union_all(*sides, ranked)
+
+
+def neighbours(article: Article, related: int = 3) -> Neighbours:
+    """:func:`adjacent_articles` and :func:`related_article_ids` in one statement."""
+    values = {
+        "published_at": article.published_at, "id": article.id, "now": utcnow(),
+        "category_id": article.category_id, "limit": related,
+    }  # fmt: skip
+    rows = db.session.execute(_neighbours(), values).all()
+    found = {row[2]: row for row in rows if row[2] != "related"}
+    ranked = sorted(
+        (row for row in rows if row[2] == "related"),
+        key=lambda row: (row[4], row[5]),
+        reverse=True,
+    )
+    return Neighbours(found.get("older"), found.get("newer"), [row[3] for row in ranked])
+
+
+def _adjacent_sides() -> list[Select[Any]]:
     when, ident = bindparam("published_at"), bindparam("id")
     story = select(Article.slug, Article.title).where(Article.live(_NOW))
     # The first condition alone is an index range; the second breaks ties on the id.
@@ -261,11 +308,15 @@ def _adjacent() -> CompoundSelect:
         Article.published_at >= when,
         or_(Article.published_at > when, and_(Article.published_at == when, Article.id > ident)),
     ).order_by(Article.published_at, Article.id)
-    sides = [
+    return [
         select(side.add_columns(literal_column(f"'{name}'").label("side")).limit(1).subquery())
         for name, side in (("older", older), ("newer", newer))
     ]
-    return union_all(*sides)
+
+
+@cache
+def _adjacent() -> CompoundSelect:
+    return union_all(*_adjacent_sides())
 
 
 def adjacent_articles(article: Article) -> tuple[Row[Any] | None, Row[Any] | None]:

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
+    case,
     delete,
     func,
     or_,
@@ -117,53 +118,96 @@ def recount(session: Session, scopes: Iterable[str]) -> None:
             .with_for_update()
         )
     )
+    now = utcnow()
     for scope in names:
-        total = session.scalar(
-            select(func.count()).select_from(Article).where(counted(), scope_filter(scope))
-        )
+        total, newest = session.execute(
+            select(func.count(), newest_change(now)).where(counted(), scope_filter(scope))
+        ).one()
         table = ListingCount.__table__
+        values = {"total": total, "newest_at": newest}
         if scope in existing:
-            session.execute(table.update().where(table.c.scope == scope).values(total=total))
+            session.execute(table.update().where(table.c.scope == scope).values(**values))
         else:
-            session.execute(table.insert().values(scope=scope, total=total))
+            session.execute(table.insert().values(scope=scope, **values))
+
+
+def newest_change(now: datetime) -> ColumnElement[datetime | None]:
+    """The newest of published_at and updated_at over the stories live at ``now``."""
+    changed = case(
+        (Article.updated_at > Article.published_at, Article.updated_at),
+        else_=Article.published_at,
+    )
+    return func.max(case((Article.published_at <= now, changed), else_=None))
 
 
 def recount_all(session: Session) -> None:
     """Recount every scope from scratch (after bulk writes, imports or the bench generator)."""
     session.execute(delete(ListingCount.__table__))
     rows: list[dict[str, Any]] = []
-    total = session.scalar(select(func.count()).select_from(Article).where(counted())) or 0
-    rows.append({"scope": "all", "total": total})
+    newest = newest_change(utcnow())
+    total, when = session.execute(select(func.count(), newest).where(counted())).one()
+    rows.append({"scope": "all", "total": total or 0, "newest_at": when})
     for kind, column in (("category", Article.category_id), ("author", Article.author_id)):
-        grouped = select(column, func.count()).where(counted()).group_by(column)
-        rows += [{"scope": f"{kind}:{key}", "total": n} for key, n in session.execute(grouped)]
-    rows = _with_coauthors(session, rows)
+        grouped = select(column, func.count(), newest).where(counted()).group_by(column)
+        rows += [
+            {"scope": f"{kind}:{key}", "total": n, "newest_at": when}
+            for key, n, when in session.execute(grouped)
+        ]
+    rows = _with_coauthors(session, rows, newest)
     tagged = (
-        select(article_tags.c.tag_id, func.count())
+        select(article_tags.c.tag_id, func.count(), newest)
         .join(Article, Article.id == article_tags.c.article_id)
         .where(counted())
         .group_by(article_tags.c.tag_id)
     )
-    rows += [{"scope": f"tag:{key}", "total": n} for key, n in session.execute(tagged)]
+    rows += [
+        {"scope": f"tag:{key}", "total": n, "newest_at": when}
+        for key, n, when in session.execute(tagged)
+    ]
     session.execute(ListingCount.__table__.insert(), rows)
 
 
-def _with_coauthors(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _with_coauthors(
+    session: Session, rows: list[dict[str, Any]], newest: ColumnElement[datetime | None]
+) -> list[dict[str, Any]]:
     """Add each co-author's co-written stories to their author total (never the author's own)."""
     totals = {row["scope"]: row for row in rows}
     cowritten = (
-        select(ArticleCoauthor.user_id, func.count())
+        select(ArticleCoauthor.user_id, func.count(), newest)
         .join(Article, Article.id == ArticleCoauthor.article_id)
         .where(counted(), Article.author_id != ArticleCoauthor.user_id)
         .group_by(ArticleCoauthor.user_id)
     )
-    for user_id, number in session.execute(cowritten):
-        row = totals.setdefault(f"author:{user_id}", {"scope": f"author:{user_id}", "total": 0})
+    for user_id, number, when in session.execute(cowritten):
+        scope = f"author:{user_id}"
+        row = totals.setdefault(scope, {"scope": scope, "total": 0, "newest_at": None})
         row["total"] += number
+        if when is not None and (row["newest_at"] is None or when > row["newest_at"]):
+            row["newest_at"] = when
     return list(totals.values())
 
 
-def _stored_scopes(session: Session, article_id: int) -> set[str]:
+def note_went_live(session: Session, article_id: int) -> None:
+    """A scheduled story went live by the clock: its scopes changed when it did (no recount
+    ran, as its count did not change)."""
+    row = session.execute(
+        select(Article.published_at, Article.updated_at).where(Article.id == article_id)
+    ).one_or_none()
+    if row is None or row.published_at is None:
+        return
+    when = max(row.published_at, row.updated_at or row.published_at)
+    table = ListingCount.__table__
+    session.execute(
+        table.update()
+        .where(
+            table.c.scope.in_(sorted(scopes_of(session, article_id))),
+            or_(table.c.newest_at.is_(None), table.c.newest_at < when),
+        )
+        .values(newest_at=when)
+    )
+
+
+def scopes_of(session: Session, article_id: int) -> set[str]:
     """The scopes the database holds ``article_id`` in, at this point of the flush."""
     scopes = {"all"}
     stored = session.execute(
@@ -183,7 +227,7 @@ def _note(session: Session, articles: list[Article]) -> None:
     with session.no_autoflush:
         for article in articles:
             if article.id is not None:
-                pending.update(_stored_scopes(session, article.id))
+                pending.update(scopes_of(session, article.id))
 
 
 def _note_scopes_before(session: Session, _context: Any, _instances: Any) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 
 @dataclass(frozen=True)
@@ -15,33 +15,32 @@ class ShareLink:
     href: str
 
 
-def _query(**params: str) -> str:
-    return urlencode(params, quote_via=quote)
+def _q(value: str) -> str:
+    return quote(value, safe="")
 
 
 def share_links(url: str, title: str, image_url: str | None = None) -> list[ShareLink]:
-    """The share targets for an article at absolute ``url``, every parameter percent-encoded."""
-    text = f"{title} {url}"
-    pinterest = {"url": url, "description": title}
-    if image_url:
-        pinterest["media"] = image_url
+    """The share targets for an article at absolute ``url``, every parameter percent-encoded.
+
+    The URL and title are encoded once and reused (as ``urlencode`` would encode each).
+    """
+    u, t = _q(url), _q(title)
+    pinterest = f"url={u}&description={t}" + (f"&media={_q(image_url)}" if image_url else "")
     return [
         ShareLink(
-            "facebook",
-            "Share on Facebook",
-            "https://www.facebook.com/sharer/sharer.php?" + _query(u=url),
+            "facebook", "Share on Facebook", f"https://www.facebook.com/sharer/sharer.php?u={u}"
         ),
-        ShareLink("whatsapp", "Share on WhatsApp", "https://wa.me/?" + _query(text=text)),
+        ShareLink("whatsapp", "Share on WhatsApp", f"https://wa.me/?text={t}%20{u}"),
         ShareLink(
             "linkedin",
             "Share on LinkedIn",
-            "https://www.linkedin.com/sharing/share-offsite/?" + _query(url=url),
+            f"https://www.linkedin.com/sharing/share-offsite/?url={u}",
         ),
         ShareLink(
             "pinterest",
             "Pin on Pinterest",
-            "https://www.pinterest.com/pin/create/button/?" + _query(**pinterest),
+            f"https://www.pinterest.com/pin/create/button/?{pinterest}",
         ),
-        ShareLink("x", "Share on X", "https://x.com/intent/post?" + _query(url=url, text=title)),
-        ShareLink("email", "Share by e-mail", "mailto:?" + _query(subject=title, body=url)),
+        ShareLink("x", "Share on X", f"https://x.com/intent/post?url={u}&text={t}"),
+        ShareLink("email", "Share by e-mail", f"mailto:?subject={t}&body={u}"),
     ]

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from techpulse.clock import utcnow
 from techpulse.extensions import db
 from techpulse.models import Article, AuditEvent, Status
+from techpulse.services import listing_counts
 
 SCHEDULE = "schedule"  # the "from where" of what the clock did (no one clicked anything)
 
@@ -43,6 +44,7 @@ def record_go_lives(now: datetime | None = None) -> int:
             )
             if changed.rowcount == 1:
                 went += 1
+                listing_counts.note_went_live(session, article_id)
                 session.add(
                     AuditEvent(action="article.went_live", target=title[:200], ip=SCHEDULE,
                                subject_kind="article", subject_id=article_id)
