@@ -1,7 +1,7 @@
 """imports from the staff area (import_jobs) and Ghost ids on stories, pages and images
 
 Revision ID: 0018
-Revises: 0021
+Revises: 0017
 Create Date: 2026-12-07 16:50:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0018'
-down_revision = '0021'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """readership statistics: daily and monthly counters, the day's visitor salt
 
-Revision ID: 0021
-Revises: 0017
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-07 16:45:00
 
 New tables only: nothing was counted before.
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0021'
-down_revision = '0017'
+revision = '0017'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """listing counts keep the newest change of each scope (the sitemap's lastmod)
 
-Revision ID: 0020
+Revision ID: 0019
 Revises: 0018
 Create Date: 2026-12-07 17:00:00.000000
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0020"
+revision = '0019'
 down_revision = '0018'
 branch_labels = None
 depends_on = None
