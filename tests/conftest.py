@@ -105,6 +105,12 @@ def app(app_config: dict[str, Any], _database_schema: None) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def with_avif(app_config: dict[str, Any]) -> None:
+    """Uploads get AVIF variants too, as in production (the tests' apps skip them)."""
+    app_config["IMAGE_AVIF"] = True
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     """A browser-like client for the app."""
     return app.test_client()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, quote, urlsplit
 
+import pytest
+
 from techpulse.services.media import imaging
 from tests.helpers.pages import elements, text_of
 
@@ -34,6 +36,7 @@ def test_article_shows_headline_badge_author_date_and_body(client, make):
     assert tags == ["/tag/google", "/tag/scale-ai"]
 
 
+@pytest.mark.usefixtures("with_avif")
 def test_banner_is_a_responsive_high_priority_image(client, make):
     article = make.article(banner=make.image(alt="Banner: the headline on a blue field"))
     html = client.get(f"/articles/{article.slug}").get_data(as_text=True)

@@ -33,7 +33,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     folder = tmp_path_factory.mktemp("phone")
     database = f"sqlite:///{folder / 'site.sqlite'}"
     app = new_app(
-        {**app_settings(folder), "SECRET_KEY": "phone", "SQLALCHEMY_DATABASE_URI": database}
+        {
+            **app_settings(folder),
+            "SECRET_KEY": "phone",
+            "SQLALCHEMY_DATABASE_URI": database,
+            "IMAGE_AVIF": True,  # as `make run` serves the demo site
+        }
     )
     with app.app_context():
         db.create_all()

@@ -28,6 +28,8 @@ from techpulse.services.media.imaging import (
 )
 from techpulse.web.field_errors import FieldError
 
+pytestmark = pytest.mark.usefixtures("with_avif")
+
 AVIF = ("avif",) if imaging.AVIF else ()  # beside WebP where this Pillow encodes AVIF
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
@@ -602,3 +604,10 @@ def test_a_picture_smaller_than_a_slot_is_never_blown_up(tmp_path: Path) -> None
     assert card.getpixel((10, 10)) == (244, 244, 244)  # plain card around it
     assert card.getpixel((600 - 140, 315)) == pytest.approx((200, 30, 30), abs=12)  # 1:1 size
     assert card.getpixel((600 - 160, 315)) == (244, 244, 244)
+
+
+def test_with_image_avif_off_uploads_get_webp_and_jpeg_only(app, tmp_path: Path) -> None:
+    app.config["IMAGE_AVIF"] = False
+    result = process_image(encode(scene((600, 300), "RGB"), "JPEG"), tmp_path)
+    assert {v.format for v in variants_by(result, "responsive")} == {"webp", "jpeg"}
+    _assert_files_match_variants(tmp_path, result)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from techpulse.extensions import db
 from techpulse.models import Image
 from techpulse.services.media import imaging
+
+pytestmark = pytest.mark.usefixtures("with_avif")
 
 OLD_WIDTHS = {480, 960, 1600}  # what uploads got before 320/640 px and AVIF
 

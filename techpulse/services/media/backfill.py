@@ -31,7 +31,7 @@ class BackfillCounts:
 def expected_files(image: Image) -> set[str]:
     """The responsive file names an upload of this image would get today."""
     fallback = image.fallback_format
-    formats = ("avif", "webp", fallback) if imaging.AVIF else ("webp", fallback)
+    formats = imaging.responsive_formats(fallback)
     ext = {"jpeg": "jpg", "png": "png", "webp": "webp", "avif": "avif"}
     widths = imaging.responsive_widths(image.width)
     return {f"{image.key}-{width}.{ext[fmt]}" for width in widths for fmt in formats}

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pillow_heif
+from flask import current_app, has_app_context
 from PIL import Image, ImageOps, features
 
 from techpulse.services.media.file_checks import DAMAGED as _DAMAGED
@@ -177,16 +178,20 @@ def _plan(image: Image.Image, source_format: str, key: str) -> Iterator[_Job]:
     yield _Job("social", _social_card(image), "jpeg", f"{key}-social.jpg")
 
 
-def responsive_formats(image: Image.Image) -> tuple[str, ...]:
-    """The formats of the responsive variants: AVIF (when available), WebP and a fallback."""
-    fallback = "png" if image.mode == "RGBA" else "jpeg"
-    return ("avif", "webp", fallback) if AVIF else ("webp", fallback)
+def avif_wanted() -> bool:
+    """Whether uploads get AVIF variants: this Pillow encodes AVIF and IMAGE_AVIF is on."""
+    return AVIF and (not has_app_context() or bool(current_app.config.get("IMAGE_AVIF", True)))
+
+
+def responsive_formats(fallback: str) -> tuple[str, ...]:
+    """The formats of the responsive variants: AVIF (when wanted), WebP and ``fallback``."""
+    return ("avif", "webp", fallback) if avif_wanted() else ("webp", fallback)
 
 
 def responsive_jobs(image: Image.Image, key: str, skip: Iterable[str] = ()) -> Iterator[_Job]:
     """Yield the responsive renditions of ``image`` whose file names are not in ``skip``."""
     skipped = set(skip)
-    formats = responsive_formats(image)
+    formats = responsive_formats("png" if image.mode == "RGBA" else "jpeg")
     for width in responsive_widths(image.width):
         names = {fmt: f"{key}-{width}.{_EXTENSIONS[fmt]}" for fmt in formats}
         if all(name in skipped for name in names.values()):
