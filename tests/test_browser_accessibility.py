@@ -19,8 +19,9 @@ from sqlalchemy.orm import joinedload
 from techpulse.extensions import db
 from techpulse.models import Article, Role
 from tests.helpers.accounts import PASSWORD, log_in_browser
-from tests.helpers.apps import app_settings, new_app
+from tests.helpers.apps import new_app
 from tests.helpers.browser import site_tab
+from tests.helpers.demo import demo_site
 from tests.helpers.servers import serving
 
 pytestmark = pytest.mark.browser
@@ -34,17 +35,10 @@ STAFF_EMAIL = "editor-in-chief@example.com"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """The demo site over HTTP on a free loopback port, with an admin account."""
-    from techpulse.demo.seed import seed_demo
     from techpulse.services.access.accounts import create_user
 
-    folder = tmp_path_factory.mktemp("a11y")
-    database = f"sqlite:///{folder / 'site.sqlite'}"
-    app = new_app(
-        {**app_settings(folder), "SECRET_KEY": "a11y", "SQLALCHEMY_DATABASE_URI": database}
-    )
+    app = new_app(demo_site(tmp_path_factory, "a11y", SECRET_KEY="a11y"))
     with app.app_context():
-        db.create_all()
-        seed_demo()
         create_user(STAFF_EMAIL, "Editor in Chief", Role.ADMIN, PASSWORD)
         db.session.commit()
         launch = db.session.scalars(

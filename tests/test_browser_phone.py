@@ -16,7 +16,8 @@ from sqlalchemy.orm import joinedload
 from techpulse.extensions import db
 from techpulse.models import Article
 from techpulse.services.media import imaging
-from tests.helpers.apps import app_settings, new_app
+from tests.helpers.apps import new_app
+from tests.helpers.demo import demo_site
 from tests.helpers.servers import serving
 
 pytestmark = pytest.mark.browser
@@ -28,21 +29,8 @@ BUDGET = 30 * 1024  # bytes on the wire besides the page's main picture
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """The demo site over HTTP, with the addresses of a story and its archives."""
-    from techpulse.demo.seed import seed_demo
-
-    folder = tmp_path_factory.mktemp("phone")
-    database = f"sqlite:///{folder / 'site.sqlite'}"
-    app = new_app(
-        {
-            **app_settings(folder),
-            "SECRET_KEY": "phone",
-            "SQLALCHEMY_DATABASE_URI": database,
-            "IMAGE_AVIF": True,  # as `make run` serves the demo site
-        }
-    )
+    app = new_app(demo_site(tmp_path_factory, "phone", SECRET_KEY="phone", IMAGE_AVIF=True))
     with app.app_context():
-        db.create_all()
-        seed_demo()
         stories = db.session.scalars(
             select(Article)
             .options(*(joinedload(r) for r in (Article.category, Article.author, Article.banner)))
