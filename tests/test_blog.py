@@ -24,7 +24,7 @@ def test_home_shows_featured_hero_then_latest_cards(client, make):
     featured = make.article("The featured one", hours_ago=50, featured=True, category=ai)
     latest = [make.article(f"Latest {i}", hours_ago=i, banner=(i == 1)) for i in range(1, 4)]
     html = client.get("/").get_data(as_text=True)
-    hero = html[html.index("card--hero") :]
+    hero = html[html.index('class="card card--hero"') :]
     assert card_titles(hero)[0] == f"/articles/{featured.slug}"
     assert card_titles(html) == [f"/articles/{featured.slug}"] + [
         f"/articles/{a.slug}" for a in latest

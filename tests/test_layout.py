@@ -38,8 +38,8 @@ def test_services_and_the_policy_never_import_a_blueprint_package():
 
 def test_each_staff_resource_has_forms_templates_and_tests_of_the_same_name():
     views = [p.stem for p in (PACKAGE / "admin").glob("*.py")]
-    # dashboard, imports (the import history) and statistics are read-only pages: no forms.
-    read_only = {"dashboard", "imports", "statistics"}
+    # dashboard and statistics are read-only pages: no forms.
+    read_only = {"dashboard", "statistics"}
     resources = sorted(set(views) - {"__init__", "blueprint"} - read_only)
     assert "media" in resources and "articles" in resources
     for name in resources:

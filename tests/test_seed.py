@@ -95,7 +95,7 @@ def test_launch_article_carries_the_story(client, seeded):
     image.close()
     # The rest of the site has believable content too.
     home = client.get("/").get_data(as_text=True)
-    assert "Google May Drop Scale AI Deal!" in home[home.index("card--hero") :][:3000]
+    assert "Google May Drop Scale AI Deal!" in home[home.index('class="card card--hero"') :][:3000]
     assert home.count('class="card card--default"') >= 5
     about = text_of(client.get("/about").data)
     assert "Vadodara" in about and "India" in about and "small and medium" in about

@@ -5,7 +5,6 @@ from techpulse.admin import (  # noqa: F401 - importing a module registers its r
     audit,
     calendar,
     dashboard,
-    import_jobs,
     imports,
     media,
     messages,

@@ -40,10 +40,12 @@ def elements(html: str | bytes, tag: str | None = None, cls: str | None = None) 
 
 def text_of(html: str | bytes) -> str:
     """Visible text of a page, whitespace folded (scripts and styles left out)."""
+    import re
+
     from techpulse.markup.markdown import html_to_text
 
     source = html.decode() if isinstance(html, bytes) else html
-    return html_to_text(source)
+    return html_to_text(re.sub(r"<(script|style)\b.*?</\1>", " ", source, flags=re.S | re.I))
 
 
 def json_ld(html: str | bytes) -> list[dict]:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from techpulse.services.media.backfill import BackfillCounts, backfill, image_ids
-
 media_group = AppGroup("media", help="Uploaded images.")
 
 
 @media_group.command("backfill")
 def backfill_command() -> None:
     """Write the image sizes and formats uploads get today for every image missing them."""
+    # Imported here: Pillow is for staff work, never loaded by a worker serving readers.
+    from techpulse.services.media.backfill import BackfillCounts, backfill, image_ids
+
     ids = image_ids()
     counts = BackfillCounts()
     with click.progressbar(

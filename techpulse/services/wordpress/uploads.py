@@ -51,10 +51,14 @@ def image_target(image_id: int, story: bool = False, width: int | None = None) -
     return media_path(variant["file"]) if variant else None
 
 
+MODERN_FORMATS = ("webp", "avif")
+
+
 def closest_variant(image: Image, width: int | None) -> dict[str, Any] | None:
-    """The narrowest variant at least ``width`` wide (else the widest), not WebP if avoidable."""
+    """The narrowest variant at least ``width`` wide (else the widest), in JPEG or PNG where
+    one exists: an old address was a JPEG or PNG, and any browser or mail reader shows those."""
     served = [v for v in image.variants if v.get("kind") in SERVED_KINDS]
-    plain = [v for v in served if v.get("format") != "webp"] or served
+    plain = [v for v in served if v.get("format") not in MODERN_FORMATS] or served
     plain.sort(key=lambda v: (v["width"], v.get("kind") != "original"))
     if not plain:
         return None
