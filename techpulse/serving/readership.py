@@ -10,9 +10,9 @@ to a deque, nothing more, while the visitor waits. No cookie, no script, no HTML
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable
 from itertools import islice
+from time import time
 from typing import Any
 
 from flask import Flask, Response, g, request, template_rendered
@@ -37,36 +37,40 @@ class Readership:
 
     def __init__(self, app: Callable[..., Iterable[bytes]], recorder: Recorder) -> None:
         self.app = app
-        self.recorder = recorder
-        # Address → label, learnt from the pages Flask rendered in this worker. A cache hit
-        # (no Flask) is always a page this worker rendered first: its cache is its own.
+        self.record = recorder.record
         self.labels: dict[tuple[str, str], str] = {}
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         body = self.app(environ, start_response)
-        if environ.get("REQUEST_METHOD") == "GET":
-            self._count(environ)
-        return body
-
-    def _count(self, environ: dict[str, Any]) -> None:
+        if environ.get("REQUEST_METHOD") != "GET":
+            return body
         get = environ.get
         label = get(LABEL)
-        address = (get("PATH_INFO"), get("QUERY_STRING"))
-        if label is not None:  # Flask rendered a public page (a 200): remember its label
-            if len(self.labels) >= _MEMO_LIMIT and address not in self.labels:
-                for old in list(islice(self.labels, _MEMO_LIMIT // 2)):
-                    del self.labels[old]
-            self.labels[address] = label
-        elif RENDERED in environ:
-            return  # Flask answered something else: staff, an error, a form…
-        else:  # the page cache answered (200 or 304), most likely a page this worker rendered
-            label = self.labels.get(address)
-            if label is None:  # rendered elsewhere: labelled from its address at the flush
-                label = labels.by_address(address[0] or "", address[1] or "")
-        seen = (time.time(), label, *map(get, SEEN))
-        if RENDERED in environ and (original := get("werkzeug.proxy_fix.orig")):
+        if label is None:
+            if RENDERED in environ:
+                return body  # Flask answered something else: staff, an error, a form…
+            # The page cache answered (200 or 304), most likely a page this worker rendered;
+            # one rendered elsewhere is labelled from its address at the flush. (Inline, one
+            # call less: this is the path of every cache hit.)
+            address = (get("PATH_INFO"), get("QUERY_STRING"))
+            label = self.labels.get(address) or labels.by_address(
+                address[0] or "", address[1] or ""
+            )
+            self.record((time(), label, *map(get, SEEN)))
+            return body
+        self._remember(environ, label)  # Flask rendered a public page (a 200)
+        seen = (time(), label, *map(get, SEEN))
+        if original := get("werkzeug.proxy_fix.orig"):
             seen = (*seen[:2], original.get("REMOTE_ADDR"), *seen[3:])  # as before ProxyFix
-        self.recorder.record(seen)
+        self.record(seen)
+        return body
+
+    def _remember(self, environ: dict[str, Any], label: str) -> None:
+        address = (environ.get("PATH_INFO"), environ.get("QUERY_STRING"))
+        if len(self.labels) >= _MEMO_LIMIT and address not in self.labels:
+            for old in list(islice(self.labels, _MEMO_LIMIT // 2)):
+                del self.labels[old]
+        self.labels[address] = label
 
 
 def _remember_template(sender: Flask, template: Template, context: dict[str, Any]) -> None:
