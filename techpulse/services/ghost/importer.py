@@ -10,14 +10,12 @@ old addresses, each answered with one 301.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from techpulse.clock import utcnow
 from techpulse.extensions import db
-from techpulse.models import ImportRun
-from techpulse.services import legacy_urls
+from techpulse.services import import_history, legacy_urls
 from techpulse.services.ghost import posts
 from techpulse.services.ghost.export import GhostExport, read_export
 from techpulse.services.ghost.images import GhostImages
@@ -67,7 +65,7 @@ class GhostImport:
         self.summary.warnings.extend(self.images.warnings)
         if not self.dry_run:
             legacy_urls.remember("/rss", "url", url="/rss.xml")
-            self._record_run(started)
+            import_history.record_run("ghost", self.export.name, started, self.summary)
         return self.summary
 
     def _import_post(self, post: dict[str, Any], count: bool = True) -> None:
@@ -86,20 +84,3 @@ class GhostImport:
             db.session.commit()
         if count:
             self.summary.count(label, outcome)
-
-    def _record_run(self, started: datetime) -> None:
-        summary = self.summary
-        db.session.add(
-            ImportRun(
-                source="ghost",
-                filename=self.export.name[:255],
-                started_at=started,
-                finished_at=utcnow(),
-                imported=summary.imported,
-                updated=summary.updated,
-                unchanged=summary.unchanged,
-                skipped=summary.skipped_total,
-                details=summary.details(),
-            )
-        )
-        db.session.commit()

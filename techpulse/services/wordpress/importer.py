@@ -8,13 +8,11 @@ reported and skipped without losing the rest. A dry run does the same work and r
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 from techpulse.clock import utcnow
 from techpulse.extensions import db
-from techpulse.models import ImportRun
-from techpulse.services import legacy_urls
+from techpulse.services import import_history, legacy_urls
 from techpulse.services.wordpress import addresses
 from techpulse.services.wordpress import items as item_writer
 from techpulse.services.wordpress.images import Attachments, ImageImporter, attachment_from
@@ -71,7 +69,7 @@ class WordPressImport:
         self.summary.warnings.extend(self.images.warnings)
         if not self.dry_run:
             legacy_urls.remember("/feed", "url", url=FEED_URL)
-            self._record_run(started)
+            import_history.record_run("wordpress", self.export.name, started, self.summary)
         return self.summary
 
     def _link_forward(self) -> None:
@@ -104,20 +102,3 @@ class WordPressImport:
         else:
             db.session.commit()
         self.summary.count(label, outcome)
-
-    def _record_run(self, started: datetime) -> None:
-        summary = self.summary
-        db.session.add(
-            ImportRun(
-                source="wordpress",
-                filename=self.export.name[:255],
-                started_at=started,
-                finished_at=utcnow(),
-                imported=summary.imported,
-                updated=summary.updated,
-                unchanged=summary.unchanged,
-                skipped=summary.skipped_total,
-                details=summary.details(),
-            )
-        )
-        db.session.commit()
