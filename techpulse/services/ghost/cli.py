@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 
@@ -28,23 +27,11 @@ def import_ghost_command(export: Path, images: Path | None, old_url: str, dry_ru
     """Import a Ghost export (Settings → Labs → Export) with its images and old addresses."""
     from techpulse.services.ghost.export import GhostError
     from techpulse.services.ghost.importer import GhostImport
-    from techpulse.services.importing.schema import SchemaBehind, check_schema
+    from techpulse.services.importing.command import ensure_schema, run_import
 
-    try:
-        check_schema()
-    except SchemaBehind as exc:
-        raise click.ClickException(str(exc)) from exc
+    ensure_schema()
     if old_url and not old_url.startswith(("http://", "https://")):
         raise click.BadParameter(
             "an address such as https://blog.example.com", param_hint="--old-url"
         )
-    job = GhostImport(export, images, dry_run, old_url)
-    context = current_app.test_request_context("/", environ_base={"REMOTE_ADDR": "cli"})
-    try:
-        total = job.scan()
-        with context, click.progressbar(length=total, label="Importing") as bar:
-            summary = job.run(lambda: bar.update(1))
-    except GhostError as exc:
-        raise click.ClickException(f"{export.name}: {exc}") from exc
-    for line in summary.lines():
-        click.echo(line)
+    run_import(GhostImport(export, images, dry_run, old_url), export, GhostError)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 
@@ -21,22 +20,9 @@ from flask.cli import with_appcontext
 def import_wordpress_command(export: Path, uploads: Path | None, dry_run: bool) -> None:
     """Import a WordPress export (Tools → Export) with its images and old addresses."""
     # Imported here: a serving worker never needs the importer or its XML parser.
-    from techpulse.services.importing.schema import SchemaBehind, check_schema
+    from techpulse.services.importing.command import ensure_schema, run_import
     from techpulse.services.wordpress.importer import WordPressImport
     from techpulse.services.wordpress.wxr import WxrError
 
-    try:
-        check_schema()
-    except SchemaBehind as exc:
-        raise click.ClickException(str(exc)) from exc
-    job = WordPressImport(export, uploads, dry_run)
-    # Old addresses and image URLs use url_for, which needs a request; "cli" is the audit IP.
-    context = current_app.test_request_context("/", environ_base={"REMOTE_ADDR": "cli"})
-    try:
-        total = job.scan()
-        with context, click.progressbar(length=total, label="Importing") as bar:
-            summary = job.run(lambda: bar.update(1))
-    except WxrError as exc:
-        raise click.ClickException(f"{export.name}: {exc}") from exc
-    for line in summary.lines():
-        click.echo(line)
+    ensure_schema()
+    run_import(WordPressImport(export, uploads, dry_run), export, WxrError)
