@@ -18,6 +18,16 @@ def import_file(runner, path: Path):
     return runner.invoke(args=["import-wordpress", str(path)])
 
 
+def import_measured(runner, path: Path):
+    """The command's result and the peak of memory Python allocated while it ran."""
+    tracemalloc.start()
+    try:
+        result = import_file(runner, path)
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def articles() -> int:
     return db.session.scalar(select(func.count()).select_from(Article))
 
@@ -91,13 +101,7 @@ def test_importing_five_thousand_items_keeps_memory_bounded(runner, tmp_path: Pa
     items = (
         post_item(n) if n % 50 == 0 else post_item(n, post_type="revision") for n in range(5_000)
     )
-    path = write_export(tmp_path / "huge.xml", items)
-    tracemalloc.start()
-    try:
-        result = import_file(runner, path)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    result, peak = import_measured(runner, write_export(tmp_path / "huge.xml", items))
     assert result.exit_code == 0, result.output
     assert "Imported 100, updated 0, unchanged 0, skipped 4900." in result.output
     assert "… and 3900 more" in result.output
@@ -119,16 +123,10 @@ def test_items_longer_than_the_editor_takes_are_skipped_with_a_report_line(
         post_item(3, "Long", body=long),
         post_item(4, "Huge page", body=huge, post_type="page"),
     ]
-    path = write_export(tmp_path / "big.xml", items)
-    tracemalloc.start()
-    try:
-        result = import_file(runner, path)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    result, peak = import_measured(runner, write_export(tmp_path / "big.xml", items))
     assert result.exit_code == 0, result.output
     assert "Imported 1, updated 0, unchanged 0, skipped 3." in result.output
-    assert "too large to import (encoded of 3,000,007 characters)" in result.output
+    assert "too large to import (the text of 3,000,007 characters)" in result.output
     assert "too long: 25" in result.output and "characters once converted" in result.output
     assert "the editor takes stories of up to 200,000 characters" in result.output
     assert db.session.scalars(select(Article.title)).all() == ["Normal"]
@@ -138,4 +136,4 @@ def test_items_longer_than_the_editor_takes_are_skipped_with_a_report_line(
 def test_an_oversized_field_is_dropped_while_reading(tmp_path: Path) -> None:
     path = write_export(tmp_path / "one.xml", [post_item(7, body="y" * 1_500_000)])
     [item] = [record for record in read_wxr(path) if isinstance(record, Item)]
-    assert item.content == "" and item.oversized == "encoded of 1,500,000 characters"
+    assert item.content == "" and item.oversized == "the text of 1,500,000 characters"

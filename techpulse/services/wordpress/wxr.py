@@ -84,7 +84,7 @@ class Item:
     terms: list[tuple[str, str, str]] = field(default_factory=list)  # (domain, slug, name)
     meta: dict[str, str] = field(default_factory=dict)
     comments: int = 0
-    oversized: str = ""  # which fields were too long to read, e.g. "encoded of 50,000,000 …"
+    oversized: str = ""  # which fields were too long to read, e.g. "the text of 50,000,000 …"
 
 
 Record = Author | Term | SiteInfo | Item
@@ -105,7 +105,8 @@ def read_wxr(path: Path) -> Iterator[Record]:
                 continue
             depth -= 1
             if depth >= 3 and len(element.text or "") > MAX_FIELD_CHARACTERS:
-                dropped.append(f"{_local(element.tag)} of {len(element.text or ''):,} characters")
+                name = "the text" if element.tag == CONTENT else _local(element.tag)
+                dropped.append(f"{name} of {len(element.text or ''):,} characters")
                 element.text = None  # freed now, never converted or stored
             if depth != 2 or channel is None:
                 continue
