@@ -34,7 +34,10 @@ from tests.helpers.apps import (
 )
 from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, STEP_TIMEOUT_MS, site_tab
 from tests.helpers.factories import Factory, MovableClock, QueryCounter
+from tests.helpers.once import install as do_picture_work_once
 from tests.helpers.servers import SMTPServer, serving, smtp_server
+
+do_picture_work_once()
 
 # The suite must not depend on the developer's own TECHPULSE_* settings.
 for _name in [name for name in os.environ if name.startswith("TECHPULSE_")]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from PIL import Image
 
 from techpulse.services.media import drawing as banners
+from techpulse.services.media import site_card
 from tests.helpers.pages import elements
 
 
@@ -35,6 +36,8 @@ def test_article_without_banner_shares_the_site_card(client, make, app):
 
 
 def test_the_card_is_drawn_once_not_per_request(client, make, monkeypatch):
+    # The tests' apps share drawn cards across tests (tests/helpers/apps.py): not here.
+    monkeypatch.setattr(site_card, "card_png", site_card.card_png.__wrapped__)
     drawn: list[str] = []
     real = banners.draw_card  # site_card imports it when it draws
 

@@ -50,13 +50,17 @@ def ensure_site_card(settings: SiteSettings) -> Path:
     return path
 
 
-def _draw(settings: SiteSettings, folder: Path, path: Path) -> None:
+def card_png(headline: str, label: str, seed: str) -> bytes:
+    """The card drawn as PNG bytes (~0.1 s of Pillow work)."""
     # Imported here: Pillow is needed once per site name, not by every worker that serves pages.
     from techpulse.services.media.drawing import draw_card
 
+    return draw_card(headline, label, size=SIZE, seed=seed)
+
+
+def _draw(settings: SiteSettings, folder: Path, path: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    headline, label = card_text(settings)
-    data = draw_card(headline, label, size=SIZE, seed=settings.site_name)
+    data = card_png(*card_text(settings), seed=settings.site_name)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".site-card-", suffix=".png")
     with os.fdopen(handle, "wb") as out:
         out.write(data)
