@@ -410,9 +410,12 @@ def test_views_behind_the_nginx_micro_cache_are_all_counted(nginx, server, story
         nginx.fetch(url, **{"User-Agent": BROWSER.format(100 + n)}).getheader("X-Micro-Cache")
         for n in range(12)
     ]
-    assert "HIT" in caches and caches.count("HIT") < 12
+    # Served from the cache: HIT, or (when a slow machine lets the second pass) STALE or
+    # UPDATING while one request refreshes it; nginx logs exactly those for the ingest.
+    from_cache = sum(status in ("HIT", "STALE", "UPDATING") for status in caches)
+    assert 0 < from_cache < 12
     time.sleep(1.5)  # nginx writes its buffered log lines within a second
     graceful_stop(server.pid)  # the app's own counts (the misses) reach the database
     report = ingest(app, tmp_path / "techpulse-stats.log", tmp_path / "state.json", sink_of(app))
-    assert report.counted == caches.count("HIT")
+    assert report.counted == from_cache
     assert story_views(app, 10, 12) == 12
