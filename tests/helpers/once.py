@@ -3,8 +3,9 @@
 Each test's app has a fresh upload folder, so its first public page would draw the 1200×630
 site card again (~0.1 s of Pillow work, a third of a typical page test), and every factory
 picture, demo banner or imported image would be resized and encoded into its ten variants
-again (~0.3 s each). The same input gives the same files; the tests that are about that work
-call it directly (tests/test_imaging.py) or opt out (tests/test_site_card.py).
+again (~0.3 s each), and each demo seed would draw its eight banners again (~0.5 s each).
+The same input gives the same files; the tests that are about that work call it directly
+(tests/test_imaging.py) or opt out (tests/test_site_card.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import secrets
 import threading
 from pathlib import Path
 
+from techpulse.demo import seed
 from techpulse.services.media import imaging, site_card
 from techpulse.services.media.imaging import ProcessedImage
 
@@ -51,6 +53,7 @@ class ProcessedOnce:
 
 
 def install() -> None:
-    """Make the site draw each site card and process each distinct picture once per process."""
+    """Draw each site card and demo banner, and process each distinct picture, once per process."""
     site_card.card_png = functools.lru_cache(maxsize=32)(site_card.card_png)  # type: ignore[method-assign]
     imaging.process_image = ProcessedOnce()  # type: ignore[assignment]
+    seed.draw_banner = functools.lru_cache(maxsize=32)(seed.draw_banner)  # type: ignore[assignment]
