@@ -219,8 +219,10 @@ def _story_entries(first: int | None = None, end: int | None = None) -> list[str
         if row[1] in live and row[2] is not None and row[2] <= now and not row[5] and not row[6]
     ]
     banner_ids = {row[4] for row in rows if row[4] is not None}
-    banners = select(Image).where(Image.id.in_(banner_ids))
-    images = {image.id: _images_xml(image_urls(image)) for image in db.session.scalars(banners)}
+    banners = (
+        db.session.scalars(select(Image).where(Image.id.in_(banner_ids))) if banner_ids else ()
+    )
+    images = {image.id: _images_xml(image_urls(image)) for image in banners}
     # One url_for for the file: each story's address is the same with its slug, encoded as
     # url_for encodes it (thousands of url_for calls were a third of the file's cost).
     prefix = str(escape(external_url("blog.article", slug="x").removesuffix("x")))
