@@ -1,10 +1,11 @@
 """The sitemap: every public URL with its last change, split into files past a size limit.
 
 A split sitemap puts the site's own pages (home, pages, contact, archives) in the first
-file(s) and the stories, oldest first, in the files after them. Deciding how many files
-there are takes two small counts (the stored story total and the archives with a live
-story), so the index costs the same at 100 stories as at 100,000; only a numbered file
-reads the rows it lists.
+file(s), then one file per ``limit`` consecutive story ids, each listing the live stories
+among them. Deciding how many files there are takes two small counts (the stored story
+total and the archives with a live story) and the two live ends of the primary key, so the
+index costs the same at 100 stories as at 1,000,000; a numbered file reads only its own
+range of the key, so the last file costs what the first does.
 """
 
 from __future__ import annotations
@@ -319,11 +320,11 @@ def _live_end(*, newest: bool) -> int | None:
 
 def sitemap(limit: int) -> Sitemap:
     """The whole sitemap when it fits in ``limit`` URLs, else the number of files it needs."""
-    if listing_counts.live_total("all") < limit:
+    stories = listing_counts.live_total("all")
+    if stories < limit:  # the same decision as _count_layout's, without a second count
         site = _site_urls()
-        stories = _story_entries()
-        if len(site) + len(stories) <= limit:
-            return Sitemap(files=1, urls=site, stories=stories)
+        if len(site) + stories <= limit:
+            return Sitemap(files=1, urls=site, stories=_story_entries())
     return Sitemap(files=_layout(limit).files)
 
 
