@@ -22,7 +22,7 @@ TARGETS: list[tuple[str, Callable[[Site], str]]] = [
     ("feed", lambda site: "/feed.xml"),
     ("rss", lambda site: "/rss.xml"),
     ("sitemap", lambda site: "/sitemap.xml"),
-    # On a site split into files (past 2,000 URLs): the site's own pages with the newest
+    # On a site split into files (past 1,000 URLs): the site's own pages with the newest
     # change of every archive, then the first file of stories.
     ("sitemap-1", lambda site: "/sitemap-1.xml"),
     ("sitemap-2", lambda site: "/sitemap-2.xml"),

@@ -34,11 +34,17 @@ def configure(app: Flask) -> None:
     connect = int(config["DATABASE_CONNECT_TIMEOUT"])
     statement = float(config["DATABASE_STATEMENT_TIMEOUT"])
     arguments: dict[str, Any] = {"connect_timeout": connect}
+    settings = []
     if statement > 0:
         # Unacknowledged data (a host gone from the network) ends the connection too.
         arguments["tcp_user_timeout"] = int((connect + statement + 1) * 1000)
-        if production.served_by_wsgi_server():  # web workers only: never migrations, imports
-            arguments["options"] = f"-c statement_timeout={int(statement * 1000)}"
+        settings.append(f"-c statement_timeout={int(statement * 1000)}")
+    # No parallel workers for a page's statements: each reads a few rows from an index, and
+    # starting workers cost more than it saved (a rare tag's page at 1,000,000 stories took
+    # 47-59 ms with them, 15-25 ms without; docs/performance.md).
+    settings.append("-c max_parallel_workers_per_gather=0")
+    if production.served_by_wsgi_server():  # web workers only: never migrations, imports
+        arguments["options"] = " ".join(settings)
     options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     options["connect_args"] = {**arguments, **dict(options.get("connect_args") or {})}
     config["SQLALCHEMY_ENGINE_OPTIONS"] = options

@@ -225,6 +225,8 @@ def test_timeouts_reach_the_redis_and_postgresql_clients(app_config, monkeypatch
          "DATABASE_STATEMENT_TIMEOUT": 1.5, "SECRET_KEY": "k" * 40, "SITE_URL": "https://x.test"}
     )  # fmt: skip
     connect_args = worker.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]
-    assert connect_args["options"] == "-c statement_timeout=1500"
+    assert connect_args["options"] == (
+        "-c statement_timeout=1500 -c max_parallel_workers_per_gather=0"
+    )
     assert connect_args["tcp_user_timeout"] == 4500
     assert VALID  # the shared contact form helper is what the other tests post

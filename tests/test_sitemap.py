@@ -105,8 +105,51 @@ def test_large_sitemap_becomes_an_index_of_files_that_together_list_everything(a
     assert client.get("/sitemap-0.xml").status_code == 404
 
 
+def test_split_sitemap_lists_each_live_story_in_exactly_one_file_and_old_files_stay_put(
+    app, client, make
+):
+    app.config["SITEMAP_MAX_URLS"] = 10
+    bulk_articles(make, 95)
+    ids = {a.slug: a.id for a in db.session.scalars(select(Article))}
+    # Drafts (seven in a row) and a story marked noindex sit among the live ones: unlisted.
+    hidden = {f"bulk-{n}" for n in (3, 40, 41, 42, 43, 44, 45, 46, 90)}
+    for slug in hidden:
+        article = db.session.get(Article, ids[slug])
+        if slug == "bulk-90":
+            article.noindex = True
+        else:
+            article.status = Status.DRAFT.value
+    db.session.commit()
+
+    def stories() -> dict[str, list[str]]:
+        root = fetch(client, "/sitemap.xml")
+        files = [
+            e.text.removeprefix("http://localhost") for e in root.findall("s:sitemap/s:loc", NS)
+        ]
+        assert files == [f"/sitemap-{n}.xml" for n in range(1, len(files) + 1)]
+        assert client.get(f"/sitemap-{len(files) + 1}.xml").status_code == 404
+        found = {url: [loc for loc in urlset(fetch(client, url)) if "/articles/" in loc]
+                 for url in files}  # fmt: skip
+        assert all(len(locs) <= 10 for locs in found.values())
+        return found
+
+    before = stories()
+    listed = [loc for locs in before.values() for loc in locs]
+    expected = {f"http://localhost/articles/bulk-{n}" for n in range(95)} - {
+        f"http://localhost/articles/{slug}" for slug in hidden
+    }
+    assert len(listed) == len(set(listed)) and set(listed) == expected
+    # A story going back to draft changes its own file only: the others list the same URLs.
+    gone = db.session.get(Article, ids["bulk-88"])
+    gone.status = Status.DRAFT.value
+    db.session.commit()
+    after = stories()
+    changed = [url for url in before if before[url] != after.get(url)]
+    assert len(changed) == 1 and "http://localhost/articles/bulk-88" not in after[changed[0]]
+
+
 def test_small_sitemap_has_no_numbered_files_and_each_file_stays_small(app, client):
-    assert app.config["SITEMAP_MAX_URLS"] == 2_000  # WordPress core's figure; protocol: 50,000
+    assert app.config["SITEMAP_MAX_URLS"] == 1_000  # WordPress core: 2,000; protocol: 50,000
     assert client.get("/sitemap-1.xml").status_code == 404
 
 

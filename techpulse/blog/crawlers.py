@@ -26,7 +26,7 @@ def sitemap_xml() -> Response:
     """Every public URL, or an index of the numbered sitemap files when there are too many."""
     found = sitemap(_limit())
     if found.files == 1:
-        body = urlset_xml(found.urls)
+        body = urlset_xml(found.urls, found.stories)
     else:
         files = [external_url("crawlers.sitemap_part", number=n) for n in range(1, found.files + 1)]
         body = render_template("crawlers/index.xml", files=files)
@@ -36,8 +36,7 @@ def sitemap_xml() -> Response:
 @bp.get("/sitemap-<int:number>.xml")
 def sitemap_part(number: int) -> Response:
     """One file of a sitemap too large for a single one."""
-    urls = or_404(sitemap_file(number, _limit()))
-    return conditional(urlset_xml(urls), SITEMAP_TYPE)
+    return conditional(or_404(sitemap_file(number, _limit())), SITEMAP_TYPE)
 
 
 @bp.get("/robots.txt")

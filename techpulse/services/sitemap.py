@@ -1,10 +1,11 @@
 """The sitemap: every public URL with its last change, split into files past a size limit.
 
 A split sitemap puts the site's own pages (home, pages, contact, archives) in the first
-file(s) and the stories, oldest first, in the files after them. Deciding how many files
-there are takes two small counts (the stored story total and the archives with a live
-story), so the index costs the same at 100 stories as at 100,000; only a numbered file
-reads the rows it lists.
+file(s), then one file per ``limit`` consecutive story ids, each listing the live stories
+among them. Deciding how many files there are takes two small counts (the stored story
+total and the archives with a live story) and the two live ends of the primary key, so the
+index costs the same at 100 stories as at 1,000,000; a numbered file reads only its own
+range of the key, so the last file costs what the first does.
 """
 
 from __future__ import annotations
@@ -18,7 +19,17 @@ from typing import Any
 
 from flask import current_app, url_for
 from markupsafe import escape
-from sqlalchemy import Select, String, case, cast, func, literal_column, or_, select
+from sqlalchemy import (
+    DateTime,
+    Select,
+    String,
+    cast,
+    func,
+    literal_column,
+    or_,
+    select,
+    type_coerce,
+)
 
 from techpulse.clock import utcnow
 from techpulse.extensions import db
@@ -182,69 +193,74 @@ def _site_url_count() -> int:
     return 2 + (pages or 0) + archives  # 2: home and contact
 
 
-def _article_urls(offset: int, limit: int) -> list[SitemapUrl]:
-    """Live articles, oldest first (so earlier sitemap files rarely change), with banners."""
-    # The ids are read from the live index alone; only the rows listed are loaded, as plain
-    # rows, and each banner once however many stories share it.
-    ids = (
-        select(Article.id)
-        .where(Article.live(utcnow()))
-        .order_by(Article.published_at, Article.id)
-        .offset(offset)
-        .limit(limit)
+def _story_entries(first: int | None = None, end: int | None = None) -> list[str]:
+    """The ``<url>`` entries of the live stories with ids in [``first``, ``end``) (all of
+    them without a range), oldest id first, each written once as text.
+
+    The range is read from the primary key alone and the few columns listed, as plain rows
+    (no ORM objects); whether each row is live and indexable is decided here rather than in
+    SQL, so no database is tempted away from the key by the (status, published_at) index.
+    A story marked noindex, or whose canonical address is elsewhere, is left out.
+    """
+    # Naive UTC as stored (no time zone attached to each value), on a Core connection.
+    published, updated = (
+        type_coerce(when, DateTime()) for when in (Article.published_at, Article.updated_at)
     )
-    changed = case(
-        (Article.updated_at > Article.published_at, Article.updated_at),
-        else_=Article.published_at,
+    columns = (
+        Article.slug, Article.status, published, updated,
+        Article.banner_id, Article.noindex, Article.canonical_url,
+    )  # fmt: skip
+    query = select(*columns).order_by(Article.id)
+    if first is not None and end is not None:
+        query = query.where(Article.id >= first, Article.id < end)
+    now, live = utcnow().replace(tzinfo=None), listing_counts.COUNTED
+    rows = [
+        row
+        for row in db.session.connection().execute(query).all()
+        if row[1] in live and row[2] is not None and row[2] <= now and not row[5] and not row[6]
+    ]
+    banner_ids = {row[4] for row in rows if row[4] is not None}
+    banners = (
+        db.session.scalars(select(Image).where(Image.id.in_(banner_ids))) if banner_ids else ()
     )
-    columns = (Article.slug, changed.label("lastmod"), Article.banner_id)
-    # A story marked noindex, or whose canonical address is elsewhere, is left out (its
-    # place in the file stays empty: the files' split is worked out from counts alone).
-    query = select(*columns).where(
-        Article.id.in_(ids), Article.noindex.is_(False), Article.canonical_url == ""
-    )
-    rows = db.session.execute(query.order_by(Article.published_at, Article.id)).all()
-    banner_ids = {row.banner_id for row in rows if row.banner_id is not None}
-    banners = select(Image).where(Image.id.in_(banner_ids))
-    images = {image.id: image_urls(image) for image in db.session.scalars(banners)}
+    images = {image.id: _images_xml(image_urls(image)) for image in banners}
     # One url_for for the file: each story's address is the same with its slug, encoded as
     # url_for encodes it (thousands of url_for calls were a third of the file's cost).
-    prefix = external_url("blog.article", slug="x").removesuffix("x")
+    prefix = str(escape(external_url("blog.article", slug="x").removesuffix("x")))
     encode = SlugConverter(current_app.url_map).to_url
     plain = _PLAIN_SLUG.fullmatch
     return [
-        SitemapUrl(
-            prefix + (row.slug if plain(row.slug) else encode(row.slug)),
-            row.lastmod,
-            images.get(row.banner_id, []),
-        )
-        for row in rows
+        f"  <url>\n    <loc>{prefix}{slug if plain(slug) else escape(encode(slug))}</loc>\n"
+        f"    <lastmod>{max(published, updated).isoformat(timespec='seconds')}+00:00</lastmod>\n"
+        f"{images.get(banner, '')}  </url>\n"
+        for slug, _, published, updated, banner, _, _ in rows
     ]
 
 
 _PLAIN_SLUG = re.compile(r"[a-z0-9-]+")  # nothing in it for url_for to percent-encode
+_URLSET = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/'
+    'sitemap/0.9" xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">\n'
+)
 
 
-def urlset_xml(urls: list[SitemapUrl]) -> str:
-    """A sitemap file (``<urlset>``), written directly: a file lists up to 2,000 stories."""
-    out = [
-        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/'
-        'sitemap/0.9" xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">\n'
-    ]
-    images: dict[tuple[str, ...], str] = {}
+def _images_xml(images: list[str]) -> str:
+    return "".join(
+        f"    <image:image><image:loc>{escape(image)}</image:loc></image:image>\n"
+        for image in images
+    )
+
+
+def urlset_xml(urls: list[SitemapUrl], stories: list[str] | None = None) -> str:
+    """A sitemap file (``<urlset>``) of ``urls`` then the ready ``stories`` entries."""
+    out = [_URLSET]
     for url in urls:
         out.append(f"  <url>\n    <loc>{escape(url.loc)}</loc>\n")
         if url.lastmod:
             out.append(f"    <lastmod>{url.lastmod.isoformat(timespec='seconds')}</lastmod>\n")
-        if url.images:
-            key = tuple(url.images)
-            if key not in images:  # stories sharing a banner share these lines
-                images[key] = "".join(
-                    f"    <image:image><image:loc>{escape(image)}</image:loc></image:image>\n"
-                    for image in key
-                )
-            out.append(images[key])
+        out.append(_images_xml(url.images))
         out.append("  </url>\n")
+    out += stories or ()
     out.append("</urlset>")
     return "".join(out)
 
@@ -255,41 +271,73 @@ class Sitemap:
 
     files: int
     urls: list[SitemapUrl] = field(default_factory=list)
+    stories: list[str] = field(default_factory=list)
 
 
-def _layout(limit: int) -> tuple[int, int, int]:
-    """(site URLs, live stories, files): the split worked out from two small counts, once
-    per page-cache generation in each worker (every file of the sitemap needs it)."""
+@dataclass(frozen=True)
+class _Layout:
+    """How a split sitemap is cut: ``site_files`` files of the site's own pages, then one
+    file per ``limit`` story ids from ``first_id`` (a multiple of ``limit``, plus one)."""
+
+    site_files: int
+    first_id: int
+    files: int
+
+
+def _layout(limit: int) -> _Layout:
+    """The split, worked out from two small counts and the two ends of the primary key,
+    once per page-cache generation in each worker (every file of the sitemap needs it)."""
     return shared(("sitemap-layout", limit), partial(_count_layout, limit))
 
 
-def _count_layout(limit: int) -> tuple[int, int, int]:
+def _count_layout(limit: int) -> _Layout:
     site, stories = _site_url_count(), listing_counts.live_total("all")
     if site + stories <= limit:
-        return site, stories, 1
-    return site, stories, math.ceil(site / limit) + math.ceil(stories / limit)
+        return _Layout(0, 0, 1)
+    site_files = math.ceil(site / limit)
+    oldest, newest = _live_end(newest=False), _live_end(newest=True)
+    if oldest is None or newest is None:
+        return _Layout(site_files, 0, site_files)
+    # Ranges aligned on multiples of ``limit``: a story stays in the same file for good, so
+    # a file changes only when one of its own stories does (not when any older one goes).
+    first = (oldest - 1) // limit * limit + 1
+    return _Layout(site_files, first, site_files + (newest - first) // limit + 1)
+
+
+def _live_end(*, newest: bool) -> int | None:
+    """The id of the oldest (or newest) live story: the rows at that end of the primary key
+    are checked here (a few drafts at most stand before it); the filtered query only runs
+    when none of them is live."""
+    order = Article.id.desc() if newest else Article.id.asc()
+    now = utcnow()
+    ends = select(Article.id, Article.status, Article.published_at).order_by(order).limit(64)
+    for ident, status, published in db.session.execute(ends):
+        if status in listing_counts.COUNTED and published is not None and published <= now:
+            return int(ident)
+    live = select(Article.id).where(Article.live(now)).order_by(order).limit(1)
+    return db.session.scalar(live)
 
 
 def sitemap(limit: int) -> Sitemap:
     """The whole sitemap when it fits in ``limit`` URLs, else the number of files it needs."""
     stories = listing_counts.live_total("all")
-    if stories >= limit:  # split whatever the site's own pages: no need to list them
-        return Sitemap(files=_layout(limit)[2])
-    site = _site_urls()
-    if len(site) + stories <= limit:
-        return Sitemap(files=1, urls=site + _article_urls(0, limit))
-    return Sitemap(files=math.ceil(len(site) / limit) + math.ceil(stories / limit))
+    if stories < limit:  # the same decision as _count_layout's, without a second count
+        site = _site_urls()
+        if len(site) + stories <= limit:
+            return Sitemap(files=1, urls=site, stories=_story_entries())
+    return Sitemap(files=_layout(limit).files)
 
 
-def sitemap_file(number: int, limit: int) -> list[SitemapUrl] | None:
-    """The URLs of file ``number`` (from 1) of a split sitemap; None past the last one.
+def sitemap_file(number: int, limit: int) -> str | None:
+    """File ``number`` (from 1) of a split sitemap, as XML; None past the last one.
 
-    The site's own pages fill the first file(s); each later file lists ``limit`` stories.
+    The site's own pages fill the first file(s); each later file lists the live stories of
+    ``limit`` consecutive ids (at most ``limit`` stories, a few fewer where drafts sit).
     """
-    site, _, files = _layout(limit)
-    if files == 1 or not 1 <= number <= files:
+    layout = _layout(limit)
+    if layout.files == 1 or not 1 <= number <= layout.files:
         return None
-    site_files = math.ceil(site / limit)
-    if number <= site_files:
-        return _site_urls()[(number - 1) * limit : number * limit]
-    return _article_urls((number - site_files - 1) * limit, limit)
+    if number <= layout.site_files:
+        return urlset_xml(_site_urls()[(number - 1) * limit : number * limit])
+    first = layout.first_id + (number - layout.site_files - 1) * limit
+    return urlset_xml([], _story_entries(first, first + limit))
