@@ -24,6 +24,9 @@ error_log {dir}/error.log warn;
 events {{ worker_connections 4096; }}
 http {{
     access_log off;
+    # As Debian's nginx.conf (and the shipped site) has them: the limit a stock nginx reaches.
+    sendfile on;
+    tcp_nopush on;
     client_body_temp_path {dir}/tmp; proxy_temp_path {dir}/tmp; fastcgi_temp_path {dir}/tmp;
     uwsgi_temp_path {dir}/tmp; scgi_temp_path {dir}/tmp;
     server {{

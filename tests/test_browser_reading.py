@@ -53,6 +53,7 @@ def test_copy_link_puts_the_article_url_on_the_clipboard(browser, live_server, s
     tab = context.new_page()
     url = f"{live_server}/articles/{story.slug}"
     tab.goto(url)
+    tab.locator(".share[data-share-ready]").wait_for()  # share.js comes after the load event
     tab.get_by_role("link", name="Copy link").click()
     tab.get_by_text("Link copied to the clipboard.").wait_for()
     assert tab.evaluate("navigator.clipboard.readText()") == url
@@ -117,6 +118,13 @@ def test_a_phones_first_visit_to_a_story_is_small_and_waits_for_nothing_else(
         "document.querySelectorAll('head style').length === 1 && "
         "document.querySelectorAll('link[rel=stylesheet]').length === 0 && "
         "document.querySelectorAll('script[src]:not([defer]):not([async])').length === 0"
+    )
+    # share.js (copy-link) is asked for only once the page has loaded: the banner has the
+    # network to itself (over HTTP/1.1 the two would need a second connection).
+    assert [url for url in wire if "/static/js/share.js" in url]
+    assert tab.evaluate(
+        "performance.getEntriesByType('resource').find(e => e.name.includes('share.js'))"
+        ".startTime >= performance.getEntriesByType('navigation')[0].loadEventStart"
     )
     # The thumbnails of the sidebar and the related stories below the story wait until the
     # reader scrolls near them: only the banner competes with the page for the network.

@@ -1,4 +1,4 @@
-"""The site stylesheet inside each page, minified and allowed by its hash in the CSP."""
+"""The stylesheet inside each page, minified, and the script loader: each allowed by its hash."""
 
 from __future__ import annotations
 
@@ -52,3 +52,17 @@ def test_the_linked_file_is_served_minified_with_its_source_hash(client):
     response = client.get(f"/static/css/site.css?v={version}")
     assert response.data == minify_css(source)
     assert "immutable" in response.headers["Cache-Control"]
+
+
+def test_the_story_fetches_share_js_by_an_inline_loader_the_csp_allows_by_its_hash(client, make):
+    article = make.article("A story")
+    response = client.get(f"/articles/{article.slug}")
+    html = response.get_data(as_text=True)
+    scripts = re.findall(r"<script( [^>]*)?>(.*?)</script>", html, re.DOTALL)
+    (loader,) = [(attributes, code) for attributes, code in scripts if "ld+json" not in attributes]
+    assert re.fullmatch(r' data-src="/static/js/share\.js\?v=[0-9a-f]{10}"', loader[0])
+    assert "addEventListener('load'" in loader[1]
+    digest = base64.b64encode(hashlib.sha256(loader[1].encode()).digest()).decode()
+    policy = response.headers["Content-Security-Policy"]
+    assert f"script-src 'self' 'sha256-{digest}';" in policy
+    assert "unsafe-inline" not in policy

@@ -190,7 +190,8 @@ def test_static_files_are_fingerprinted_compressed_and_immutable(client, story):
     from tests.helpers.pages import elements
 
     html = client.get(f"/articles/{story.slug}").get_data(as_text=True)
-    href = next(e.get("src") for e in elements(html, "script") if "share.js" in e.get("src", ""))
+    scripts = [e.get("src") or e.get("data-src") or "" for e in elements(html, "script")]
+    href = next(src for src in scripts if "share.js" in src)
     assert "?v=" in href
     css = client.get(href, headers=GZIP)
     assert css.headers["Cache-Control"] == "public, max-age=31536000, immutable"

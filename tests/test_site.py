@@ -84,7 +84,7 @@ def test_no_page_requests_anything_from_a_third_party(client, public_site):
         response = client.get(url)
         html = response.get_data(as_text=True)
         loaded = [
-            e.get("src") or e.get("href") or e.get("srcset")
+            e.get("src") or e.get("data-src") or e.get("href") or e.get("srcset")
             for e in elements(html)
             if e.tag in ("script", "img", "source", "iframe", "link", "video", "audio", "embed")
             and not (e.tag == "link" and e.get("rel") == "canonical")

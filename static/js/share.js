@@ -1,4 +1,5 @@
 // Copy-link and the browser's own share sheet for the share widget; links work without this.
+// Fetched after the page's load event (techpulse/serving/inline_js.py); data-share-ready says it ran.
 (function () {
   "use strict";
   var widget = document.querySelector(".share");
@@ -29,4 +30,5 @@
       navigator.share({ title: data.shareTitle, url: data.shareUrl }).catch(function () {});
     });
   }
+  widget.setAttribute("data-share-ready", "");
 })();

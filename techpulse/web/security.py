@@ -5,13 +5,16 @@ from __future__ import annotations
 from flask import Flask, Response, abort, current_app, request
 from werkzeug.datastructures import MultiDict
 
-# No third-party request can leave any page: everything is served from 'self'.
+from techpulse.serving.inline_js import LOADER_HASH
+
+# No third-party request can leave any page: everything is served from 'self'; the one
+# inline script (techpulse.serving.inline_js) is allowed by its hash, never 'unsafe-inline'.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
         "img-src 'self' data:",
         "style-src 'self'",
-        "script-src 'self'",
+        f"script-src 'self' {LOADER_HASH}",  # our scripts, and the loader that fetches them
         "font-src 'self'",
         "connect-src 'self'",
         "object-src 'none'",

@@ -1,8 +1,8 @@
 """Pages nginx's micro-cache answered itself, read from the log deploy/nginx writes for them.
 
-nginx logs only GETs it served from its cache alone (``$upstream_cache_status`` HIT or
-UPDATING; a STALE answer also sends the visitor's request on to the app in the background,
-which counts it), one tab-separated line each (``log_format techpulse_stats``). ``flask stats
+nginx logs only GETs it served from its cache without asking the app (``$upstream_cache_status``
+HIT or UPDATING; a STALE one is also fetched by nginx in the background, which the app counts),
+one tab-separated line each (``log_format techpulse_stats``). ``flask stats
 ingest`` reads the lines added since its last run (the offset is kept beside the log),
 labels each address as the app would, and counts them like any other hit.
 """
