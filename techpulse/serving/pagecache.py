@@ -213,7 +213,8 @@ class PageCache:
         ):
             start_response("304 Not Modified", [*entry.not_modified_headers, *own])
             return []
-        gzipped = entry.gzipped is not None and accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING"))
+        # Asked first: the page is compressed only for a visitor who takes gzip.
+        gzipped = accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING")) and entry.gzipped is not None
         headers = entry.gzip_headers if gzipped else entry.identity_headers
         start_response("200 OK", [*headers, *own])
         if environ.get("REQUEST_METHOD") == "HEAD":
