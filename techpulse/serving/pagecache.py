@@ -27,6 +27,7 @@ from techpulse.serving.compression import (
 )
 from techpulse.serving.entries import Entry, EntryStore, build_entry
 from techpulse.serving.generation import GenerationStore, GenerationUnavailable
+from techpulse.serving.warming import Warmer
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,8 @@ class PageCache:
         self.private_cookies = tuple(f"{name}=" for name in private_cookies)
         self.stale_if_error = timedelta(seconds=stale_if_error)
         self._generation_lost = False
+        # Renders this worker's latest pages again after a write (serving/warming.py).
+        self.warmer: Warmer | None = None
 
     def invalidate(self) -> None:
         """Make every cached page stale, in every worker and on every host."""
@@ -152,6 +155,8 @@ class PageCache:
                 )
                 if len(content) <= MAX_BODY:
                     self.store.put(key, entry)
+                if self.warmer is not None:
+                    self.warmer.rendered(environ, generation)
                 request_id = _header(headers, "X-Request-ID") or secrets.token_hex(8)
                 return self._send(entry, environ, start_response, "miss", request_id)
         return self._finish(environ, start_response, status, headers, body)
