@@ -90,14 +90,16 @@ def cpu_per_request(client: Client, path: str, n: int) -> tuple[float, float]:
     return used / n * 1e6, (client.statements - statements) / n
 
 
-def after_write(client: Client, path: str, bump: Callable[[], None], n: int) -> tuple[float, float]:
+def after_write(
+    client: Client, path: str, bump: Callable[[], None], n: int, pause: float = 0.02
+) -> tuple[float, float]:
     """(median wall µs, median CPU µs) of the first request after each of ``n`` new
-    generations, 20 ms after the write as ``make bench`` asks (the CPU is the process's:
-    a background re-render in that window counts too)."""
+    generations, ``pause`` s after the write (20 ms, as ``make bench`` waits). The CPU is
+    the process's: a background re-render in that window counts too."""
     stamp, walls, cpus = time.time_ns(), [], []
     for k in range(n):
         bump()
-        time.sleep(0.02)
+        time.sleep(pause)
         started, cpu = time.perf_counter(), time.process_time()
         status, _ = client.get(f"{path}?write={stamp}-{k}")
         walls.append((time.perf_counter() - started) * 1e6)
@@ -138,6 +140,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="best-of rounds per page")
     parser.add_argument("--profile", nargs="*", choices=[*PAGES, "write"], default=None)
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--after", type=float, default=0.02, help="s from write to request")
     args = parser.parse_args()
     config = settings()
     site = ensure_site(args.size, config.seed, config.cache, config.database_url)
@@ -156,7 +159,7 @@ def main() -> None:
         rounds = [cpu_per_request(client, path, args.n) for _ in range(args.rounds)]
         best = min(rounds)
         wall = statistics.median(miss_wall(client, path) for _ in range(15))
-        first, first_cpu = after_write(client, path, bump, 15)
+        first, first_cpu = after_write(client, path, bump, 15, args.after)
         print(
             f"{name:8} miss {best[0]:6.0f} µs CPU ({best[1]:.0f} SQL), {wall:6.0f} µs wall;  "
             f"first after a write {first:6.0f} µs wall ({first / wall:.2f}×), "

@@ -27,7 +27,7 @@ from techpulse.serving.compression import (
 )
 from techpulse.serving.entries import Entry, EntryStore, build_entry
 from techpulse.serving.generation import GenerationStore, GenerationUnavailable
-from techpulse.serving.warming import Warmer
+from techpulse.serving.warming import WARMING, Warmer
 
 log = logging.getLogger(__name__)
 
@@ -135,9 +135,12 @@ class PageCache:
             return self._finish_or_stale(key, environ, start_response, status, headers, body)
         if self._generation_lost:
             self._regained()
-        entry = self.store.get(key)
-        if entry is not None and entry.generation == generation and clock.utcnow() < entry.expires:
+        if (entry := self._fresh(key, generation)) is not None:
             return self._send(entry, environ, start_response, "hit", secrets.token_hex(8))
+        if self.warmer is not None and not environ.get(WARMING):
+            self.warmer.wait(generation)  # a write's warm-up under way: no double work
+            if (entry := self._fresh(key, generation)) is not None:  # it kept this very page
+                return self._send(entry, environ, start_response, "hit", secrets.token_hex(8))
         environ[CANDIDATE] = generation
         status, headers, body = self._run(environ)
         if status.startswith("5"):
@@ -160,6 +163,13 @@ class PageCache:
                 request_id = _header(headers, "X-Request-ID") or secrets.token_hex(8)
                 return self._send(entry, environ, start_response, "miss", request_id)
         return self._finish(environ, start_response, status, headers, body)
+
+    def _fresh(self, key: tuple[str, ...], generation: str) -> Entry | None:
+        """The page kept at ``key``, if rendered under ``generation`` and not expired."""
+        entry = self.store.get(key)
+        if entry is not None and entry.generation == generation and clock.utcnow() < entry.expires:
+            return entry
+        return None
 
     def _regained(self) -> None:
         """The generation is readable again: writes meanwhile may not have bumped it, so

@@ -52,6 +52,9 @@ class Warmer:
         self.generation: str | None = None
         self._pid = 0
         self._lock = threading.Lock()
+        # While the latest page is being warmed: its generation, and set once it is done.
+        self._warming: str | None = None
+        self._first_done = threading.Event()
 
     def rendered(self, environ: dict[str, Any], generation: str) -> None:
         """A visitor's GET was rendered and kept under ``generation``: remember its page."""
@@ -84,15 +87,30 @@ class Warmer:
                 continue
             self.generation = generation
             started = time.monotonic()
+            self._first_done.clear()
+            self._warming = generation
             self.warm()
             pause_until = time.monotonic() + 2 * (time.monotonic() - started)
+
+    def wait(self, generation: str, timeout: float = 0.1) -> None:
+        """Before a visitor's miss under ``generation``: if the latest page is being warmed
+        for it, wait for that (it is building the shared parts this request would build
+        too; two threads building them at once would each take twice as long)."""
+        if self._warming == generation:
+            self._first_done.wait(timeout)
+
+    def _done_first(self) -> None:
+        self._warming = None
+        self._first_done.set()
 
     def warm(self) -> int:
         """Render the remembered pages now; how many answered 200."""
         with self._lock:
             pages = list(self.recent.values())
         done = 0
-        for page in reversed(pages):  # the latest first
+        for number, page in enumerate(reversed(pages)):  # the latest first
+            if number == 1:
+                self._done_first()
             environ = page | {
                 "REQUEST_METHOD": "GET",
                 "QUERY_STRING": "",
@@ -110,6 +128,7 @@ class Warmer:
                 log.exception("warming %s failed", page.get("PATH_INFO"))
                 continue
             done += bool(status) and status[0].startswith("200")
+        self._done_first()
         return done
 
 
