@@ -29,7 +29,8 @@ def configure(app: Flask) -> None:
     """Before the engine exists: PostgreSQL's timeouts, so a database that stops answering
     fails a request in seconds instead of hanging every worker thread."""
     config = app.config
-    if make_url(config["SQLALCHEMY_DATABASE_URI"]).get_backend_name() != "postgresql":
+    url = make_url(config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() != "postgresql":
         return
     connect = int(config["DATABASE_CONNECT_TIMEOUT"])
     statement = float(config["DATABASE_STATEMENT_TIMEOUT"])
@@ -38,7 +39,11 @@ def configure(app: Flask) -> None:
         # Unacknowledged data (a host gone from the network) ends the connection too.
         arguments["tcp_user_timeout"] = int((connect + statement + 1) * 1000)
         if production.served_by_wsgi_server():  # web workers only: never migrations, imports
-            arguments["options"] = f"-c statement_timeout={int(statement * 1000)}"
+            # Added to the URL's own options (a search_path…), which this would replace.
+            own = url.query.get("options")
+            own = own if isinstance(own, str) else " ".join(own or ())
+            limit = f"-c statement_timeout={int(statement * 1000)}"
+            arguments["options"] = f"{own} {limit}".strip()
     options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     options["connect_args"] = {**arguments, **dict(options.get("connect_args") or {})}
     config["SQLALCHEMY_ENGINE_OPTIONS"] = options
