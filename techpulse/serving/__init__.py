@@ -48,7 +48,10 @@ def register(app: Flask) -> None:
         app.wsgi_app, generation, store, cookies, int(app.config["PAGE_CACHE_STALE_IF_ERROR"])
     )
     if warming.enabled(app.config):
-        cache.warmer = warming.Warmer(cache, generation.current, app.config["PAGE_CACHE_WARM"])
+        poll = warming.poll_for(generation)
+        cache.warmer = warming.Warmer(
+            cache, generation.current, app.config["PAGE_CACHE_WARM"], poll
+        )
     app.wsgi_app = cache  # type: ignore[method-assign]
     app.extensions[invalidation.EXTENSION] = cache
     readership.register(app)  # outermost: counts cache hits and misses (docs/statistics.md)
