@@ -137,10 +137,12 @@ class PageCache:
             self._regained()
         if (entry := self._fresh(key, generation)) is not None:
             return self._send(entry, environ, start_response, "hit", secrets.token_hex(8))
+        page = None  # where this page is, for the worker's warm-ups after a write
         if self.warmer is not None and not environ.get(WARMING):
             self.warmer.wait(generation)  # a write's warm-up under way: no double work
             if (entry := self._fresh(key, generation)) is not None:  # it kept this very page
                 return self._send(entry, environ, start_response, "hit", secrets.token_hex(8))
+            page = self.warmer.page_of(environ)  # before Flask (ProxyFix) rewrites it
         environ[CANDIDATE] = generation
         status, headers, body = self._run(environ)
         if status.startswith("5"):
@@ -158,8 +160,8 @@ class PageCache:
                 )
                 if len(content) <= MAX_BODY:
                     self.store.put(key, entry)
-                if self.warmer is not None:
-                    self.warmer.rendered(environ, generation)
+                if page is not None and self.warmer is not None:
+                    self.warmer.remember(page, generation)
                 request_id = _header(headers, "X-Request-ID") or secrets.token_hex(8)
                 return self._send(entry, environ, start_response, "miss", request_id)
         return self._finish(environ, start_response, status, headers, body)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -34,7 +35,7 @@ POLL = {"FileGeneration": 0.005, "RedisGeneration": 0.01, "DatabaseGeneration": 
 # What of a visitor's request a warm-up keeps: where the page is, never who asked.
 KEPT = (
     "wsgi.url_scheme", "wsgi.version", "wsgi.multithread", "wsgi.multiprocess",
-    "wsgi.run_once", "wsgi.errors", "SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL",
+    "wsgi.run_once", "SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL",
     "SCRIPT_NAME", "PATH_INFO", "HTTP_HOST", "HTTP_X_FORWARDED_PROTO",
     "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PORT", "HTTP_X_FORWARDED_PREFIX",
 )  # fmt: skip
@@ -58,14 +59,19 @@ class Warmer:
         self._warming: str | None = None
         self._first_done = threading.Event()
 
-    def rendered(self, environ: dict[str, Any], generation: str) -> None:
-        """A visitor's GET was rendered and kept under ``generation``: remember its page."""
-        if self.pages <= 0 or environ.get(WARMING):
+    def page_of(self, environ: dict[str, Any]) -> dict[str, Any]:
+        """Where a visitor's GET is, as it came in (never who asked, never its query)."""
+        return {name: environ[name] for name in KEPT if name in environ}
+
+    def remember(self, page: dict[str, Any], generation: str) -> None:
+        """``page`` was rendered and kept under ``generation``: warm it after the next write.
+
+        Without its query string: what links point to (a new query is a miss whatever is
+        warm), and one entry for all of a page's variants.
+        """
+        if self.pages <= 0:
             return
-        # The page without its query string: what links point to (a new query is a miss
-        # whatever is warm), and one entry for all of a page's variants.
-        page = {name: environ[name] for name in KEPT if name in environ}
-        address = (environ.get("HTTP_HOST", ""), environ.get("PATH_INFO", ""))
+        address = (page.get("HTTP_HOST", ""), page.get("PATH_INFO", ""))
         with self._lock:
             self.recent.pop(address, None)
             self.recent[address] = page
@@ -118,6 +124,7 @@ class Warmer:
                 "QUERY_STRING": "",
                 "REMOTE_ADDR": "127.0.0.1",
                 "wsgi.input": io.BytesIO(),
+                "wsgi.errors": sys.stderr,
                 WARMING: True,
             }
             status: list[str] = []
