@@ -50,7 +50,12 @@ def measure_size(config: Settings, site: Site) -> dict[str, Any]:
     host, port, miss_port = config.host, config.app_port, config.miss_port
     load = [round(os.getloadavg()[0], 1)]
     environment = site.environment(config.redis_url)
-    no_pages = environment | {"TECHPULSE_PAGE_CACHE_MAX_BYTES": "0"}
+    # The miss server shares the site's generation with the other one: it must not re-render
+    # pages in the background while the other's first miss after a write is being timed.
+    no_pages = environment | {
+        "TECHPULSE_PAGE_CACHE_MAX_BYTES": "0",
+        "TECHPULSE_PAGE_CACHE_WARM": "0",
+    }
     with (
         app_server(config.server, host, port, environment) as pid,
         app_server(config.server, host, miss_port, no_pages) as miss_pid,

@@ -104,6 +104,10 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "PAGE_CACHE_MAX_BYTES": 16 * 1024 * 1024,
         "PAGE_CACHE_MAX_AGE": 3600,
         "PAGE_CACHE_BLUEPRINTS": ["blog", "company", "feeds", "crawlers", "search"],
+        # After a write, each worker of a production server renders again, in the background,
+        # the last this many pages it rendered, so their first reader does not rebuild the
+        # parts pages share (docs/performance.md). 0: off.
+        "PAGE_CACHE_WARM": 4,
         # When a dependency fails (docs/operations.md#when-a-dependency-fails): seconds to
         # wait for Redis (connect and each reply) and PostgreSQL (connect: at least 2, the
         # driver's minimum; each statement of a web request: 0 means no limit); SQLite waits

@@ -29,7 +29,8 @@ def configure(app: Flask) -> None:
     """Before the engine exists: PostgreSQL's timeouts, so a database that stops answering
     fails a request in seconds instead of hanging every worker thread."""
     config = app.config
-    if make_url(config["SQLALCHEMY_DATABASE_URI"]).get_backend_name() != "postgresql":
+    url = make_url(config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() != "postgresql":
         return
     connect = int(config["DATABASE_CONNECT_TIMEOUT"])
     statement = float(config["DATABASE_STATEMENT_TIMEOUT"])
@@ -44,7 +45,10 @@ def configure(app: Flask) -> None:
     # 47-59 ms with them, 15-25 ms without; docs/performance.md).
     settings.append("-c max_parallel_workers_per_gather=0")
     if production.served_by_wsgi_server():  # web workers only: never migrations, imports
-        arguments["options"] = " ".join(settings)
+        # Added to the URL's own options (a search_path…), which this would replace.
+        own = url.query.get("options")
+        own = own if isinstance(own, str) else " ".join(own or ())
+        arguments["options"] = " ".join([own, *settings]).strip()
     options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     options["connect_args"] = {**arguments, **dict(options.get("connect_args") or {})}
     config["SQLALCHEMY_ENGINE_OPTIONS"] = options

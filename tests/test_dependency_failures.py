@@ -229,4 +229,13 @@ def test_timeouts_reach_the_redis_and_postgresql_clients(app_config, monkeypatch
         "-c statement_timeout=1500 -c max_parallel_workers_per_gather=0"
     )
     assert connect_args["tcp_user_timeout"] == 4500
+    # Options the URL gives (a schema's search_path, as make bench's sites) are kept.
+    in_schema = create_app(
+        {**app_config, "SQLALCHEMY_DATABASE_URI": "postgresql://u@127.0.0.1:1/x?options=-csearch_path%3Dsite",
+         "DATABASE_STATEMENT_TIMEOUT": 1.5, "SECRET_KEY": "k" * 40, "SITE_URL": "https://x.test"}
+    )  # fmt: skip
+    connect_args = in_schema.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]
+    assert connect_args["options"] == (
+        "-csearch_path=site -c statement_timeout=1500 -c max_parallel_workers_per_gather=0"
+    )
     assert VALID  # the shared contact form helper is what the other tests post

@@ -246,3 +246,22 @@ def test_pages_are_served_fresh_when_redis_is_down(app_config, tmp_path):
             assert home.headers["Content-Encoding"] == "gzip"  # still compressed
         db.session.remove()
         db.engine.dispose()
+
+
+def test_after_a_write_the_last_page_shown_is_ready_again_before_anyone_asks(app, client, story):
+    from techpulse.serving.warming import Warmer
+
+    cache = app.extensions["techpulse.page_cache"]
+    warmer = Warmer(cache, cache.generation.current, pages=4)
+    cache.warmer = warmer  # as in a production server's worker (never started in tests)
+    try:
+        url = f"/articles/{story.slug}"
+        assert client.get(f"{url}?from=newsletter").headers["X-Cache"] == "miss"
+        story.title = "Chips get much faster"
+        db.session.commit()  # a new generation: every page kept before is stale
+        assert warmer.warm() == 1  # what the worker's watcher does when it sees the write
+        page = client.get(url)
+        assert page.headers["X-Cache"] == "hit"
+        assert "Chips get much faster" in page.get_data(as_text=True)
+    finally:
+        cache.warmer = None

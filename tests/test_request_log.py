@@ -87,3 +87,20 @@ def test_development_writes_readable_text(client, log_lines):
 )
 def test_the_format_follows_the_server_unless_log_format_says(config, server, expected):
     assert log_format(config, server) == expected
+
+
+def test_a_workers_own_warm_up_after_a_write_is_not_logged(app, client, make, log_lines):
+    from techpulse.serving.warming import Warmer
+
+    make.settings()
+    article = make.article("Warmed story")
+    cache = app.extensions["techpulse.page_cache"]
+    cache.warmer = warmer = Warmer(cache, cache.generation.current, pages=4)
+    try:
+        client.get(f"/articles/{article.slug}")
+        assert len(log_lines) == 1  # the visitor's request
+        cache.invalidate()
+        assert warmer.warm() == 1
+        assert len(log_lines) == 1
+    finally:
+        cache.warmer = None

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask, Response, current_app, g, request
 
+from techpulse.serving.warming import WARMING
 from techpulse.web import request_id
 
 LOGGER_NAME = "techpulse.requests"
@@ -49,6 +50,8 @@ def _start_clock() -> None:
 
 
 def _log_response(response: Response) -> Response:
+    if request.environ.get(WARMING):  # the worker's own re-render after a write
+        return response
     fields = request_fields(response)
     server = request.environ.get("SERVER_SOFTWARE", "")
     if log_format(current_app.config, server) == "json":

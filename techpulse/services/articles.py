@@ -26,7 +26,7 @@ from sqlalchemy import (
     union,
     union_all,
 )
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import defer, joinedload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
 from techpulse.clock import utcnow
@@ -144,20 +144,33 @@ def _newest_first(query: Select[Any]) -> Select[Any]:
 
 
 def recent_articles(limit: int = 5, exclude_id: int | None = None) -> list[Article]:
-    """The ``limit`` most recently published live articles, leaving out ``exclude_id``."""
+    """The ``limit`` most recently published live articles, leaving out ``exclude_id``, with
+    what a sidebar row shows (slug, title, date, banner) and nothing else."""
     if limit <= 0:
         return []
-    values = {"limit": limit, "exclude_id": exclude_id, "now": utcnow()}
-    return list(db.session.scalars(_newest(excluding=exclude_id is not None), values).unique())
+    ids = [ident for ident in newest_article_ids(limit + 1) if ident != exclude_id]
+    return article_rows(ids[:limit])
+
+
+def article_rows(ids: Sequence[int]) -> list[Article]:
+    """The stories ``ids``, in that order, with what a sidebar row shows.
+
+    By primary key: SQLite keeps a story's later columns past its body, so a statement
+    sorting the stories themselves would read every candidate's body from disk.
+    """
+    if not ids:
+        return []
+    found = {story.id: story for story in db.session.scalars(_rows(), {"ids": list(ids)})}
+    return [found[ident] for ident in ids if ident in found]
 
 
 @cache
-def _newest(*, excluding: bool) -> Select[tuple[Article]]:
-    """The ``limit`` newest live articles (without ``exclude_id``), built once."""
-    query = _card_query().where(Article.live(_NOW))
-    if excluding:
-        query = query.where(Article.id != bindparam("exclude_id"))
-    return _newest_first(query).limit(bindparam("limit"))
+def _rows() -> Select[tuple[Article]]:
+    shown = load_only(
+        Article.slug, Article.title, Article.published_at, Article.banner_id, raiseload=True
+    )
+    query = select(Article).options(shown, joinedload(Article.banner))
+    return query.where(Article.id.in_(bindparam("ids", expanding=True)))
 
 
 def newest_article_ids(limit: int, *, featured: bool = False) -> list[int]:
@@ -354,9 +367,14 @@ def navigation_categories() -> Sequence[Row[tuple[str, str]]]:
 
 def load_navigation_categories() -> Sequence[Row[tuple[str, str]]]:
     """(slug, name) of the categories with a live story, read now."""
-    has_live = select(Article.id).where(Article.category_id == Category.id, Article.live(utcnow()))
+    return db.session.execute(_navigation_categories(), {"now": utcnow()}).all()
+
+
+@cache
+def _navigation_categories() -> Select[tuple[str, str]]:
+    has_live = select(Article.id).where(Article.category_id == Category.id, Article.live(_NOW))
     query = select(Category.slug, Category.name).where(has_live.exists())
-    return db.session.execute(query.order_by(Category.position, Category.name)).all()
+    return query.order_by(Category.position, Category.name)
 
 
 def all_categories() -> list[Category]:

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from flask import g
-from sqlalchemy import Row, select
+from sqlalchemy import Row, Select, select
 
 from techpulse.extensions import db
 from techpulse.models import Page, PageRevision, User
@@ -54,10 +55,15 @@ def _linked_pages() -> Sequence[Row[tuple[str, str, bool]]]:
 
 def load_linked_pages() -> Sequence[Row[tuple[str, str, bool]]]:
     """(slug, title, published) of About and the footer pages, read now."""
+    return db.session.execute(_linked_pages_query()).all()
+
+
+@cache
+def _linked_pages_query() -> Select[tuple[str, str, bool]]:
+    """Built once: every worker reads it after every write."""
     linked = (Page.in_footer.is_(True)) | (Page.slug == "about")
     query = select(Page.slug, Page.title, Page.published).where(linked, Page.trashed_at.is_(None))
-    query = query.order_by(Page.title)
-    return db.session.execute(query).all()
+    return query.order_by(Page.title)
 
 
 def footer_pages() -> list[Row[tuple[str, str, bool]]]:

@@ -10,7 +10,14 @@ from techpulse.extensions import db
 
 def register(app: Flask) -> None:
     """Compress, validate and cache public responses; invalidate on every public write."""
-    from techpulse.serving import cacheability, fragments, invalidation, readership, static_files
+    from techpulse.serving import (
+        cacheability,
+        fragments,
+        invalidation,
+        readership,
+        static_files,
+        warming,
+    )
     from techpulse.serving.entries import EntryStore
     from techpulse.serving.generation import store_for
     from techpulse.serving.pagecache import PageCache
@@ -40,6 +47,11 @@ def register(app: Flask) -> None:
     cache = PageCache(
         app.wsgi_app, generation, store, cookies, int(app.config["PAGE_CACHE_STALE_IF_ERROR"])
     )
+    if warming.enabled(app.config):
+        poll = warming.poll_for(generation)
+        cache.warmer = warming.Warmer(
+            cache, generation.current, app.config["PAGE_CACHE_WARM"], poll
+        )
     app.wsgi_app = cache  # type: ignore[method-assign]
     app.extensions[invalidation.EXTENSION] = cache
     readership.register(app)  # outermost: counts cache hits and misses (docs/statistics.md)

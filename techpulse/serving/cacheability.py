@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import Flask, Response, current_app, g, request
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from techpulse.clock import utcnow
@@ -26,15 +27,21 @@ COOKIE_FREE_ENDPOINTS = frozenset({"static", "media.file"})
 def next_scheduled_publication(now: datetime) -> tuple[datetime | None, bool]:
     """When the next story due in the future goes live (cached pages must not outlive it),
     and whether a scheduled story's time has come without it being recorded yet: one query."""
-    future = select(func.min(Article.published_at)).where(
-        Article.status.in_((Status.PUBLISHED.value, Status.SCHEDULED.value)),
-        Article.published_at > now,
-    )
+    row = db.session.execute(_next_scheduled(), {"now": now}).one()
+    return row[0], bool(row[1])
+
+
+@cache
+def _next_scheduled() -> Select[tuple[datetime | None, bool]]:
+    """The statement, built once (every worker runs it after every write)."""
+    now = bindparam("now", type_=Article.published_at.type)
+    # Two equalities rather than IN (…): an IN list is spliced into the SQL on every run.
+    coming = or_(Article.status == Status.PUBLISHED.value, Article.status == Status.SCHEDULED.value)
+    future = select(func.min(Article.published_at)).where(coming, Article.published_at > now)
     unrecorded = select(Article.id).where(
         Article.status == Status.SCHEDULED.value, Article.published_at <= now
     )
-    row = db.session.execute(select(future.scalar_subquery(), unrecorded.exists())).one()
-    return row[0], bool(row[1])
+    return select(future.scalar_subquery(), unrecorded.exists())
 
 
 # The next scheduled publication, worked out once per generation in each worker: only a

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
 from datetime import datetime
 
 from werkzeug.http import http_date, parse_date
@@ -28,23 +27,69 @@ DROPPED = frozenset(
 NOT_MODIFIED_KEEP = frozenset({"cache-control", "vary", "etag", "last-modified", "expires"})
 
 
-@dataclass(frozen=True, slots=True)
 class Entry:
-    """One cached 200 page under one generation, good until ``expires``."""
+    """One cached 200 page under one generation, good until ``expires``.
 
-    generation: str
-    expires: datetime
-    etag: str
-    modified: datetime
-    identity: bytes
-    gzipped: bytes | None
-    identity_headers: tuple[tuple[str, str], ...]
-    gzip_headers: tuple[tuple[str, str], ...]
-    not_modified_headers: tuple[tuple[str, str], ...]
+    Its gzip form is made the first time a visitor who takes gzip asks (then kept): a miss
+    asked without gzip (a crawler, a monitor, curl, wrk) spends nothing on compression, and
+    a page is never compressed twice.
+    """
+
+    __slots__ = (
+        "generation", "expires", "etag", "modified", "identity", "identity_headers",
+        "not_modified_headers", "_kept", "_gzip",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        *,
+        generation: str,
+        expires: datetime,
+        etag: str,
+        modified: datetime,
+        identity: bytes,
+        kept: tuple[tuple[str, str], ...],
+    ) -> None:
+        self.generation = generation
+        self.expires = expires
+        self.etag = etag
+        self.modified = modified
+        self.identity = identity
+        self._kept = kept
+        self.identity_headers = (*kept, ("Content-Length", str(len(identity))))
+        self.not_modified_headers = tuple(h for h in kept if h[0].lower() in NOT_MODIFIED_KEEP)
+        # (bytes or None, headers) once worked out; None before.
+        self._gzip: tuple[bytes | None, tuple[tuple[str, str], ...]] | None = None
 
     @property
     def size(self) -> int:
-        return len(self.identity) + len(self.gzipped or b"") + 512
+        # What the page will take once compressed too (HTML gzips to about a quarter).
+        return len(self.identity) + len(self.identity) // 4 + 512
+
+    def _compressed(self) -> tuple[bytes | None, tuple[tuple[str, str], ...]]:
+        made = self._gzip
+        if made is None:  # two threads may both compress once: same bytes, no harm
+            body = self.identity
+            gzipped = gzip_bytes(body, PAGE_LEVEL) if len(body) >= MIN_SIZE else None
+            headers = self.identity_headers
+            if gzipped is not None:
+                headers = (
+                    *self._kept,
+                    ("Content-Encoding", "gzip"),
+                    ("Content-Length", str(len(gzipped))),
+                )
+            made = self._gzip = (gzipped, headers)
+        return made
+
+    @property
+    def gzipped(self) -> bytes | None:
+        """The page gzip-compressed (None when too small to be worth it)."""
+        return self._compressed()[0]
+
+    @property
+    def gzip_headers(self) -> tuple[tuple[str, str], ...]:
+        """The headers sent with :attr:`gzipped`."""
+        return self._compressed()[1]
 
     def not_modified(self, if_none_match: str | None, if_modified_since: str | None) -> bool:
         """Whether a conditional GET may be answered 304 (If-None-Match wins when present)."""
@@ -65,30 +110,18 @@ def build_entry(
     expires: datetime,
     rendered_at: datetime,
 ) -> Entry:
-    """Compress ``body`` once and precompute every header set a visitor may be sent."""
+    """Precompute the headers a visitor may be sent (the gzip form waits to be asked for)."""
     etag = 'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
     kept = [(name, value) for name, value in headers if name.lower() not in DROPPED]
     kept = add_vary(kept, "Accept-Encoding")
     kept += [("ETag", etag), ("Last-Modified", http_date(rendered_at))]
-    gzipped = gzip_bytes(body, PAGE_LEVEL) if len(body) >= MIN_SIZE else None
-    identity_headers = (*kept, ("Content-Length", str(len(body))))
-    gzip_headers = identity_headers
-    if gzipped is not None:
-        gzip_headers = (
-            *kept,
-            ("Content-Encoding", "gzip"),
-            ("Content-Length", str(len(gzipped))),
-        )
     return Entry(
         generation=generation,
         expires=expires,
         etag=etag,
         modified=rendered_at,
         identity=body,
-        gzipped=gzipped,
-        identity_headers=identity_headers,
-        gzip_headers=gzip_headers,
-        not_modified_headers=tuple(h for h in kept if h[0].lower() in NOT_MODIFIED_KEEP),
+        kept=tuple(kept),
     )
 
 

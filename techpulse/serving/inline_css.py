@@ -24,16 +24,35 @@ def _path() -> Path:
     return Path(current_app.static_folder or "") / STYLESHEET
 
 
+# The element and its hash for one version of the file (a page miss needs both).
+_made: dict[tuple[str, int], tuple[Markup, str]] = {}
+
+
+def _element_and_hash() -> tuple[Markup, str]:
+    path = _path()
+    static = load(path)  # a stat: a changed file is read again
+    key = (str(path), static.mtime_ns)
+    made = _made.get(key)
+    if made is None:
+        css = static.identity.decode("utf-8")
+        digest = hashlib.sha256(static.identity).digest()
+        made = (
+            Markup(f"<style>{css}</style>"),  # our own file, never visitor text
+            f"'sha256-{base64.b64encode(digest).decode()}'",
+        )
+        _made.clear()
+        _made[key] = made
+    return made
+
+
 def inline_stylesheet() -> Markup:
     """The minified site stylesheet as a <style> element (our own file: no user text)."""
-    css = load(_path()).identity.decode("utf-8")
-    return Markup(f"<style>{css}</style>")  # our own file, never visitor text
+    return _element_and_hash()[0]
 
 
 def style_hash() -> str:
     """The CSP source that allows exactly that <style> element."""
-    digest = hashlib.sha256(load(_path()).identity).digest()
-    return f"'sha256-{base64.b64encode(digest).decode()}'"
+    return _element_and_hash()[1]
 
 
 def enabled() -> bool:

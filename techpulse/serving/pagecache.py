@@ -27,6 +27,7 @@ from techpulse.serving.compression import (
 )
 from techpulse.serving.entries import Entry, EntryStore, build_entry
 from techpulse.serving.generation import GenerationStore, GenerationUnavailable
+from techpulse.serving.warming import WARMING, Warmer
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,8 @@ class PageCache:
         self.private_cookies = tuple(f"{name}=" for name in private_cookies)
         self.stale_if_error = timedelta(seconds=stale_if_error)
         self._generation_lost = False
+        # Renders this worker's latest pages again after a write (serving/warming.py).
+        self.warmer: Warmer | None = None
 
     def invalidate(self) -> None:
         """Make every cached page stale, in every worker and on every host."""
@@ -132,9 +135,14 @@ class PageCache:
             return self._finish_or_stale(key, environ, start_response, status, headers, body)
         if self._generation_lost:
             self._regained()
-        entry = self.store.get(key)
-        if entry is not None and entry.generation == generation and clock.utcnow() < entry.expires:
+        if (entry := self._fresh(key, generation)) is not None:
             return self._send(entry, environ, start_response, "hit", secrets.token_hex(8))
+        page = None  # where this page is, for the worker's warm-ups after a write
+        if self.warmer is not None and not environ.get(WARMING):
+            self.warmer.wait(generation)  # a write's warm-up under way: no double work
+            if (entry := self._fresh(key, generation)) is not None:  # it kept this very page
+                return self._send(entry, environ, start_response, "hit", secrets.token_hex(8))
+            page = self.warmer.page_of(environ)  # before Flask (ProxyFix) rewrites it
         environ[CANDIDATE] = generation
         status, headers, body = self._run(environ)
         if status.startswith("5"):
@@ -152,9 +160,18 @@ class PageCache:
                 )
                 if len(content) <= MAX_BODY:
                     self.store.put(key, entry)
+                if page is not None and self.warmer is not None:
+                    self.warmer.remember(page, generation)
                 request_id = _header(headers, "X-Request-ID") or secrets.token_hex(8)
                 return self._send(entry, environ, start_response, "miss", request_id)
         return self._finish(environ, start_response, status, headers, body)
+
+    def _fresh(self, key: tuple[str, ...], generation: str) -> Entry | None:
+        """The page kept at ``key``, if rendered under ``generation`` and not expired."""
+        entry = self.store.get(key)
+        if entry is not None and entry.generation == generation and clock.utcnow() < entry.expires:
+            return entry
+        return None
 
     def _regained(self) -> None:
         """The generation is readable again: writes meanwhile may not have bumped it, so
@@ -213,7 +230,8 @@ class PageCache:
         ):
             start_response("304 Not Modified", [*entry.not_modified_headers, *own])
             return []
-        gzipped = entry.gzipped is not None and accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING"))
+        # Asked first: the page is compressed only for a visitor who takes gzip.
+        gzipped = accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING")) and entry.gzipped is not None
         headers = entry.gzip_headers if gzipped else entry.identity_headers
         start_response("200 OK", [*headers, *own])
         if environ.get("REQUEST_METHOD") == "HEAD":

@@ -20,10 +20,10 @@ from techpulse.markup.markdown import is_lead_of
 from techpulse.markup.pictures import PICTURE_SIZES, image_size, image_src, picture_html
 from techpulse.models import Image
 from techpulse.services.articles import (
+    article_rows,
     card_stories,
     navigation_categories,
     newest_article_ids,
-    recent_articles,
 )
 from techpulse.services.site import site_settings
 from techpulse.serving import inline_css
@@ -77,7 +77,7 @@ def sidebar(story_id: int | None = None, *, about: bool = True) -> Markup:
     limit = site_settings().recent_posts if with_recent else 0
     newest = shared(("newest-ids", limit), lambda: newest_article_ids(limit + 1)) if limit else []
     shown = tuple([ident for ident in newest if ident != story_id][:limit])
-    recent = partial(recent_articles, limit, exclude_id=story_id)
+    recent = partial(article_rows, shown)  # the ids above: no second look at the newest
     return fragment("_partials/sidebar.html", shown, about, recent=recent, about=lambda: about)
 
 

@@ -33,6 +33,15 @@ PICTURES_ONLY = frozenset({"media.file"})
 VALIDATES_CONTROL_CHARACTERS = frozenset({"contact.form"})
 
 
+NOSNIFF = ("X-Content-Type-Options", "nosniff")
+# Sent with every document, after its Content-Security-Policy.
+DOCUMENT = (
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+)
+
+
 def _has_nul(data: MultiDict[str, str]) -> bool:
     return any("\x00" in value for values in data.listvalues() for value in values)
 
@@ -41,7 +50,12 @@ def refuse_nul_bytes() -> None:
     """400 for a NUL byte anywhere in the URL or a form: no text column can store one."""
     if "\x00" in request.path or _has_nul(request.args):
         abort(400)
-    if request.endpoint not in VALIDATES_CONTROL_CHARACTERS and _has_nul(request.form):
+    # Without a Content-Type there is no form to read (a page view: no parser started).
+    if (
+        request.content_type
+        and request.endpoint not in VALIDATES_CONTROL_CHARACTERS
+        and _has_nul(request.form)
+    ):
         abort(400)
 
 
@@ -78,16 +92,16 @@ def register(app: Flask) -> None:
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers = response.headers
+        present = {name.lower() for name, _ in headers.items()}  # one pass, not one per header
         if request.endpoint in PICTURES_ONLY:
-            return response  # the rest only govern documents; a phone fetches many pictures
-        response.headers.setdefault("Content-Security-Policy", content_security_policy())
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        response.headers.setdefault(
-            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"
-        )
-        # Browsers ignore HSTS over plain http, so sending it only over https loses nothing.
-        if served_over_https():
-            response.headers.setdefault("Strict-Transport-Security", hsts_value())
+            wanted = [NOSNIFF]  # the rest only govern documents; a phone fetches many pictures
+        else:
+            wanted = [NOSNIFF, ("Content-Security-Policy", content_security_policy()), *DOCUMENT]
+            # Browsers ignore HSTS over plain http, so sending it only over https loses nothing.
+            if served_over_https():
+                wanted.append(("Strict-Transport-Security", hsts_value()))
+        for name, value in wanted:
+            if name.lower() not in present:  # a view's own value wins
+                headers.add(name, value)
         return response
