@@ -411,13 +411,14 @@ def test_views_behind_the_nginx_micro_cache_are_all_counted(nginx, server, story
         agents = [BROWSER.format(100 + n) for n in range(first, first + 6)]
         return [nginx.fetch(url, **{"User-Agent": a}).getheader("X-Micro-Cache") for a in agents]
 
-    # After a pause longer than the micro-cache's second, the first view finds the copy
-    # stale: it is answered from it while nginx asks the app for a fresh one (and the app
-    # counts that), so only the views nginx answered alone are in its log.
+    # After a pause longer than the micro-cache's second, the first view usually finds the
+    # copy STALE: it is answered from it while nginx asks the app for a fresh one (and the
+    # app counts that), so only the views nginx answered alone (HIT, UPDATING) are in its
+    # log. (A slow machine may see it EXPIRED or REVALIDATED instead: asked of the app too.)
     caches = views(0)
     time.sleep(1.2)
     caches += views(6)
-    assert "HIT" in caches and "STALE" in caches and caches[0] == "MISS", caches
+    assert "HIT" in caches and caches[0] == "MISS", caches
     time.sleep(1.5)  # nginx writes its buffered log lines within a second
     graceful_stop(server.pid)  # the app's own counts (the misses) reach the database
     report = ingest(app, tmp_path / "techpulse-stats.log", tmp_path / "state.json", sink_of(app))
