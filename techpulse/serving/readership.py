@@ -24,7 +24,10 @@ from techpulse.services.stats.recorder import FLUSHING, Recorder, start_flusher
 
 LABEL = "techpulse.stats.label"
 RENDERED = "techpulse.stats.rendered"  # Flask ran for this request (so no cache hit)
-_MEMO_LIMIT = 20_000  # addresses; when full, the older half is forgotten
+# Addresses remembered (~300 bytes each); when full, the older half is forgotten. A label is
+# only needed while its page is in this worker's page cache, which holds at most ~3,300 pages
+# (16 MB, the smallest pages ~5 KB plain and gzip); one forgotten is labelled at the flush.
+_MEMO_LIMIT = 5_000
 
 
 class Readership:
