@@ -31,6 +31,7 @@ class Settings:
     miss_port: int
     cache: Path
     results: Path
+    only: str = ""  # "counting": only the readership-counting row (on the last size's site)
 
 
 def settings() -> Settings:
@@ -54,6 +55,7 @@ def settings() -> Settings:
         miss_port=int(env("BENCH_MISS_PORT", "8014")),
         cache=Path(env("BENCH_CACHE", str(ROOT / "bench" / ".cache"))),
         results=Path(env("BENCH_RESULTS", str(ROOT / "bench" / "results"))),
+        only=env("BENCH_ONLY", "").strip().lower(),
     )
 
 

@@ -122,6 +122,9 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "PAGE_CACHE_STALE_IF_ERROR": 600,
         # Rate limits count in memory (per process) while Redis is away.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        # A server worker returns the memory freed after a burst of renders to the system
+        # this often (glibc's malloc_trim; 0 never): docs/performance.md#worker-memory.
+        "MEMORY_TRIM_SECONDS": 2.0,
         # Readership statistics (docs/statistics.md): counted in the serving path, no cookie.
         "STATS_ENABLED": True,
         "STATS_FLUSH_SECONDS": 5,  # a crash loses at most this much counting

@@ -6,9 +6,10 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    """Mount the health endpoints and the request log."""
-    from techpulse.ops import request_log
+    """Mount the health endpoints and the request log; a worker gives freed memory back."""
+    from techpulse.ops import memory, request_log
     from techpulse.ops.health import bp
 
     app.register_blueprint(bp)
     request_log.register(app)
+    memory.register(app)

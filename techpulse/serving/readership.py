@@ -20,49 +20,60 @@ from flask_login import current_user
 from jinja2 import Template
 
 from techpulse.services.stats import labels
-from techpulse.services.stats.recorder import Recorder
+from techpulse.services.stats.recorder import FLUSHING, Recorder, start_flusher
 
 LABEL = "techpulse.stats.label"
 RENDERED = "techpulse.stats.rendered"  # Flask ran for this request (so no cache hit)
-# What a hit keeps, in ``Hit``'s order after its time and label (read in one C-level pass).
-SEEN = (
-    "REMOTE_ADDR", "HTTP_X_FORWARDED_FOR", "HTTP_USER_AGENT", "HTTP_REFERER", "HTTP_HOST",
-    "HTTP_DNT", "HTTP_SEC_GPC", "HTTP_SEC_PURPOSE", "HTTP_PURPOSE",
-)  # fmt: skip
-_MEMO_LIMIT = 20_000  # addresses; when full, the older half is forgotten
+# Addresses remembered (~300 bytes each); when full, the older half is forgotten. A label is
+# only needed while its page is in this worker's page cache, which holds at most ~3,300 pages
+# (16 MB, the smallest pages ~5 KB plain and gzip); one forgotten is labelled at the flush.
+_MEMO_LIMIT = 5_000
 
 
 class Readership:
-    """The outermost WSGI layer: counts labelled pages, rendered or from the page cache."""
+    """The outermost WSGI layer: counts labelled pages, rendered or from the page cache.
+
+    Every page-cache hit passes here, so this is the cheapest code that keeps a hit: a
+    dozen dictionary reads into one tuple in ``Hit``'s order (the time already cut to the
+    hour, so a flush counts equal hits at C speed), appended to the recorder's deque. No
+    lock, no hashing, no parsing, no logging: who is a crawler or opted out, the visitor's
+    pseudonym and the referrer's domain are all worked out by the flush thread.
+    """
 
     def __init__(self, app: Callable[..., Iterable[bytes]], recorder: Recorder) -> None:
         self.app = app
-        self.record = recorder.record
+        self.recorder = recorder
+        self.keep = recorder.hits.append  # the deque is never replaced, only emptied
         self.labels: dict[tuple[str, str], str] = {}
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         body = self.app(environ, start_response)
-        if environ.get("REQUEST_METHOD") != "GET":
-            return body
         get = environ.get
+        if get("REQUEST_METHOD") != "GET":
+            return body
         label = get(LABEL)
         if label is None:
             if RENDERED in environ:
                 return body  # Flask answered something else: staff, an error, a form…
             # The page cache answered (200 or 304), most likely a page this worker rendered;
-            # one rendered elsewhere is labelled from its address at the flush. (Inline, one
-            # call less: this is the path of every cache hit.)
-            address = (get("PATH_INFO"), get("QUERY_STRING"))
-            label = self.labels.get(address) or labels.by_address(
-                address[0] or "", address[1] or ""
+            # one rendered elsewhere is labelled from its address at the flush.
+            path, query = get("PATH_INFO"), get("QUERY_STRING")
+            label = self.labels.get((path, query)) or labels.by_address(path or "", query or "")
+            address = get("REMOTE_ADDR")
+        else:  # Flask rendered a public page (a 200)
+            self._remember(environ, label)
+            original = get("werkzeug.proxy_fix.orig")  # the address as before ProxyFix
+            address = original.get("REMOTE_ADDR") if original else get("REMOTE_ADDR")
+        # One explicit read per field: ~3x cheaper than ``map(environ.get, names)``.
+        self.keep(
+            (
+                time() // 3600 * 3600, label, address, get("HTTP_X_FORWARDED_FOR"),
+                get("HTTP_USER_AGENT"), get("HTTP_REFERER"), get("HTTP_HOST"), get("HTTP_DNT"),
+                get("HTTP_SEC_GPC"), get("HTTP_SEC_PURPOSE"), get("HTTP_PURPOSE"),
             )
-            self.record((time(), label, *map(get, SEEN)))
-            return body
-        self._remember(environ, label)  # Flask rendered a public page (a 200)
-        seen = (time(), label, *map(get, SEEN))
-        if original := get("werkzeug.proxy_fix.orig"):
-            seen = (*seen[:2], original.get("REMOTE_ADDR"), *seen[3:])  # as before ProxyFix
-        self.record(seen)
+        )  # fmt: skip
+        if not FLUSHING["started"]:
+            start_flusher()
         return body
 
     def _remember(self, environ: dict[str, Any], label: str) -> None:

@@ -1,9 +1,10 @@
 """The per-process buffer of hits and the one background thread that flushes every buffer.
 
-Serving a page only appends a tuple to a deque. Every ``STATS_FLUSH_SECONDS`` one thread per
-process turns the hits into counters and sends them in one statement; at a graceful exit
-(atexit, and multiprocessing's exit hook for server workers) the last hits are flushed too.
-A crash loses at most one interval. Upkeep runs now and then from the same thread.
+Serving a page only appends a tuple to a deque (``Readership``). Every
+``STATS_FLUSH_SECONDS`` one thread per process turns the hits into counters and sends them
+in one statement; at a graceful exit (atexit, and multiprocessing's exit hook for server
+workers) the last hits are flushed too. A crash loses at most one interval. Upkeep runs now
+and then from the same thread.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ import weakref
 from collections import Counter, deque
 from collections.abc import Callable
 from datetime import date
+from itertools import islice
 from multiprocessing import util as multiprocessing_util
 from typing import Any
 
 from techpulse.services.stats.sinks import Sink
-from techpulse.services.stats.tally import CounterKey, counts_of, hour_of
+from techpulse.services.stats.tally import CounterKey, counts_of
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +60,10 @@ class Recorder:
         _RECORDERS.add(self)
 
     def record(self, hit: tuple[Any, ...]) -> None:
-        """Keep a hit (``Hit``'s fields, the time unrounded) until the next flush."""
+        """Keep a hit (``Hit``'s fields, the time cut to the hour) until the next flush."""
         self.hits.append(hit)
-        if not _FLUSHER["started"]:
-            _ensure_flusher()
+        if not FLUSHING["started"]:
+            start_flusher()
 
     def salt_for(self, day: date) -> str:
         """The day's salt, asked of the sink once per day and process."""
@@ -74,8 +76,10 @@ class Recorder:
     def flush(self) -> None:
         """Count the buffered hits and send them; on failure keep them for the next flush."""
         with self.lock:
-            taken = [self.hits.popleft() for _ in range(len(self.hits))]
-            hits = Counter((hour_of(hit[0]), *hit[1:]) for hit in taken)
+            # Popped in C (serving threads may append meanwhile), counted in C: equal hits
+            # (one reader, one page, one hour) become one entry worked out once.
+            taken = list(islice(iter(self.hits.popleft, None), len(self.hits)))
+            hits = Counter(taken)
             try:
                 if self.resolve is not None:
                     hits = self.resolve(hits)
@@ -103,18 +107,20 @@ class Recorder:
 
 
 _RECORDERS: weakref.WeakSet[Recorder] = weakref.WeakSet()
-_FLUSHER: dict[str, Any] = {"thread": None, "pid": 0, "started": False}
+# Whether this process's flush thread runs: read by every counted request (one dict read).
+FLUSHING: dict[str, Any] = {"thread": None, "pid": 0, "started": False}
 _START = threading.Lock()
 
 
-def _ensure_flusher() -> None:
-    if _FLUSHER["pid"] == os.getpid():
+def start_flusher() -> None:
+    """Start this process's flush thread, once (after a fork, again in the child)."""
+    if FLUSHING["pid"] == os.getpid():
         return
     with _START:
-        if _FLUSHER["pid"] == os.getpid():
+        if FLUSHING["pid"] == os.getpid():
             return
         thread = threading.Thread(target=_flush_forever, name="stats-flush", daemon=True)
-        _FLUSHER.update(thread=thread, pid=os.getpid(), started=True)
+        FLUSHING.update(thread=thread, pid=os.getpid(), started=True)
         thread.start()
 
 
@@ -135,7 +141,7 @@ def _after_fork() -> None:
     for recorder in list(_RECORDERS):
         recorder.hits.clear()  # the parent counts its own
         recorder.lock = threading.Lock()
-    _FLUSHER.update(pid=0, started=False)
+    FLUSHING.update(pid=0, started=False)
 
 
 os.register_at_fork(after_in_child=_after_fork)
