@@ -37,8 +37,10 @@ def release_free_memory() -> bool:
     return bool(MALLOC_TRIM(0)) if MALLOC_TRIM is not None else False
 
 
-def _trim_forever(interval: float) -> None:
-    while True:
+def _trim_while_on(interval: float) -> None:
+    """Trim every ``interval`` seconds until this process's setting changes."""
+    pid = os.getpid()
+    while _STATE["interval"] == interval and _STATE["pid"] == pid:
         time.sleep(interval)
         release_free_memory()
 
@@ -52,7 +54,7 @@ def _start() -> None:
             return
         _STATE["pid"] = os.getpid()
         threading.Thread(
-            target=_trim_forever, args=(interval,), name="memory-trim", daemon=True
+            target=_trim_while_on, args=(interval,), name="memory-trim", daemon=True
         ).start()
 
 
