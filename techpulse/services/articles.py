@@ -176,8 +176,15 @@ def _newest_ids(*, featured: bool) -> Select[tuple[int]]:
 
 
 def featured_article_id() -> int | None:
-    """The newest live article marked featured, else the newest live article."""
-    return next(iter(newest_article_ids(1, featured=True) or newest_article_ids(1)), None)
+    """The newest live article marked featured, else the newest live article: one statement
+    (the second choice is looked up only when there is no first)."""
+    return db.session.scalar(_featured_id(), {"limit": 1, "now": utcnow()})
+
+
+@cache
+def _featured_id() -> Select[tuple[int | None]]:
+    choices = (_newest_ids(featured=True), _newest_ids(featured=False))
+    return select(func.coalesce(*(choice.scalar_subquery() for choice in choices)))
 
 
 @dataclass(frozen=True)
