@@ -32,7 +32,8 @@ WATCHDOG_GRACE = 1.0
 # server restart while the site was quiet), and one older than POOL_RECYCLE_SECONDS is
 # replaced. A busy worker's connections are neither: a connection that broke under load
 # fails its request's first statement, which makes SQLAlchemy drop every pooled connection
-# made before it (and the request answers as when the database is gone).
+# made before it; a public page's read is then run again (RETRY_WITHIN_SECONDS), anything
+# else answers as when the database is gone.
 IDLE_PING_SECONDS = 10.0
 POOL_RECYCLE_SECONDS = 1800
 # Connection record keys: when it went back to the pool; whether this checkout autocommits.
@@ -91,7 +92,7 @@ def register(app: Flask) -> None:
         breaker = Breaker("the database", float(app.config["DEPENDENCY_RETRY_SECONDS"]))
         app.extensions[BREAKER] = breaker
         event.listen(engine, "do_connect", _connect_through(breaker))
-        event.listen(engine.pool, "checkout", _check_out)
+        event.listen(engine.pool, "checkout", _check_out_through(engine.dialect))
         event.listen(engine.pool, "checkin", _check_in)
         event.listen(engine, "before_cursor_execute", _transaction_before_writing)
         # On the session class every app shares: it acts for PostgreSQL apps only.
@@ -143,21 +144,26 @@ def _read_again_on_a_new_connection(state: Any) -> Any:
         return state.invoke_statement()
 
 
-def _check_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-    """Ping a connection that sat unused a while; autocommit a public page's reads."""
-    idle_since = record.info.get(_IDLE_SINCE)
-    if idle_since is not None and time.monotonic() - idle_since > IDLE_PING_SECONDS:
-        try:
-            cursor = dbapi_connection.cursor()
-            cursor.execute(";")
-            cursor.close()
-        except Exception as error:  # any failure means it is not usable: the pool connects anew
-            raise DisconnectionError(f"pooled connection is gone: {error}") from error
-    if _public_read():
-        # A public page's anonymous GET only reads: no BEGIN and ROLLBACK around its
-        # statements (each sees committed data, as in a READ COMMITTED transaction).
-        dbapi_connection.autocommit = True
-        record.info[_AUTOCOMMIT] = True
+def _check_out_through(dialect: Any) -> Callable[..., None]:
+    """A pool ``checkout`` listener: ping a connection that sat unused a while (through the
+    dialect, so the watchdog times it); autocommit a public page's reads."""
+
+    def check_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get(_IDLE_SINCE)
+        if idle_since is not None and time.monotonic() - idle_since > IDLE_PING_SECONDS:
+            try:
+                alive = dialect.do_ping(dbapi_connection)
+            except Exception as error:  # any failure: not usable, the pool connects anew
+                raise DisconnectionError(f"pooled connection is gone: {error}") from error
+            if alive is False:
+                raise DisconnectionError("pooled connection is gone")
+        if _public_read():
+            # A public page's GET only reads: no BEGIN and ROLLBACK around its statements
+            # (each sees committed data, as in a READ COMMITTED transaction).
+            dbapi_connection.autocommit = True
+            record.info[_AUTOCOMMIT] = True
+
+    return check_out
 
 
 def _check_in(dbapi_connection: Any, record: Any) -> None:
@@ -188,7 +194,8 @@ def _transaction_before_writing(connection: Any, _cursor: Any, statement: str, *
     if head == "SELECT" and not any(lock in statement.upper() for lock in _LOCKING_READ):
         return
     info[_AUTOCOMMIT] = False
-    request.environ[_WROTE] = True
+    if has_request_context():
+        request.environ[_WROTE] = True
     connection.connection.dbapi_connection.autocommit = False
 
 
