@@ -17,7 +17,9 @@ def defaults(instance_path: Path) -> dict[str, Any]:
     """Return the built-in defaults, which place all state under ``instance_path``."""
     return {
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance_path / 'techpulse.sqlite'}",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # No pool_pre_ping: PostgreSQL connections are pinged only after sitting idle
+        # (techpulse/database.py), SQLite is a local file.
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
         "SQLALCHEMY_RECORD_QUERIES": False,
         "UPLOAD_FOLDER": str(instance_path / "uploads"),
         "MEDIA_STORAGE": "local",  # or "database": images shared by every app host

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 
 from techpulse.extensions import db
 from techpulse.ops.breaker import Breaker
@@ -21,8 +24,28 @@ from techpulse.web import production
 # read back from the operating system's file cache, which every process shares: measured
 # at 100,000 stories, no slower per page render and about 1 MB less RSS per connection.
 SQLITE_CACHE_KIB = 512
+log = logging.getLogger(__name__)
+
 # Seconds past DATABASE_STATEMENT_TIMEOUT before a call PostgreSQL does not answer is cut.
 WATCHDOG_GRACE = 1.0
+# A pooled PostgreSQL connection unused for this long is pinged before it is handed out (a
+# server restart while the site was quiet), and one older than POOL_RECYCLE_SECONDS is
+# replaced. A busy worker's connections are neither: a connection that broke under load
+# fails its request's first statement, which makes SQLAlchemy drop every pooled connection
+# made before it; a public page's read is then run again (RETRY_WITHIN_SECONDS), anything
+# else answers as when the database is gone.
+IDLE_PING_SECONDS = 10.0
+POOL_RECYCLE_SECONDS = 1800
+# Connection record keys: when it went back to the pool; whether this checkout autocommits.
+_IDLE_SINCE = "techpulse.idle_since"
+_AUTOCOMMIT = "techpulse.autocommit"
+BREAKER = "techpulse.database_breaker"
+_WROTE = "techpulse.wrote"  # in a public read's environ once it wrote
+# A public read whose connection turned out to be closed within this many seconds is run
+# once more on a new connection; one that waited longer (a database not answering) is not.
+RETRY_WITHIN_SECONDS = 1.0
+_READS = ("GET", "HEAD")
+_LOCKING_READ = ("FOR UPDATE", "FOR SHARE", "FOR NO KEY UPDATE", "FOR KEY SHARE")
 
 
 def configure(app: Flask) -> None:
@@ -50,6 +73,8 @@ def configure(app: Flask) -> None:
         own = own if isinstance(own, str) else " ".join(own or ())
         arguments["options"] = " ".join([own, *settings]).strip()
     options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    # No ping per checkout (a round trip on every request): see IDLE_PING_SECONDS.
+    options.setdefault("pool_recycle", POOL_RECYCLE_SECONDS)
     options["connect_args"] = {**arguments, **dict(options.get("connect_args") or {})}
     config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
@@ -69,8 +94,13 @@ def register(app: Flask) -> None:
         event.listen(engine, "begin", _begin_immediate_when_writing)
     else:
         breaker = Breaker("the database", float(app.config["DEPENDENCY_RETRY_SECONDS"]))
-        app.extensions["techpulse.database_breaker"] = breaker
+        app.extensions[BREAKER] = breaker
         event.listen(engine, "do_connect", _connect_through(breaker))
+        event.listen(engine.pool, "checkout", _check_out_through(engine.dialect))
+        event.listen(engine.pool, "checkin", _check_in)
+        event.listen(engine, "before_cursor_execute", _transaction_before_writing)
+        # On the session class every app shares: it acts for PostgreSQL apps only.
+        listen_once(db.session, [("do_orm_execute", _read_again_on_a_new_connection)])
         statement = float(app.config["DATABASE_STATEMENT_TIMEOUT"])
         if statement > 0 and production.served_by_wsgi_server():
             # The server cancels a slow statement first; this cuts one it cannot answer.
@@ -93,6 +123,84 @@ def _connect_through(breaker: Breaker) -> Callable[..., Any]:
         return connection
 
     return connect
+
+
+def _read_again_on_a_new_connection(state: Any) -> Any:
+    """A ``do_orm_execute`` listener: a public page's read whose pooled connection had been
+    closed (a PostgreSQL restart) runs once more. SQLAlchemy has then dropped every older
+    pooled connection, so the second try connects anew and the visitor sees the page. Only
+    while the request has written nothing: its reads autocommit, so none of them is lost."""
+    if (
+        not state.is_select
+        or not _public_read()
+        or _WROTE in request.environ
+        or BREAKER not in current_app.extensions  # not PostgreSQL
+    ):
+        return None
+    started = time.monotonic()
+    try:
+        return state.invoke_statement()
+    except DBAPIError as error:
+        if not error.connection_invalidated or time.monotonic() - started > RETRY_WITHIN_SECONDS:
+            raise
+        log.warning("database connection was closed; reading again: %s", error.orig)
+        state.session.rollback()
+        return state.invoke_statement()
+
+
+def _check_out_through(dialect: Any) -> Callable[..., None]:
+    """A pool ``checkout`` listener: ping a connection that sat unused a while (through the
+    dialect, so the watchdog times it); autocommit a public page's reads."""
+
+    def check_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get(_IDLE_SINCE)
+        if idle_since is not None and time.monotonic() - idle_since > IDLE_PING_SECONDS:
+            try:
+                alive = dialect.do_ping(dbapi_connection)
+            except Exception as error:  # any failure: not usable, the pool connects anew
+                raise DisconnectionError(f"pooled connection is gone: {error}") from error
+            if alive is False:
+                raise DisconnectionError("pooled connection is gone")
+        if _public_read():
+            # A public page's GET only reads: no BEGIN and ROLLBACK around its statements
+            # (each sees committed data, as in a READ COMMITTED transaction).
+            dbapi_connection.autocommit = True
+            record.info[_AUTOCOMMIT] = True
+
+    return check_out
+
+
+def _check_in(dbapi_connection: Any, record: Any) -> None:
+    record.info[_IDLE_SINCE] = time.monotonic()
+    if record.info.pop(_AUTOCOMMIT, False) and dbapi_connection is not None:
+        try:
+            dbapi_connection.autocommit = False
+        except Exception:  # a broken connection: the pool discards it anyway
+            record.invalidate()
+
+
+def _public_read() -> bool:
+    return (
+        has_request_context()
+        and request.method in _READS
+        and request.blueprint in current_app.config["PAGE_CACHE_BLUEPRINTS"]
+    )
+
+
+def _transaction_before_writing(connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    """A write (or a locking read) during an autocommitting public read starts a real
+    transaction first: from there on the request's statements commit or roll back together,
+    exactly as in any other request."""
+    info = connection.info
+    if not info.get(_AUTOCOMMIT):
+        return
+    head = statement.lstrip()[:6].upper()
+    if head == "SELECT" and not any(lock in statement.upper() for lock in _LOCKING_READ):
+        return
+    info[_AUTOCOMMIT] = False
+    if has_request_context():
+        request.environ[_WROTE] = True
+    connection.connection.dbapi_connection.autocommit = False
 
 
 def _tune_sqlite(dbapi_connection: sqlite3.Connection, busy_ms: int) -> None:

@@ -36,6 +36,33 @@ def test_article_shows_headline_badge_author_date_and_body(client, make):
     assert tags == ["/tag/google", "/tag/scale-ai"]
 
 
+@pytest.fixture
+def no_page_cache(app_config):
+    app_config["PAGE_CACHE_MAX_BYTES"] = 0  # every request renders the page
+
+
+def test_a_story_page_lists_its_tags_by_name_and_reads_in_two_statements(
+    no_page_cache, client, make, count_queries
+):
+    make.article("Older story", hours_ago=30)
+    story = make.article("Tagged story", hours_ago=20, tags=("Zeta", "Alpha", "Mu"))
+    url = f"/articles/{story.slug}"
+    client.get(url)  # the layout's shared parts are read once per generation
+    count_queries.statements.clear()
+    html = client.get(url).get_data(as_text=True)
+    tags = [e.get("href") for e in elements(html, "a", "tag")]
+    assert tags == ["/tag/alpha", "/tag/mu", "/tag/zeta"]
+    assert "Older story" in html  # the neighbour, read with the tags
+    # The story with its section, author and pictures; its neighbours, related and tags.
+    # (Without Redis, PostgreSQL keeps the page-cache generation: not the page's own read.)
+    reads = [
+        sql
+        for sql in count_queries.statements
+        if sql.startswith("SELECT") and "page_cache_generation" not in sql
+    ]
+    assert len(reads) == 2, count_queries.statements
+
+
 @pytest.mark.usefixtures("with_avif")
 def test_banner_is_a_responsive_high_priority_image(client, make):
     article = make.article(banner=make.image(alt="Banner: the headline on a blue field"))

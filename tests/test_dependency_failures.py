@@ -14,12 +14,14 @@ from contextlib import contextmanager
 import pytest
 from flask import current_app
 from flask_migrate import stamp
-from sqlalchemy import event, func, select, text
+from sqlalchemy import create_engine, event, func, select, text
 
+from techpulse import database
 from techpulse.extensions import db, limiter
 from techpulse.models import ContactMessage
 from techpulse.ops.breaker import Breaker
 from techpulse.ops.watchdog import Watchdog
+from tests.helpers.apps import REDIS_URL
 from tests.helpers.contact import VALID, contact_form
 from tests.helpers.faults import black_hole, closed_port
 
@@ -178,6 +180,50 @@ def test_a_contact_message_is_given_back_when_the_database_is_gone(app, client):
     assert "We could not save your message" in page
     assert "Please call me back about the new shop." in page and 'value="Asha Mehta"' in page
     assert client.post("/contact", data=form).status_code == 303  # sent again: stored
+    assert _stored() == 1
+
+
+def _postgresql_closes_the_pooled_connections() -> None:
+    """End every other session on this database, as a PostgreSQL restart does."""
+    db.session.remove()  # the test's own connection goes back to the pool, to be closed too
+    admin = create_engine(db.engine.url)
+    with admin.connect() as connection:
+        closed = connection.scalar(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+    admin.dispose()
+    assert closed >= 1
+
+
+@pytest.fixture
+def shared_redis(app_config) -> None:
+    app_config["REDIS_URL"] = REDIS_URL  # the generation lives there, as in production
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_a_public_page_survives_postgresql_closing_busy_connections(
+    shared_redis, app, client, story
+):
+    url = f"/articles/{story.slug}"
+    assert client.get(url).status_code == 200
+    app.extensions["techpulse.page_cache"].generation.bump()  # no copy to stand in
+    _postgresql_closes_the_pooled_connections()
+    page = client.get(url)  # its first statement fails; it runs again on a new connection
+    assert page.status_code == 200 and STORY_TEXT in page.get_data(as_text=True)
+    assert page.headers["X-Cache"] == "miss"
+
+
+@pytest.mark.postgres
+def test_a_form_sent_after_postgresql_closed_idle_connections_is_stored(app, client, monkeypatch):
+    form = contact_form(client, message="Please call me back after the restart.")
+    _postgresql_closes_the_pooled_connections()
+    monkeypatch.setattr(database, "IDLE_PING_SECONDS", 0.0)  # as after a quiet spell
+    response = client.post("/contact", data=form)  # a write is never run twice
+    assert response.status_code == 303
     assert _stored() == 1
 
 

@@ -37,13 +37,13 @@ def home() -> str | Response:
 @bp.get("/articles/<slug:slug>")
 def article(slug: str) -> str | Response:
     """One story with its banner, sharing, sidebar, neighbours and related stories."""
-    found = articles.article_by_slug(slug)
+    found = articles.article_by_slug(slug, tags=False)  # read with the neighbours
     if found.redirect_to:
         return redirect(url_for("blog.article", slug=found.redirect_to), 301)
     if found.article is None:
         abort(404)
     story = found.article
-    around = articles.neighbours(story)  # one statement
+    around = articles.neighbours(story)  # one statement, with the story's tags
     return render_template(
         "blog/article.html",
         article=story,

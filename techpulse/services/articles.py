@@ -19,6 +19,7 @@ from sqlalchemy import (
     bindparam,
     cast,
     func,
+    inspect,
     literal_column,
     null,
     or_,
@@ -26,7 +27,7 @@ from sqlalchemy import (
     union,
     union_all,
 )
-from sqlalchemy.orm import defer, joinedload, load_only
+from sqlalchemy.orm import defer, joinedload, load_only, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from techpulse.clock import utcnow
@@ -188,8 +189,15 @@ def _newest_ids(*, featured: bool) -> Select[tuple[int]]:
 
 
 def featured_article_id() -> int | None:
-    """The newest live article marked featured, else the newest live article."""
-    return next(iter(newest_article_ids(1, featured=True) or newest_article_ids(1)), None)
+    """The newest live article marked featured, else the newest live article: one statement
+    (the second choice is looked up only when there is no first)."""
+    return db.session.scalar(_featured_id(), {"limit": 1, "now": utcnow()})
+
+
+@cache
+def _featured_id() -> Select[tuple[int | None]]:
+    choices = (_newest_ids(featured=True), _newest_ids(featured=False))
+    return select(func.coalesce(*(choice.scalar_subquery() for choice in choices)))
 
 
 @dataclass(frozen=True)
@@ -212,14 +220,18 @@ def _story_tags() -> Select[tuple[Tag]]:
     return query.where(article_tags.c.article_id == bindparam("id")).order_by(Tag.name)
 
 
-def article_by_slug(slug: str) -> ArticleLookup:
-    """The live article at ``slug`` (with its tags), or the slug it moved to, or nothing."""
+def article_by_slug(slug: str, *, tags: bool = True) -> ArticleLookup:
+    """The live article at ``slug`` (with its tags), or the slug it moved to, or nothing.
+
+    ``tags=False`` leaves the tags to :func:`neighbours`, which reads them in its statement.
+    """
     values = {"slug": slug, "now": utcnow()}
     article = db.session.scalars(_story_at_slug(), values).unique().first()
     if article is not None:
-        # What selectinload would do, for a fraction of its cost: one plain query.
-        tags = db.session.scalars(_story_tags(), {"id": article.id}).all()
-        set_committed_value(article, "tags", tags)
+        if tags:
+            # What selectinload would do, for a fraction of its cost: one plain query.
+            found = db.session.scalars(_story_tags(), {"id": article.id}).all()
+            set_committed_value(article, "tags", found)
         return ArticleLookup(article=article)
     moved = select(Article.slug).join(SlugRedirect, SlugRedirect.article_id == Article.id)
     new_slug = db.session.scalar(moved.where(SlugRedirect.old_slug == slug, Article.live()))
@@ -277,9 +289,17 @@ class Neighbours:
     related: list[int]
 
 
+def _known_tag(**columns: Any) -> Tag:
+    """A tag read as plain columns, in the session as if loaded (no statement)."""
+    tag = Tag(**columns)
+    make_transient_to_detached(tag)
+    return db.session.merge(tag, load=False)
+
+
 @cache
 def _neighbours() -> CompoundSelect:
-    """:func:`_adjacent` and :func:`_related` as one statement (one round trip)."""
+    """:func:`_adjacent`, :func:`_related` and the story's tags as one statement (one round
+    trip)."""
     nothing = (cast(null(), Integer), cast(null(), Integer), cast(null(), UTCDateTime()))
     sides = [
         select(side.c.slug, side.c.title, side.c.side, *nothing)
@@ -290,17 +310,28 @@ def _neighbours() -> CompoundSelect:
         cast(null(), String), cast(null(), String), literal_column("'related'"),
         related.c.id, related.c.shared, related.c.published_at,
     )  # fmt: skip
-    return union_all(*sides, ranked)
+    # The tags in the database's own name order (as the relationship orders them).
+    order = func.row_number().over(order_by=Tag.name)
+    tags = select(
+        Tag.slug, Tag.name, literal_column("'tag'"), Tag.id, order, cast(null(), UTCDateTime())
+    ).join(article_tags, article_tags.c.tag_id == Tag.id)
+    tags = tags.where(article_tags.c.article_id == bindparam("id"))
+    return union_all(*sides, ranked, tags)
 
 
 def neighbours(article: Article, related: int = 3) -> Neighbours:
-    """:func:`adjacent_articles` and :func:`related_article_ids` in one statement."""
+    """:func:`adjacent_articles` and :func:`related_article_ids` in one statement, which also
+    reads the story's tags when :func:`article_by_slug` left them out."""
     values = {
         "published_at": article.published_at, "id": article.id, "now": utcnow(),
         "category_id": article.category_id, "limit": related,
     }  # fmt: skip
     rows = db.session.execute(_neighbours(), values).all()
-    found = {row[2]: row for row in rows if row[2] != "related"}
+    if "tags" in inspect(article).unloaded:
+        named = sorted((row for row in rows if row[2] == "tag"), key=lambda row: row[4])
+        tags = [_known_tag(id=row[3], slug=row[0], name=row[1]) for row in named]
+        set_committed_value(article, "tags", tags)
+    found = {row[2]: row for row in rows if row[2] not in ("related", "tag")}
     ranked = sorted(
         (row for row in rows if row[2] == "related"),
         key=lambda row: (row[4], row[5]),
