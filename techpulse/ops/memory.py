@@ -40,8 +40,10 @@ def release_free_memory() -> bool:
 def _trim_while_on(interval: float) -> None:
     """Trim every ``interval`` seconds until this process's setting changes."""
     pid = os.getpid()
-    while _STATE["interval"] == interval and _STATE["pid"] == pid:
+    while True:
         time.sleep(interval)
+        if _STATE["interval"] != interval or _STATE["pid"] != pid:
+            return
         release_free_memory()
 
 
