@@ -58,12 +58,13 @@ run: setup
 	@$(FLASK) users hint --host $(HOST) --port $(PORT)
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-# pytest-xdist: one worker per core (TEST_WORKERS=0: one plain process); each test module
-# runs on one worker, so its module fixtures are built once. Each worker has its own SQLite
+# pytest-xdist: one worker per core and one more, since browser and server tests spend much
+# of their time waiting for other processes (TEST_WORKERS=0: one plain process); each test
+# module runs on one worker, so its module fixtures are built once. Each worker has its own SQLite
 # files, PostgreSQL database, Redis database and block of ports (tests/helpers/). The suite
 # starts many Python processes (workers, servers, commands): let them keep compiled bytecode
 # (__pycache__, git-ignored) even where the environment says not to write it.
-TEST_WORKERS ?= auto
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
 PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope
 
 test: $(VENV)/.installed-test browser-deps serving-deps
