@@ -46,7 +46,7 @@ for _name in [name for name in os.environ if name.startswith("TECHPULSE_")]:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Skip tests marked postgres/redis cleanly when their service is not configured; run the
-    slow ones first, so that with pytest-xdist no worker is left finishing one at the end."""
+    slow and browser ones first."""
     skips = {
         "postgres": (POSTGRES_URL, "TEST_DATABASE_URL is not set"),
         "redis": (REDIS_URL, "TEST_REDIS_URL is not set"),
@@ -55,7 +55,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for marker, (configured, reason) in skips.items():
             if marker in item.keywords and not configured:
                 item.add_marker(pytest.mark.skip(reason=reason))
-    items.sort(key=lambda item: "slow" not in item.keywords)  # stable: same order in every worker
+    # Longest first (the slow tests, then the browser modules), so that no worker is left
+    # finishing a long module alone at the end; stable: the same order in every worker.
+    items.sort(key=lambda item: ("slow" not in item.keywords, "browser" not in item.keywords))
 
 
 @pytest.fixture(scope="session")

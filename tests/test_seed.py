@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from techpulse.extensions import db
 from techpulse.models import Article, Category, Image, Page, SiteSettings, Tag, User
-from tests.helpers.apps import POSTGRES_URL, app_settings, copy_site, new_app, prepare_database
+from tests.helpers.apps import POSTGRES_URL, copy_site
+from tests.helpers.demo import demo_seed_output, demo_site
 from tests.helpers.pages import elements, text_of
 
 pytestmark = pytest.mark.slow
@@ -32,17 +33,12 @@ def _seed(runner) -> None:
 
 @pytest.fixture(scope="module")
 def seeded_site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any] | None:
-    """A SQLite site seeded once for the module: its config (None with PostgreSQL)."""
+    """The run's demo site, seeded once by `flask seed-demo` on an empty SQLite database
+    (tests/helpers/demo.py): its config (None with PostgreSQL, which seeds in each test)."""
     if POSTGRES_URL:
         return None
-    config = app_settings(tmp_path_factory.mktemp("seeded"))
-    prepare_database(config["SQLALCHEMY_DATABASE_URI"])
-    app = new_app(config)
-    with app.app_context():
-        _seed(app.test_cli_runner())
-        db.session.remove()
-        db.engine.dispose()
-    return config
+    assert "Created:" in demo_seed_output(tmp_path_factory)
+    return demo_site(tmp_path_factory, "seeded")
 
 
 @pytest.fixture

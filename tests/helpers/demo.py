@@ -27,12 +27,19 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory, name: str, **config: Any
     return target
 
 
-def _seeded_once(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    from techpulse.demo.seed import seed_demo
+def demo_seed_output(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """What ``flask seed-demo`` printed when it seeded the run's demo site."""
+    _seeded_once(tmp_path_factory)
+    return (_run_folder(tmp_path_factory) / "demo-site" / "seed-output.txt").read_text()
 
+
+def _run_folder(tmp_path_factory: pytest.TempPathFactory) -> Any:
     run_folder = tmp_path_factory.getbasetemp()
-    if WORKER:  # each worker has its own base folder in the run's folder
-        run_folder = run_folder.parent
+    return run_folder.parent if WORKER else run_folder  # each worker has its own base folder
+
+
+def _seeded_once(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    run_folder = _run_folder(tmp_path_factory)
     folder = run_folder / "demo-site"
     source = {
         **app_settings(folder),
@@ -47,7 +54,9 @@ def _seeded_once(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             app = new_app(source)
             with app.app_context():
                 db.create_all()
-                seed_demo()
+                seeded = app.test_cli_runner().invoke(args=["seed-demo"])  # as `make run` does
+                assert seeded.exit_code == 0, seeded.output
+                (folder / "seed-output.txt").write_text(seeded.output)
                 db.session.remove()
                 db.engine.dispose()
             ready.touch()
