@@ -107,6 +107,7 @@ def test_a_phones_first_visit_to_a_story_is_small_and_waits_for_nothing_else(
     tab.on("requestfinished", lambda request: loaded.append(request))
     tab.goto(f"{live_server}/articles/{story.slug}", wait_until="load")
     tab.wait_for_timeout(300)  # lazy images near the screen would have started by now
+    tab.wait_for_selector("[data-share-ready]", state="attached")  # share.js came and ran
     banner = db.session.get(Image, story.banner_id).key
     wire = {r.url: sum(r.sizes()[k] for k in ("responseBodySize", "responseHeadersSize"))
             for r in loaded}  # fmt: skip
