@@ -266,21 +266,21 @@ def test_timeouts_reach_the_redis_and_postgresql_clients(app_config, monkeypatch
     assert "options" not in connect_args  # the command line (migrations, imports): no limit
     # In a server's worker process each statement of a web request is limited too.
     monkeypatch.setitem(sys.modules, "granian", types.ModuleType("granian"))
-    worker = create_app(
-        {**app_config, "SQLALCHEMY_DATABASE_URI": "postgresql://u@127.0.0.1:1/x",
-         "DATABASE_STATEMENT_TIMEOUT": 1.5, "SECRET_KEY": "k" * 40, "SITE_URL": "https://x.test"}
-    )  # fmt: skip
-    connect_args = worker.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]
+
+    def worker_connect_args(url: str) -> dict:
+        worker = create_app(
+            {**app_config, "SQLALCHEMY_DATABASE_URI": url, "DATABASE_STATEMENT_TIMEOUT": 1.5,
+             "SECRET_KEY": "k" * 40, "SITE_URL": "https://x.test"}
+        )  # fmt: skip
+        return worker.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]
+
+    connect_args = worker_connect_args("postgresql://u@127.0.0.1:1/x")
     assert connect_args["options"] == (
         "-c statement_timeout=1500 -c max_parallel_workers_per_gather=0"
     )
     assert connect_args["tcp_user_timeout"] == 4500
     # Options the URL gives (a schema's search_path, as make bench's sites) are kept.
-    in_schema = create_app(
-        {**app_config, "SQLALCHEMY_DATABASE_URI": "postgresql://u@127.0.0.1:1/x?options=-csearch_path%3Dsite",
-         "DATABASE_STATEMENT_TIMEOUT": 1.5, "SECRET_KEY": "k" * 40, "SITE_URL": "https://x.test"}
-    )  # fmt: skip
-    connect_args = in_schema.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]
+    connect_args = worker_connect_args("postgresql://u@127.0.0.1:1/x?options=-csearch_path%3Dsite")
     assert connect_args["options"] == (
         "-csearch_path=site -c statement_timeout=1500 -c max_parallel_workers_per_gather=0"
     )
