@@ -27,6 +27,7 @@ from werkzeug.routing import Rule
 from techpulse import create_app
 from techpulse.config import normalise_database_url
 from techpulse.extensions import db
+from techpulse.services.stats.setup import EXTENSION as STATS_EXTENSION
 
 # "gw0", "gw1"… in a pytest-xdist worker; empty in a plain run.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
@@ -251,10 +252,16 @@ def new_app(config: dict[str, Any]) -> Flask:
 
 
 def close_connections_of_apps_since(count: int) -> None:
-    """Close the pooled database connections of the apps made after the first ``count``."""
+    """Close the pooled database connections of the apps made after the first ``count``,
+    and drop the readership hits they never flushed (at exit they would go to a database
+    that is gone, or to the next test's)."""
     for reference in CREATED_APPS[count:]:
         app = reference()
         if app is not None:
+            recorder = app.extensions.get(STATS_EXTENSION)
+            if recorder is not None:
+                recorder.hits.clear()
+                recorder.unsent.clear()
             with app.app_context():
                 db.session.remove()
                 db.engine.dispose()

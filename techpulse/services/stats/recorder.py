@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 
 MAX_BUFFERED = 200_000  # beyond this (the sink down for long) new hits are dropped
 UPKEEP_EVERY = 3600.0
+MIN_SLEEP = 0.2  # the flush thread's shortest nap
+LOOK_AGAIN = 60.0  # and its longest without a look at the recorders
 
 
 class Recorder:
@@ -57,7 +59,9 @@ class Recorder:
         self.salts: dict[date, str] = {}
         self.lock = threading.Lock()  # one flush at a time
         self.last_upkeep = time.monotonic()
+        self.due = time.monotonic() + interval  # when the flush thread next flushes this one
         _RECORDERS.add(self)
+        _NEW_RECORDER.set()  # it may be due before the thread's next look
 
     def record(self, hit: tuple[Any, ...]) -> None:
         """Keep a hit (``Hit``'s fields, the time cut to the hour) until the next flush."""
@@ -76,6 +80,9 @@ class Recorder:
     def flush(self) -> None:
         """Count the buffered hits and send them; on failure keep them for the next flush."""
         with self.lock:
+            self.due = time.monotonic() + self.interval
+            if not self.hits and not self.unsent and not self._upkeep_due():
+                return  # nothing to send: no salt read, no connection taken
             # Popped in C (serving threads may append meanwhile), counted in C: equal hits
             # (one reader, one page, one hour) become one entry worked out once.
             taken = list(islice(iter(self.hits.popleft, None), len(self.hits)))
@@ -98,18 +105,22 @@ class Recorder:
                 log.warning("readership statistics: flush failed, retried", exc_info=True)
                 if len(counts) < MAX_BUFFERED:
                     self.unsent = counts
-            if self.upkeep is not None and time.monotonic() - self.last_upkeep > UPKEEP_EVERY:
+            if self._upkeep_due():
                 self.last_upkeep = time.monotonic()
                 try:
                     self.upkeep()
                 except Exception:
                     log.warning("readership statistics: upkeep failed", exc_info=True)
 
+    def _upkeep_due(self) -> bool:
+        return self.upkeep is not None and time.monotonic() - self.last_upkeep > UPKEEP_EVERY
+
 
 _RECORDERS: weakref.WeakSet[Recorder] = weakref.WeakSet()
 # Whether this process's flush thread runs: read by every counted request (one dict read).
 FLUSHING: dict[str, Any] = {"thread": None, "pid": 0, "started": False}
 _START = threading.Lock()
+_NEW_RECORDER = threading.Event()
 
 
 def start_flusher() -> None:
@@ -125,10 +136,18 @@ def start_flusher() -> None:
 
 
 def _flush_forever() -> None:
+    """Flush each recorder when its own interval has passed (one app per process in
+    production; the test suite makes many, each with its own database and interval)."""
     while True:
-        wait = min((r.interval for r in list(_RECORDERS)), default=5.0)
-        time.sleep(max(0.2, wait))
-        flush_all()
+        now = time.monotonic()
+        next_due = min((r.due for r in list(_RECORDERS)), default=now + LOOK_AGAIN)
+        _NEW_RECORDER.wait(min(next_due - now, LOOK_AGAIN))
+        _NEW_RECORDER.clear()
+        time.sleep(MIN_SLEEP)
+        now = time.monotonic()
+        for recorder in list(_RECORDERS):
+            if recorder.due <= now:
+                recorder.flush()
 
 
 def flush_all() -> None:
