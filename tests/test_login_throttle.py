@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from techpulse import create_app
 from techpulse.extensions import db
 from techpulse.models import Role
 from tests.helpers.accounts import PASSWORD, csrf_from
+from tests.helpers.apps import new_app
 
 
 def attempt(client, email: str, password: str, ip: str = "127.0.0.1"):
@@ -22,7 +22,7 @@ def attempt(client, email: str, password: str, ip: str = "127.0.0.1"):
 @pytest.fixture
 def second_worker(app, app_config):
     """Another application process on the same database, as a second gunicorn worker is."""
-    worker = create_app(app_config)
+    worker = new_app(app_config)
     yield worker
     with worker.app_context():
         db.session.remove()
@@ -41,12 +41,12 @@ def test_failures_on_one_worker_count_on_another(app, client, make, second_worke
 
 def test_the_count_survives_a_restart_without_redis(app, app_config, make):
     user = make.staff(Role.EDITOR)
-    first = create_app(app_config)
+    first = new_app(app_config)
     for _ in range(5):
         attempt(first.test_client(), user.email, "wrong password again")
     with first.app_context():
         db.engine.dispose()
-    restarted = create_app(app_config)  # a new process: nothing kept in memory
+    restarted = new_app(app_config)  # a new process: nothing kept in memory
     assert restarted.config["REDIS_URL"] == ""
     assert attempt(restarted.test_client(), user.email, PASSWORD).status_code == 429
     with restarted.app_context():

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from werkzeug.datastructures import Headers
 
-from techpulse import create_app
 from techpulse.extensions import db
 from tests.helpers.accounts import csrf_from
+from tests.helpers.apps import new_app
 from tests.helpers.observatory import score
 
 HTTPS = "https://news.example"
@@ -57,7 +57,7 @@ def another_app(app, app_config):
     made = []
 
     def build(**settings):
-        application = create_app({**app_config, **settings})
+        application = new_app({**app_config, **settings})
         made.append(application)
         return application
 
