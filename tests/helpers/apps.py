@@ -269,7 +269,19 @@ def close_connections_of_apps_since(count: int) -> None:
 
 
 def truncate_all() -> None:
-    """Empty every table of the current app's PostgreSQL database."""
+    """Empty every table of the current app's PostgreSQL database.
+
+    Connections other apps left on this worker's database (an earlier test's pool, a thread
+    that outlived its test) are cut first: a statement of theirs still running would take
+    its table locks one by one against TRUNCATE's, and PostgreSQL would end one of the two
+    with "deadlock detected".
+    """
+    db.session.execute(
+        text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    )
     tables = ", ".join(table.name for table in db.metadata.sorted_tables)
     db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     db.session.commit()
