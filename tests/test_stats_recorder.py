@@ -54,3 +54,17 @@ def test_a_flush_with_nothing_to_send_asks_the_sink_nothing():
     idle = Recorder(sink, interval=3600)
     idle.flush()
     assert sink.flushes == [] and sink.salts == 0
+
+
+def test_a_burst_is_flushed_before_its_interval_is_up(monkeypatch):
+    monkeypatch.setattr(recorder_module, "FLUSH_SOON", 50)
+    sink = ListSink()
+    busy = Recorder(sink, interval=3600)
+    for _ in range(60):
+        busy.record(a_view())
+    recorder_module.start_flusher()
+    deadline = time.monotonic() + 5
+    while not sink.flushes and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sink.flushes, "60 waiting hits were kept for the hour"
+    assert len(busy.hits) == 0

@@ -30,7 +30,8 @@ log = logging.getLogger(__name__)
 MAX_BUFFERED = 200_000  # beyond this (the sink down for long) new hits are dropped
 UPKEEP_EVERY = 3600.0
 MIN_SLEEP = 0.2  # the flush thread's shortest nap
-LOOK_AGAIN = 60.0  # and its longest without a look at the recorders
+CHECK_EVERY = 0.5  # and its longest: how often it looks at the buffers' length
+FLUSH_SOON = 10_000  # hits waiting (~4 MB) that are flushed without waiting for the interval
 
 
 class Recorder:
@@ -137,16 +138,17 @@ def start_flusher() -> None:
 
 def _flush_forever() -> None:
     """Flush each recorder when its own interval has passed (one app per process in
-    production; the test suite makes many, each with its own database and interval)."""
+    production; the test suite makes many, each with its own database and interval), or
+    sooner once FLUSH_SOON hits wait: under a burst of thousands of requests a second the
+    buffer would otherwise hold tens of megabytes of hits until the interval is up."""
     while True:
         now = time.monotonic()
-        next_due = min((r.due for r in list(_RECORDERS)), default=now + LOOK_AGAIN)
-        _NEW_RECORDER.wait(min(next_due - now, LOOK_AGAIN))
+        next_due = min((r.due for r in list(_RECORDERS)), default=now + CHECK_EVERY)
+        _NEW_RECORDER.wait(min(max(next_due - now, MIN_SLEEP), CHECK_EVERY))
         _NEW_RECORDER.clear()
-        time.sleep(MIN_SLEEP)
         now = time.monotonic()
         for recorder in list(_RECORDERS):
-            if recorder.due <= now:
+            if recorder.due <= now or len(recorder.hits) >= FLUSH_SOON:
                 recorder.flush()
 
 
