@@ -30,10 +30,10 @@ log = logging.getLogger(__name__)
 WATCHDOG_GRACE = 1.0
 # A pooled PostgreSQL connection unused for this long is pinged before it is handed out (a
 # server restart while the site was quiet), and one older than POOL_RECYCLE_SECONDS is
-# replaced. A busy worker's connections are neither: a connection that broke under load
-# fails its request's first statement, which makes SQLAlchemy drop every pooled connection
-# made before it; a public page's read is then run again (RETRY_WITHIN_SECONDS), anything
-# else answers as when the database is gone.
+# replaced. Public pages' reads on a busy worker skip the ping: a connection that broke
+# under load fails its request's first statement, which makes SQLAlchemy drop every pooled
+# connection made before it, and the read is run again (RETRY_WITHIN_SECONDS). Everything
+# else (forms, staff pages, commands) is pinged at every checkout.
 IDLE_PING_SECONDS = 10.0
 POOL_RECYCLE_SECONDS = 1800
 # Connection record keys: when it went back to the pool; whether this checkout autocommits.
@@ -149,19 +149,25 @@ def _read_again_on_a_new_connection(state: Any) -> Any:
 
 
 def _check_out_through(dialect: Any) -> Callable[..., None]:
-    """A pool ``checkout`` listener: ping a connection that sat unused a while (through the
-    dialect, so the watchdog times it); autocommit a public page's reads."""
+    """A pool ``checkout`` listener: ping a connection that sat unused a while, or one about
+    to serve anything but a public page's read (a form, a staff page, a command: a write is
+    never run twice, so it starts on a connection known to be alive; one round trip on
+    requests that are few); through the dialect, so the watchdog times it. Autocommit a
+    public page's reads."""
 
     def check_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
         idle_since = record.info.get(_IDLE_SINCE)
-        if idle_since is not None and time.monotonic() - idle_since > IDLE_PING_SECONDS:
+        public = _public_read()
+        if idle_since is not None and (
+            not public or time.monotonic() - idle_since > IDLE_PING_SECONDS
+        ):
             try:
                 alive = dialect.do_ping(dbapi_connection)
             except Exception as error:  # any failure: not usable, the pool connects anew
                 raise DisconnectionError(f"pooled connection is gone: {error}") from error
             if alive is False:
                 raise DisconnectionError("pooled connection is gone")
-        if _public_read():
+        if public:
             # A public page's GET only reads: no BEGIN and ROLLBACK around its statements
             # (each sees committed data, as in a READ COMMITTED transaction).
             dbapi_connection.autocommit = True

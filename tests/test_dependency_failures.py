@@ -218,6 +218,15 @@ def test_a_public_page_survives_postgresql_closing_busy_connections(
 
 
 @pytest.mark.postgres
+def test_a_form_sent_right_after_postgresql_closed_busy_connections_is_stored(app, client):
+    form = contact_form(client, message="Please call me back after the restart.")
+    _postgresql_closes_the_pooled_connections()
+    response = client.post("/contact", data=form)  # pinged first: a new connection
+    assert response.status_code == 303
+    assert _stored() == 1
+
+
+@pytest.mark.postgres
 def test_a_form_sent_after_postgresql_closed_idle_connections_is_stored(app, client, monkeypatch):
     form = contact_form(client, message="Please call me back after the restart.")
     _postgresql_closes_the_pooled_connections()
