@@ -41,6 +41,30 @@ def test_home_without_a_featured_article_leads_with_the_newest(client, make):
     assert len(card_titles(html)) == 2  # the hero is not repeated in the list
 
 
+def _fetching(html: str, start: str = "<main", end: str = "</main>") -> list[tuple[str, str]]:
+    """(fetchpriority, loading) of each picture from ``start`` to ``end``, in order."""
+    begin = html.index(start)
+    part = html[begin : html.index(end, begin)]
+    return [(img.get("fetchpriority"), img.get("loading")) for img in elements(part, "img")]
+
+
+def test_only_a_lists_main_picture_is_fetched_first_the_cards_after_it(client, make):
+    category = make.category("AI & Tech")
+    stories = [
+        make.article(f"Story {i}", hours_ago=i, banner=True, category=category) for i in range(4)
+    ]
+    main, behind = ("high", "eager"), ("low", "lazy")
+    # Home: the lead story's picture, then three cards (one of them on a phone's first screen).
+    assert _fetching(client.get("/").get_data(as_text=True)) == [main] + [behind] * 3
+    # An archive: its first card is the main picture.
+    archive = client.get("/category/ai-tech").get_data(as_text=True)
+    assert _fetching(archive) == [main] + [behind] * 3
+    # A story: its banner, then the related stories' cards.
+    story = client.get(f"/articles/{stories[0].slug}").get_data(as_text=True)
+    assert _fetching(story)[0] == main
+    assert _fetching(story, '<section class="related"', "</section>") == [behind] * 3
+
+
 def test_empty_site_home_page_is_friendly(client):
     page = client.get("/")
     assert page.status_code == 200

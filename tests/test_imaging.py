@@ -319,11 +319,12 @@ def test_narrow_images_are_never_upscaled(tmp_path: Path) -> None:
 def test_medium_images_get_only_the_widths_they_can_fill(tmp_path: Path) -> None:
     result = process_image(encode(scene((1000, 750)), "PNG"), tmp_path)
     widths = {v.width for v in variants_by(result, "responsive")}
-    assert widths == {320, 480, 640, 960}
+    assert widths == {320, 480, 640, 720, 960}
     assert {(v.width, v.height) for v in variants_by(result, "responsive")} == {
         (320, 240),
         (480, 360),
         (640, 480),
+        (720, 540),
         (960, 720),
     }
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from urllib.parse import unquote
+
 import pytest
 
 from techpulse.extensions import db
@@ -88,6 +91,8 @@ def test_no_page_requests_anything_from_a_third_party(client, public_site):
             for e in elements(html)
             if e.tag in ("script", "img", "source", "iframe", "link", "video", "audio", "embed")
             and not (e.tag == "link" and e.get("rel") == "canonical")
+            # A data: URL (the site icon) is inside the page: it loads nothing.
+            and not (e.get("href") or "").startswith("data:")
             # JSON-LD is a data block: it loads nothing and never runs.
             and not (e.tag == "script" and e.get("type") == "application/ld+json")
         ]
@@ -119,13 +124,15 @@ def test_public_pages_set_no_cookies(client, public_site):
         assert "Set-Cookie" not in client.get(url).headers, url
 
 
-def test_static_assets_are_versioned_by_content(client):
+def test_the_site_icon_is_inside_the_page_not_a_request_of_its_own(app, client):
     html = client.get("/nope").get_data(as_text=True)
     icon = next(e.get("href") for e in elements(html, "link") if e.get("rel") == "icon")
-    assert icon.startswith("/static/favicon.svg?v=")  # the stylesheet is inside the page
-    response = client.get(icon)
-    assert response.status_code == 200
-    response.close()
+    prefix = "data:image/svg+xml,"
+    assert icon.startswith(prefix) and '"' not in icon and "#" not in icon
+    svg = Path(app.static_folder, "favicon.svg").read_text()
+    assert unquote(icon.removeprefix(prefix)) == " ".join(svg.split()).replace('"', "'")
+    # Images may come from data: URLs, so the browser shows it.
+    assert "img-src 'self' data:" in client.get("/").headers["Content-Security-Policy"]
 
 
 def test_category_navigation_in_the_header(client, make):

@@ -99,6 +99,14 @@ def image_sources(image: Image, max_width: int = 1600) -> Sources:
     return found
 
 
+MAIN = 'fetchpriority="high" loading="eager"'
+LAZY = 'loading="lazy"'
+# Chrome raises a lazy picture it finds on the screen to high priority: the card just under
+# the home page's lead story then took a connection of its own beside the lead picture, and
+# Lighthouse's phone counted it in the largest paint (~150 ms). Low keeps it behind.
+SECONDARY = 'fetchpriority="low" loading="lazy"'
+
+
 def picture_html(
     image: Image,
     sizes: str,
@@ -106,6 +114,7 @@ def picture_html(
     css_class: str = "",
     max_width: int = 1600,
     priority: bool = False,
+    secondary: bool = False,
     decorative: bool = False,
     alt: str | None = None,
 ) -> str:
@@ -114,10 +123,12 @@ def picture_html(
     ``decorative``: the image repeats a link beside it (card thumbnails), so screen readers
     skip it. ``alt`` overrides the library's alt text (an image with its own description in a
     story). ``priority``: the page's main image, fetched first instead of lazily.
+    ``secondary``: a picture below the page's main one (the cards under a lead story),
+    fetched at low priority even when it is on the screen.
     """
     found = image_sources(image, max_width)
     text = "" if decorative else (alt if alt is not None else image.alt_text)
-    loading = 'fetchpriority="high" loading="eager"' if priority else 'loading="lazy"'
+    loading = MAIN if priority else SECONDARY if secondary else LAZY
     sizes = escape(sizes)
     avif = f'<source type="image/avif" srcset="{found.avif}" sizes="{sizes}">' if found.avif else ""
     return (

@@ -26,7 +26,7 @@ from techpulse.services.articles import (
     newest_article_ids,
 )
 from techpulse.services.site import site_settings
-from techpulse.serving import inline_css
+from techpulse.serving import inline_css, inline_icon
 from techpulse.serving.fragments import fragment, shared, shared_each
 from techpulse.serving.inline_js import script_after_load
 from techpulse.templating.sharing import share_links
@@ -141,6 +141,7 @@ def register(app: Flask) -> None:
         now_year=lambda: localtime(utcnow()).year,
         inline_stylesheet=inline_css.inline_stylesheet,
         inline_stylesheet_enabled=inline_css.enabled,
+        icon_data_url=inline_icon.icon_data_url,
         script_after_load=script_after_load,
     )
     app.jinja_env.globals.update(policy.template_globals())
