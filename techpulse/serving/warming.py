@@ -7,7 +7,8 @@ any other miss. Instead, each worker watches the generation (every 5 to 50 ms: `
 and, when it changes, renders again the page it rendered last, through the page cache as a
 visitor's request would go: the shared parts are rebuilt and the page stored before anyone
 asks. A visitor's miss meanwhile waits (at most 0.1 s) for that warm-up rather than build
-the same parts beside it, then builds whatever is still missing.
+the same parts beside it, then builds whatever is still missing; and a warm-up waits for
+the visitors' misses under way, which are building those parts already.
 
 The other remembered pages are only worth storing when nobody is waiting: right after a
 write is when readers come, and a warm-up beside a visitor's miss takes the interpreter (and
@@ -119,8 +120,6 @@ class Warmer:
             self.generation = generation
             self._busy_at = time.monotonic()  # readers come right after a write
             cpu = time.thread_time()
-            self._first_done.clear()
-            self._warming = generation
             self.warm(generation)
             # CPU time, not wall time: on a busy machine a warm-up also waits for a core,
             # and counting that wait would make the next one late, leaving the rebuild of
@@ -136,7 +135,7 @@ class Warmer:
 
     @contextmanager
     def visiting(self) -> Iterator[None]:
-        """Around a visitor's miss: the pages after the first wait while visitors do."""
+        """Around a visitor's miss: warm-ups wait while visitors' misses are rendered."""
         with self._lock:
             self._visitors += 1
         try:
@@ -146,12 +145,16 @@ class Warmer:
                 self._visitors -= 1
                 self._busy_at = time.monotonic()
 
-    def _quiet(self, generation: str) -> bool:
-        """Wait for a moment without a write or a visitor's miss (``quiet`` seconds);
-        False to leave the rest to visitors: there was none within ``patience``, or a
-        newer generation came (the watcher starts again for it)."""
+    def _turn(self, generation: str, quiet: float) -> bool:
+        """Wait until no visitor's miss is being rendered here, and none ended (nor a write
+        came) in the last ``quiet`` seconds; False to leave the page to visitors: no such
+        moment within ``patience``, or a newer generation came (the watcher starts again).
+
+        A visitor's miss under way is building the shared parts itself: a warm-up beside it
+        would build them twice and take the interpreter from it.
+        """
         give_up = time.monotonic() + self.patience
-        while self._visitors or time.monotonic() - self._busy_at < self.quiet:
+        while self._visitors or time.monotonic() - self._busy_at < quiet:
             if time.monotonic() >= give_up:
                 return False
             time.sleep(self.poll)
@@ -169,37 +172,48 @@ class Warmer:
     def warm(self, generation: str | None = None) -> int:
         """Render the remembered pages now, the latest first; how many answered 200.
 
-        For the watcher (``generation`` given), the pages after the first wait for a quiet
-        moment (:meth:`_quiet`); called without, it renders them all at once.
+        For the watcher (``generation`` given), each waits for its turn (:meth:`_turn`):
+        the latest as soon as no visitor's miss is under way, the others after a quiet
+        moment. Called without, it renders them all at once.
         """
         with self._lock:
             pages = list(self.recent.values())
         done = 0
-        for number, page in enumerate(reversed(pages)):  # the latest first
-            if number == 1:
-                self._done_first()
-            if number and generation is not None and not self._quiet(generation):
-                break
-            environ = page | {
-                "REQUEST_METHOD": "GET",
-                "QUERY_STRING": "",
-                "REMOTE_ADDR": "127.0.0.1",
-                "wsgi.input": io.BytesIO(),
-                "wsgi.errors": sys.stderr,
-                WARMING: True,
-            }
-            status: list[str] = []
-            try:
-                body = self.app(environ, lambda s, h, e=None, seen=status: seen.append(s))
-                for _ in body:
-                    pass
-                getattr(body, "close", lambda: None)()
-            except Exception:  # a page that fails now fails for its next visitor too
-                log.exception("warming %s failed", page.get("PATH_INFO"))
-                continue
-            done += bool(status) and status[0].startswith("200")
-        self._done_first()
+        try:
+            for number, page in enumerate(reversed(pages)):  # the latest first
+                quiet = self.quiet if number else 0.0
+                if generation is not None and not self._turn(generation, quiet):
+                    break
+                if number == 0:  # visitors' misses now wait for it (clear, then mark)
+                    self._first_done.clear()
+                    self._warming = generation
+                elif number == 1:
+                    self._done_first()
+                done += self._render(page)
+        finally:
+            self._done_first()
         return done
+
+    def _render(self, page: dict[str, Any]) -> bool:
+        """Render ``page`` as an anonymous visitor's GET would be; whether it answered 200."""
+        environ = page | {
+            "REQUEST_METHOD": "GET",
+            "QUERY_STRING": "",
+            "REMOTE_ADDR": "127.0.0.1",
+            "wsgi.input": io.BytesIO(),
+            "wsgi.errors": sys.stderr,
+            WARMING: True,
+        }
+        status: list[str] = []
+        try:
+            body = self.app(environ, lambda s, h, e=None, seen=status: seen.append(s))
+            for _ in body:
+                pass
+            getattr(body, "close", lambda: None)()
+        except Exception:  # a page that fails now fails for its next visitor too
+            log.exception("warming %s failed", page.get("PATH_INFO"))
+            return False
+        return bool(status) and status[0].startswith("200")
 
 
 def poll_for(store: object) -> float:
