@@ -187,9 +187,8 @@ class Warmer:
                 if number == 0:  # visitors' misses now wait for it (clear, then mark)
                     self._first_done.clear()
                     self._warming = generation
-                elif number == 1:
-                    self._done_first()
                 done += self._render(page)
+                self._done_first()  # the shared parts are built: nobody waits any more
         finally:
             self._done_first()
         return done
