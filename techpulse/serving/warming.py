@@ -82,6 +82,7 @@ class Warmer:
         # this worker last saw a write (time.monotonic()).
         self._visitors = 0
         self._busy_at = 0.0
+        self._rendered_at = 0.0  # when the last warm-up page was done
 
     def page_of(self, environ: dict[str, Any]) -> dict[str, Any]:
         """Where a visitor's GET is, as it came in (never who asked, never its query)."""
@@ -121,10 +122,11 @@ class Warmer:
             self._busy_at = time.monotonic()  # readers come right after a write
             cpu = time.thread_time()
             self.warm(generation)
-            # CPU time, not wall time: on a busy machine a warm-up also waits for a core,
-            # and counting that wait would make the next one late, leaving the rebuild of
-            # the shared parts to the first visitor after the next write.
-            pause_until = time.monotonic() + 2 * (time.thread_time() - cpu)
+            # From the end of the last page rendered (not of the wait for a quiet moment
+            # that may follow it), twice the CPU time used: not wall time, which on a busy
+            # machine includes waiting for a core and would make the next warm-up late,
+            # leaving the shared parts to the first visitor after the next write.
+            pause_until = self._rendered_at + 2 * (time.thread_time() - cpu)
 
     def wait(self, generation: str, timeout: float = 0.1) -> None:
         """Before a visitor's miss under ``generation``: if the latest page is being warmed
@@ -188,6 +190,7 @@ class Warmer:
                     self._first_done.clear()
                     self._warming = generation
                 done += self._render(page)
+                self._rendered_at = time.monotonic()
                 self._done_first()  # the shared parts are built: nobody waits any more
         finally:
             self._done_first()
