@@ -118,15 +118,20 @@ class Warmer:
                 continue
             if generation == self.generation or time.monotonic() < pause_until:
                 continue
-            self.generation = generation
-            self._busy_at = time.monotonic()  # readers come right after a write
             cpu = time.thread_time()
-            self.warm(generation)
+            self.after_write(generation)
             # From the end of the last page rendered (not of the wait for a quiet moment
             # that may follow it), twice the CPU time used: not wall time, which on a busy
             # machine includes waiting for a core and would make the next warm-up late,
             # leaving the shared parts to the first visitor after the next write.
             pause_until = self._rendered_at + 2 * (time.thread_time() - cpu)
+
+    def after_write(self, generation: str) -> int:
+        """What the watcher does on seeing a new ``generation``: warm the latest page as
+        soon as no visitor's miss is under way, the others after a quiet moment (:meth:`warm`)."""
+        self.generation = generation
+        self._busy_at = time.monotonic()  # readers come right after a write
+        return self.warm(generation)
 
     def wait(self, generation: str, timeout: float = 0.1) -> None:
         """Before a visitor's miss under ``generation``: if the latest page is being warmed
