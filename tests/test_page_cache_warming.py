@@ -1,7 +1,7 @@
 """A worker's warm-up after a write: the latest page first, and never beside a visitor's miss.
 
 What a production worker's watcher does when it sees a new generation (``after_write``),
-driven here by hand: tests never start the watcher's thread.
+driven here by hand: the watcher's own thread is not started (``watch=False``).
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ def cache(app) -> Iterator[Any]:
 
 
 def _warmer(cache: Any, **options: Any) -> Warmer:
-    cache.warmer = Warmer(cache, cache.generation.current, pages=4, poll=0.005, **options)
+    current = cache.generation.current
+    cache.warmer = Warmer(cache, current, pages=4, poll=0.005, watch=False, **options)
     return cache.warmer
 
 

@@ -64,6 +64,8 @@ class Warmer:
         poll: float = 0.01,
         quiet: float = QUIET,
         patience: float = PATIENCE,
+        *,
+        watch: bool = True,
     ) -> None:
         self.app = app  # the page cache: a warmed page is stored as a visitor's would be
         self.current = current
@@ -71,6 +73,9 @@ class Warmer:
         self.poll = poll
         self.quiet = quiet
         self.patience = patience
+        # Start the watcher with the first page remembered; without it (tests), the
+        # caller calls after_write itself.
+        self.watch = watch
         self.recent: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
         self.generation: str | None = None
         self._pid = 0
@@ -102,7 +107,7 @@ class Warmer:
             self.recent[address] = page
             while len(self.recent) > self.pages:
                 self.recent.popitem(last=False)
-            if self._pid != os.getpid():  # first page in this worker (or after a fork)
+            if self.watch and self._pid != os.getpid():  # first page here (or after a fork)
                 self._pid = os.getpid()
                 self.generation = generation
                 thread = threading.Thread(target=self._watch, name="page-warmer", daemon=True)
