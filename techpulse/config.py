@@ -107,8 +107,9 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "PAGE_CACHE_MAX_AGE": 3600,
         "PAGE_CACHE_BLUEPRINTS": ["blog", "company", "feeds", "crawlers", "search"],
         # After a write, each worker of a production server renders again, in the background,
-        # the last this many pages it rendered, so their first reader does not rebuild the
-        # parts pages share (docs/performance.md). 0: off.
+        # the last this many pages it rendered (the latest at once, the others once no reader
+        # is waiting), so their first reader does not rebuild the parts pages share
+        # (docs/performance.md). 0: off.
         "PAGE_CACHE_WARM": 4,
         # When a dependency fails (docs/operations.md#when-a-dependency-fails): seconds to
         # wait for Redis (connect and each reply) and PostgreSQL (connect: at least 2, the

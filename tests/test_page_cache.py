@@ -252,7 +252,7 @@ def test_after_a_write_the_last_page_shown_is_ready_again_before_anyone_asks(app
     from techpulse.serving.warming import Warmer
 
     cache = app.extensions["techpulse.page_cache"]
-    warmer = Warmer(cache, cache.generation.current, pages=4)
+    warmer = Warmer(cache, cache.generation.current, pages=4, watch=False)
     cache.warmer = warmer  # as in a production server's worker (never started in tests)
     try:
         url = f"/articles/{story.slug}"

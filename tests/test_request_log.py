@@ -95,7 +95,7 @@ def test_a_workers_own_warm_up_after_a_write_is_not_logged(app, client, make, lo
     make.settings()
     article = make.article("Warmed story")
     cache = app.extensions["techpulse.page_cache"]
-    cache.warmer = warmer = Warmer(cache, cache.generation.current, pages=4)
+    cache.warmer = warmer = Warmer(cache, cache.generation.current, pages=4, watch=False)
     try:
         client.get(f"/articles/{article.slug}")
         assert len(log_lines) == 1  # the visitor's request

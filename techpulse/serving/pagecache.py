@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import timedelta
 from typing import Any
 
@@ -138,13 +139,16 @@ class PageCache:
         if (entry := self._fresh(key, generation)) is not None:
             return self._send(entry, environ, start_response, "hit", secrets.token_hex(8))
         page = None  # where this page is, for the worker's warm-ups after a write
+        visiting: AbstractContextManager[None] = nullcontext()
         if self.warmer is not None and not environ.get(WARMING):
             self.warmer.wait(generation)  # a write's warm-up under way: no double work
             if (entry := self._fresh(key, generation)) is not None:  # it kept this very page
                 return self._send(entry, environ, start_response, "hit", secrets.token_hex(8))
             page = self.warmer.page_of(environ)  # before Flask (ProxyFix) rewrites it
+            visiting = self.warmer.visiting()  # its later pages wait while visitors do
         environ[CANDIDATE] = generation
-        status, headers, body = self._run(environ)
+        with visiting:
+            status, headers, body = self._run(environ)
         if status.startswith("5"):
             return self._finish_or_stale(key, environ, start_response, status, headers, body)
         until = environ.get(STORE_UNTIL)
