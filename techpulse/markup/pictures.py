@@ -19,12 +19,19 @@ MAX_SOURCES = 4096
 
 # The width each kind of picture really takes in static/css/site.css at each breakpoint
 # (measured in Chromium; tests/test_browser_phone.py checks them), so a phone fetches the
-# 640 px variant for a card instead of a desktop-sized one. The container's gutters are
-# 16 px under 400 px wide and 32 px from 800 px; the card grid has 1, 2 and 3 columns.
+# 320 px variant for a card's thumbnail instead of a desktop-sized picture. The container's
+# gutters are 16 px under 400 px wide and 32 px from 800 px; the card grid has 1, 2 and 3
+# columns, and under 640 px its cards are compact rows with a thumbnail.
+_GRID = (
+    "(min-width: 1200px) 360px, (min-width: 1000px) calc((100vw - 120px) / 3), "
+    "(min-width: 640px) calc(50vw - 36px)"
+)
 PICTURE_SIZES = {
-    # A card in a grid: 358 px on a 390 px phone, a third of the container on desktop.
-    "card": "(min-width: 1200px) 360px, (min-width: 1000px) calc((100vw - 120px) / 3), "
-    "(min-width: 640px) calc(50vw - 36px), calc(100vw - 32px)",
+    # A card in a grid: a third of the container on desktop; on a phone a row's thumbnail,
+    # 120 px wide (96 px under 400 px).
+    "card": f"{_GRID}, (min-width: 400px) 120px, 96px",
+    # An archive's first card (its main picture): the whole width on a phone, 358 px at 390.
+    "lead": f"{_GRID}, calc(100vw - 32px)",
     # The home page's lead story: its picture takes 1.55 of 2.55 columns from 860 px.
     "hero": "(min-width: 1200px) 690px, (min-width: 860px) calc(61vw - 40px), calc(100vw - 32px)",
     # A story's banner and the images in its text: the column beside the sidebar from 1000 px.
