@@ -33,17 +33,22 @@ def a_view() -> Hit:
     return Hit(hour, "story:1", "203.0.113.9", "", firefox, "", "", "", "", "", "")
 
 
+def first_flush_of(sink: ListSink, seconds: float = 5) -> bool:
+    """Start the process's flush thread (if need be); whether it flushed to ``sink`` in time."""
+    recorder_module.start_flusher()
+    deadline = time.monotonic() + seconds
+    while not sink.flushes and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return bool(sink.flushes)
+
+
 def test_a_recorder_is_flushed_when_its_own_interval_has_passed_not_anothers():
     quick_sink, slow_sink = ListSink(), ListSink()
     quick = Recorder(quick_sink, interval=0.3)
     slow = Recorder(slow_sink, interval=3600)
     slow.record(a_view())
     quick.record(a_view())
-    recorder_module.start_flusher()
-    deadline = time.monotonic() + 5
-    while not quick_sink.flushes and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert quick_sink.flushes, "the 0.3 s recorder was never flushed"
+    assert first_flush_of(quick_sink), "the 0.3 s recorder was never flushed"
     assert sum(n for (_, kind, _), n in quick_sink.flushes[0].items() if kind == "views") == 1
     time.sleep(0.5)  # a few more rounds of the thread
     assert slow_sink.flushes == [] and len(slow.hits) == 1  # its hour has not come
@@ -62,9 +67,5 @@ def test_a_burst_is_flushed_before_its_interval_is_up(monkeypatch):
     busy = Recorder(sink, interval=3600)
     for _ in range(60):
         busy.record(a_view())
-    recorder_module.start_flusher()
-    deadline = time.monotonic() + 5
-    while not sink.flushes and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert sink.flushes, "60 waiting hits were kept for the hour"
+    assert first_flush_of(sink), "60 waiting hits were kept for the hour"
     assert len(busy.hits) == 0
