@@ -1,0 +1,74 @@
+"""Model instances made from plain rows, for pages that only read them.
+
+Loading entities through the ORM (identity map, a loader per joined relationship, events)
+costs a story page more CPU than SQLite takes to answer it. A public page only reads what
+it shows, so its rows can come from a Core statement and be turned into instances that
+belong to no session: attributes read as usual, and one that was not loaded raises
+(``DetachedInstanceError``) instead of running a query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Sequence
+from functools import cache
+from typing import Any, TypeVar
+
+from sqlalchemy import Column, FromClause
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+
+M = TypeVar("M")
+
+
+@cache
+def columns(model: type[Any], leave_out: frozenset[str]) -> tuple[tuple[str, Column[Any]], ...]:
+    """(attribute, table column) of every column ``model`` loads, but those left out."""
+    mapper = model.__mapper__
+    return tuple(
+        (prop.key, prop.columns[0]) for prop in mapper.column_attrs if prop.key not in leave_out
+    )
+
+
+class Shape:
+    """The columns of one model in a row, from a table or one of its aliases."""
+
+    def __init__(
+        self, model: type[Any], table: FromClause, leave_out: Collection[str] = ()
+    ) -> None:
+        self.model = model
+        pairs = columns(model, frozenset(leave_out))
+        self.keys = tuple(key for key, _ in pairs)
+        self.columns = tuple(table.c[column.name] for _, column in pairs)
+        primary = model.__mapper__.primary_key[0]
+        self.key_at = next(n for n, (_, column) in enumerate(pairs) if column is primary)
+
+    def values(self, row: Sequence[Any], start: int) -> dict[str, Any] | None:
+        """The attributes whose columns begin at ``row[start]`` (None: an outer join's miss)."""
+        values = row[start : start + len(self.keys)]
+        if values[self.key_at] is None:
+            return None
+        return dict(zip(self.keys, values, strict=True))
+
+    def read_one(self, row: Sequence[Any], start: int) -> Any | None:
+        """The instance whose columns begin at ``row[start]`` (None: an outer join's miss)."""
+        values = self.values(row, start)
+        return None if values is None else detached(self.model, values)
+
+
+def detached(model: type[M], values: dict[str, Any], **related: Any) -> M:
+    """A ``model`` instance holding ``values`` (and ``related`` objects or lists), in no
+    session, as if loaded: nothing is written, and nothing else is read."""
+    instance = model.__mapper__.class_manager.new_instance()
+    instance.__dict__.update(values)
+    make_transient_to_detached(instance)
+    for key, value in related.items():
+        set_committed_value(instance, key, value)
+    return instance
+
+
+def offsets(shapes: Sequence[Shape]) -> Iterator[int]:
+    """Where each shape's columns begin in a row selecting them one after another."""
+    start = 0
+    for shape in shapes:
+        yield start
+        start += len(shape.keys)
