@@ -8,7 +8,8 @@ from typing import Any
 from techpulse.markup.pictures import media_path
 from techpulse.models import Article, Image
 from techpulse.services.site import site_settings
-from techpulse.web.urls import absolute_url, external_url, path_for
+from techpulse.serving.fragments import shared
+from techpulse.web.urls import absolute_url, external_url, path_for, site_root
 
 Thing = dict[str, Any]
 LOGO = ("logo.png", 512, 512)
@@ -38,7 +39,12 @@ def logo() -> Thing:
 
 
 def organization() -> Thing:
-    """The company that publishes the site, with its logo and social profiles."""
+    """The company that publishes the site, with its logo and social profiles (worked out
+    once per page-cache generation for the pages that share parts: site-wide data)."""
+    return shared(("schema-organization", site_root()), _organization)
+
+
+def _organization() -> Thing:
     site = site_settings()
     thing: Thing = {
         "@type": "Organization",

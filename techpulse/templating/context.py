@@ -178,4 +178,5 @@ def register(app: Flask) -> None:
         args = {**(request.view_args or {}), **query}
         if page > 1:
             args["page"] = page
-        return url_for(request.endpoint, **args)
+        # Without other query keys the URL depends on nothing else: remembered (path_for).
+        return (url_for if query else path_for)(request.endpoint, **args)
