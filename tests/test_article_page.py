@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from flask import template_rendered
-from sqlalchemy import inspect
+from sqlalchemy import event, inspect
 
 from techpulse.extensions import db
 from techpulse.models import Article, Status
@@ -232,3 +232,24 @@ def test_page_text_reads_well(client, make):
     text = text_of(client.get(f"/articles/{article.slug}").data)
     assert "A readable story" in text and "Hello world." in text
     assert "Share this story" in text and "Recent posts" in text
+
+
+def test_a_miss_of_the_story_and_home_pages_runs_only_core_statements(no_page_cache, client, make):
+    # The ORM's compile and result work costs 30-50 µs a statement (docs/performance.md).
+    make.article("Older story", hours_ago=30, tags=("Alpha",))
+    story = make.article("Newer story", hours_ago=20, tags=("Alpha",), featured=True)
+    urls = [f"/articles/{story.slug}", "/", "/?utm=x"]
+    for url in urls:  # the layout's and the cards' shared parts are drawn once
+        client.get(url)
+    statements = []
+
+    def executed(state):
+        statements.append((state.statement, state.is_orm_statement))
+
+    event.listen(db.session, "do_orm_execute", executed)
+    try:
+        for url in urls:
+            assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.session, "do_orm_execute", executed)
+    assert len(statements) >= 6 and not [str(s) for s, orm in statements if orm]

@@ -44,8 +44,8 @@ from techpulse.models import (
 )
 from techpulse.models.types import UTCDateTime
 from techpulse.services import listing_counts
-from techpulse.services.detached import Shape, detached, offsets
 from techpulse.services.listing_counts import in_scope
+from techpulse.services.rows import Shape, core, detached, offsets
 from techpulse.web.pagination import IndexedPagination
 
 # A search hit names its section and author; a card and a story page every person in the
@@ -107,11 +107,11 @@ def published_articles(
 def _listing_ids(kind: str, *, excluding: bool) -> Select[tuple[int]]:
     """The ids of a page of one kind of list (``limit`` and ``offset`` bound), built once."""
     if kind == "author":
-        return _author_ids()
+        return core(_author_ids())
     ids = select(Article.id).where(Article.live(_NOW), in_scope(kind, bindparam("scope_id")))
     if excluding:
         ids = ids.where(Article.id != bindparam("exclude_id"))
-    return _newest_first(ids).limit(bindparam("limit")).offset(bindparam("offset"))
+    return core(_newest_first(ids).limit(bindparam("limit")).offset(bindparam("offset")))
 
 
 def _author_ids() -> Select[tuple[int]]:
@@ -187,7 +187,7 @@ def _newest_ids(*, featured: bool) -> Select[tuple[int]]:
     query = select(Article.id).where(Article.live(_NOW))
     if featured:
         query = query.where(Article.featured.is_(True))
-    return _newest_first(query).limit(bindparam("limit"))
+    return core(_newest_first(query).limit(bindparam("limit")))
 
 
 def featured_article_id() -> int | None:
@@ -199,7 +199,7 @@ def featured_article_id() -> int | None:
 @cache
 def _featured_id() -> Select[tuple[int | None]]:
     choices = (_newest_ids(featured=True), _newest_ids(featured=False))
-    return select(func.coalesce(*(choice.scalar_subquery() for choice in choices)))
+    return core(select(func.coalesce(*(choice.scalar_subquery() for choice in choices))))
 
 
 @dataclass(frozen=True)
@@ -236,7 +236,7 @@ def _story_at_slug() -> tuple[Select[Any], tuple[Shape, ...], tuple[int, ...]]:
     )
     query = select(*(column for shape in shapes for column in shape.columns))
     query = query.select_from(joined).where(story.c.slug == bindparam("slug"), Article.live(_NOW))
-    return query.order_by(link.c.position), shapes, tuple(offsets(shapes))
+    return core(query.order_by(link.c.position)), shapes, tuple(offsets(shapes))
 
 
 def _story_from(rows: Sequence[Row[Any]]) -> Article:
@@ -268,7 +268,7 @@ def _story_tags() -> Select[Any]:
 def article_by_slug(slug: str, *, tags: bool = True) -> ArticleLookup:
     """The live article at ``slug`` (with its tags), or the slug it moved to, or nothing.
 
-    The article is read as plain rows and belongs to no session (``services/detached``):
+    The article is read as plain rows and belongs to no session (``services/rows``):
     public pages only show it. ``tags=False`` leaves the tags to :func:`neighbours`, which
     reads them in its statement.
     """
@@ -312,7 +312,8 @@ def _related() -> Select[tuple[int]]:
     )
     shared = shared_tags.label("shared")
     query = select(candidates.c.id, shared, candidates.c.published_at)
-    return query.order_by(shared.desc(), candidates.c.published_at.desc()).limit(bindparam("limit"))
+    ranked = query.order_by(shared.desc(), candidates.c.published_at.desc())
+    return core(ranked.limit(bindparam("limit")))
 
 
 def related_article_ids(article: Article, limit: int = 3) -> list[int]:
@@ -355,7 +356,7 @@ def _neighbours() -> CompoundSelect:
         Tag.slug, Tag.name, literal_column("'tag'"), Tag.id, order, cast(null(), UTCDateTime())
     ).join(article_tags, article_tags.c.tag_id == Tag.id)
     tags = tags.where(article_tags.c.article_id == bindparam("id"))
-    return union_all(*sides, ranked, tags)
+    return core(union_all(*sides, ranked, tags))
 
 
 def neighbours(article: Article, related: int = 3) -> Neighbours:
@@ -399,7 +400,7 @@ def _adjacent_sides() -> list[Select[Any]]:
 
 @cache
 def _adjacent() -> CompoundSelect:
-    return union_all(*_adjacent_sides())
+    return core(union_all(*_adjacent_sides()))
 
 
 def adjacent_articles(article: Article) -> tuple[Row[Any] | None, Row[Any] | None]:
@@ -444,7 +445,7 @@ def load_navigation_categories() -> Sequence[Row[tuple[str, str]]]:
 def _navigation_categories() -> Select[tuple[str, str]]:
     has_live = select(Article.id).where(Article.category_id == Category.id, Article.live(_NOW))
     query = select(Category.slug, Category.name).where(has_live.exists())
-    return query.order_by(Category.position, Category.name)
+    return core(query.order_by(Category.position, Category.name))
 
 
 def all_categories() -> list[Category]:
