@@ -16,7 +16,6 @@ from functools import cache
 from typing import Any, TypeVar
 
 from sqlalchemy import Column, FromClause
-from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.util import _deep_deannotate
 from sqlalchemy.util import immutabledict
@@ -71,13 +70,32 @@ class Shape:
 
 def detached(model: type[M], values: dict[str, Any], **related: Any) -> M:
     """A ``model`` instance holding ``values`` (and ``related`` objects or lists), in no
-    session, as if loaded: nothing is written, and nothing else is read."""
-    instance = model.__mapper__.class_manager.new_instance()
+    session, as if loaded: nothing is written, and nothing else is read.
+
+    What ``make_transient_to_detached`` does for a new instance, for a fifth of its CPU: the
+    identity key, and the columns not given marked expired (so reading one raises).
+    """
+    mapper = model.__mapper__
+    instance = mapper.class_manager.new_instance()
     instance.__dict__.update(values)
-    make_transient_to_detached(instance)
+    state = instance._sa_instance_state  # type: ignore[attr-defined]
+    state.key = mapper.identity_key_from_primary_key([values[key] for key in _key_of(model)])
+    state.expired_attributes.update(_not_given(model, frozenset(values)))
     for key, value in related.items():
         set_committed_value(instance, key, value)
     return instance
+
+
+@cache
+def _key_of(model: type[Any]) -> tuple[str, ...]:
+    mapper = model.__mapper__
+    return tuple(mapper.get_property_by_column(column).key for column in mapper.primary_key)
+
+
+@cache
+def _not_given(model: type[Any], given: frozenset[str]) -> frozenset[str]:
+    """The column attributes of ``model`` not in ``given`` (relationships raise anyway)."""
+    return frozenset(prop.key for prop in model.__mapper__.column_attrs) - given
 
 
 def offsets(shapes: Sequence[Shape]) -> Iterator[int]:
