@@ -11,6 +11,7 @@ from flask import Flask
 
 from techpulse import config as settings
 from techpulse.extensions import csrf, db, limiter, login_manager
+from techpulse.templating.environment import Environment
 from techpulse.web import production
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    app.jinja_environment = Environment  # before anything creates app.jinja_env
     configure(app, instance_path, config)
     register_extensions(app)
     register_blueprints(app)

@@ -92,6 +92,7 @@ def register(app: Flask) -> None:
             engine, "connect", lambda connection, record: _tune_sqlite(connection, busy_ms)
         )
         event.listen(engine, "begin", _begin_immediate_when_writing)
+        event.listen(engine, "before_cursor_execute", _begin_before_writing)
     else:
         breaker = Breaker("the database", float(app.config["DEPENDENCY_RETRY_SECONDS"]))
         app.extensions[BREAKER] = breaker
@@ -226,8 +227,23 @@ def _begin_immediate_when_writing(connection: Any) -> None:
     # locked" when another writer got in between (busy_timeout cannot help there). State
     # changes are POSTs, so their transactions take the write lock at BEGIN and queue on
     # busy_timeout instead. GETs stay deferred and, with WAL, never wait on writers.
+    if _public_read():
+        # A public page's GET only reads: no BEGIN and ROLLBACK around its statements, as
+        # on PostgreSQL (each sees committed data); its first write begins one.
+        return
     writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
     connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+def _begin_before_writing(connection: Any, cursor: Any, statement: str, *_args: Any) -> None:
+    """A write during a public read that began no transaction begins one first: from there
+    on its statements commit or roll back together, exactly as in any other request."""
+    if connection.connection.dbapi_connection.in_transaction:
+        return
+    head = statement.lstrip()[:6].upper()
+    if head in ("SELECT", "BEGIN", "PRAGMA") or not connection.in_transaction():
+        return
+    cursor.execute("BEGIN")
 
 
 def listen_once(target: Any, listeners: Iterable[tuple[str, Callable[..., Any]]]) -> None:

@@ -5,7 +5,11 @@ from __future__ import annotations
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
+from flask import template_rendered
+from sqlalchemy import event, inspect
 
+from techpulse.extensions import db
+from techpulse.models import Article, Status
 from techpulse.services.media import imaging
 from tests.helpers.pages import elements, text_of
 
@@ -61,6 +65,38 @@ def test_a_story_page_lists_its_tags_by_name_and_reads_in_two_statements(
         if sql.startswith("SELECT") and "page_cache_generation" not in sql
     ]
     assert len(reads) == 2, count_queries.statements
+
+
+def test_a_story_page_reads_its_story_as_rows_in_no_session_and_begins_no_transaction(
+    no_page_cache, app, client, make, count_queries
+):
+    # Cheaper misses (docs/performance.md): no ORM entity loading, no BEGIN/ROLLBACK.
+    make.article("Older story", hours_ago=30)
+    story = make.article("Read as rows", hours_ago=20, tags=("Alpha",))
+    url = f"/articles/{story.slug}"
+    client.get(url)
+    shown = []
+
+    def rendered(sender, template, context, **extra):
+        if template.name == "blog/article.html":
+            article = context["article"]
+            shown.append((inspect(article).detached, [tag.name for tag in article.tags]))
+            shown.append(any(isinstance(o, Article) for o in db.session.identity_map.values()))
+
+    count_queries.statements.clear()
+    with template_rendered.connected_to(rendered, app):
+        assert client.get(url).status_code == 200
+    assert shown == [(True, ["Alpha"]), False]
+    assert not [sql for sql in count_queries.statements if sql.startswith("BEGIN")]
+
+
+def test_a_public_read_that_writes_still_commits_its_write(no_page_cache, client, make, now):
+    # A scheduled story's time came: the first public read records it (an UPDATE).
+    soon = make.article("Soon", status=Status.SCHEDULED, hours_ago=-1)
+    now.advance(hours=2)
+    assert client.get(f"/articles/{soon.slug}").status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Article, soon.id).status == Status.PUBLISHED
 
 
 @pytest.mark.usefixtures("with_avif")
@@ -197,3 +233,24 @@ def test_page_text_reads_well(client, make):
     text = text_of(client.get(f"/articles/{article.slug}").data)
     assert "A readable story" in text and "Hello world." in text
     assert "Share this story" in text and "Recent posts" in text
+
+
+def test_a_miss_of_the_story_and_home_pages_runs_only_core_statements(no_page_cache, client, make):
+    # The ORM's compile and result work costs 30-50 µs a statement (docs/performance.md).
+    make.article("Older story", hours_ago=30, tags=("Alpha",))
+    story = make.article("Newer story", hours_ago=20, tags=("Alpha",), featured=True)
+    urls = [f"/articles/{story.slug}", "/", "/?utm=x"]
+    for url in urls:  # the layout's and the cards' shared parts are drawn once
+        client.get(url)
+    statements = []
+
+    def executed(state):
+        statements.append((state.statement, state.is_orm_statement))
+
+    event.listen(db.session, "do_orm_execute", executed)
+    try:
+        for url in urls:
+            assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.session, "do_orm_execute", executed)
+    assert len(statements) >= 6 and not [str(s) for s, orm in statements if orm]

@@ -37,6 +37,7 @@ from techpulse.clock import utcnow
 from techpulse.database import listen_once
 from techpulse.extensions import db
 from techpulse.models import Article, ArticleCoauthor, ListingCount, Status, article_tags
+from techpulse.services.rows import core
 
 _PENDING = "techpulse.listing_count_scopes"
 _EVERYTHING = "*"
@@ -80,7 +81,7 @@ def _stored_and_due_later(kind: str) -> Select[tuple[int | None, int]]:
     later = select(func.count()).select_from(Article)
     later = later.where(counted(), Article.published_at > bindparam("now"))
     later = later.where(in_scope(kind, bindparam("ident")))
-    return select(stored.scalar_subquery(), later.scalar_subquery())
+    return core(select(stored.scalar_subquery(), later.scalar_subquery()))
 
 
 def live_total(scope: str, now: datetime | None = None) -> int:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import url_for
-
 from techpulse.markup.pictures import media_path
 from techpulse.models import Article, Image
 from techpulse.services.site import site_settings
-from techpulse.web.urls import absolute_url, external_url
+from techpulse.serving.fragments import shared
+from techpulse.web.urls import absolute_url, external_url, path_for, site_root
 
 Thing = dict[str, Any]
 LOGO = ("logo.png", 512, 512)
@@ -40,7 +39,12 @@ def logo() -> Thing:
 
 
 def organization() -> Thing:
-    """The company that publishes the site, with its logo and social profiles."""
+    """The company that publishes the site, with its logo and social profiles (worked out
+    once per page-cache generation for the pages that share parts: site-wide data)."""
+    return shared(("schema-organization", site_root()), _organization)
+
+
+def _organization() -> Thing:
     site = site_settings()
     thing: Thing = {
         "@type": "Organization",
@@ -108,7 +112,7 @@ def news_article(article: Article) -> Thing:
 
 def breadcrumbs(*trail: tuple[str, str]) -> Thing:
     """A BreadcrumbList from (name, site path) pairs, starting after the home page."""
-    items = [(site_settings().site_name, url_for("blog.home")), *trail]
+    items = [(site_settings().site_name, path_for("blog.home")), *trail]
     return {
         "@type": "BreadcrumbList",
         "itemListElement": [
@@ -121,6 +125,6 @@ def breadcrumbs(*trail: tuple[str, str]) -> Thing:
 def article_breadcrumbs(article: Article) -> Thing:
     """Home › category › article."""
     return breadcrumbs(
-        (article.category.name, url_for("blog.category", slug=article.category.slug)),
-        (article.title, url_for("blog.article", slug=article.slug)),
+        (article.category.name, path_for("blog.category", slug=article.category.slug)),
+        (article.title, path_for("blog.article", slug=article.slug)),
     )

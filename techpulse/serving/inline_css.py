@@ -26,9 +26,15 @@ def _path() -> Path:
 
 # The element and its hash for one version of the file (a page miss needs both).
 _made: dict[tuple[str, int], tuple[Markup, str]] = {}
+# Files do not change under a running site (as asset_url assumes): outside debug mode, the
+# element and hash of each static folder, with no stat per page.
+_settled: dict[str | None, tuple[Markup, str]] = {}
 
 
 def _element_and_hash() -> tuple[Markup, str]:
+    folder = current_app.static_folder
+    if not current_app.debug and (settled := _settled.get(folder)) is not None:
+        return settled
     path = _path()
     static = load(path)  # a stat: a changed file is read again
     key = (str(path), static.mtime_ns)
@@ -42,6 +48,7 @@ def _element_and_hash() -> tuple[Markup, str]:
         )
         _made.clear()
         _made[key] = made
+    _settled[folder] = made
     return made
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Flask, current_app, request, url_for
 from flask_wtf import FlaskForm
+from jinja2 import Environment
 from markupsafe import Markup
 
 from techpulse import policy
@@ -102,6 +103,17 @@ def story_cards(ids: Sequence[int], variant: str = "default", heading: str = "h3
     return shared_each([("card", root, ident, variant, heading) for ident in ids], draw)
 
 
+def icon(name: str, size: int = 20) -> Markup:
+    """The inline SVG icon ``name`` (the ``icon`` macro of _macros/icons.html), drawn once
+    per worker: icons never change, and a story page shows nine."""
+    return _icon(current_app.jinja_env, name, size)
+
+
+@lru_cache(maxsize=64)
+def _icon(environment: Environment, name: str, size: int) -> Markup:
+    return Markup(environment.get_template("_macros/icons.html").module.icon(name, size))
+
+
 def csrf_form() -> FlaskForm:
     """A form holding only its CSRF token, for buttons that POST (logout, publish, delete)."""
     return FlaskForm()
@@ -130,6 +142,7 @@ def register(app: Flask) -> None:
         absolute_url=absolute_url,
         asset_url=asset_url,
         csrf_form=csrf_form,
+        icon=icon,
         responsive_image=responsive_image,
         image_src=image_src,
         image_size=image_size,
@@ -166,4 +179,5 @@ def register(app: Flask) -> None:
         args = {**(request.view_args or {}), **query}
         if page > 1:
             args["page"] = page
-        return url_for(request.endpoint, **args)
+        # Without other query keys the URL depends on nothing else: remembered (path_for).
+        return (url_for if query else path_for)(request.endpoint, **args)

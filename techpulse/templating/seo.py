@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from email.utils import format_datetime
 
-from flask import Flask, url_for
+from flask import Flask
 from markupsafe import Markup
 
 from techpulse.services import structured_data
-from techpulse.web.urls import canonical_page_url
+from techpulse.web.urls import canonical_page_url, path_for
 
 
 def json_ld(*things: structured_data.Thing) -> Markup:
@@ -27,8 +27,8 @@ def feed_links(scope: str | None = None, slug: str = "") -> list[tuple[str, str]
     """(MIME type, URL) of the Atom and RSS feeds of the site, or of one archive."""
     values = {"scope": scope, "slug": slug} if scope else {}
     return [
-        ("application/atom+xml", url_for("feeds.atom", **values)),
-        ("application/rss+xml", url_for("feeds.rss", **values)),
+        ("application/atom+xml", path_for("feeds.atom", **values)),
+        ("application/rss+xml", path_for("feeds.rss", **values)),
     ]
 
 

@@ -18,6 +18,7 @@ from flask import url_for
 from techpulse.models import SiteSettings
 from techpulse.services.media.library import upload_folder
 from techpulse.services.site import site_settings
+from techpulse.serving.fragments import shared
 
 SIZE = (1200, 630)
 DESIGN = "1"  # bump when the drawing changes, so cached cards are replaced
@@ -71,6 +72,11 @@ def _draw(settings: SiteSettings, folder: Path, path: Path) -> None:
 
 
 def site_card_url() -> str:
-    """URL of the current site card (drawn on first use)."""
+    """URL of the current site card (drawn on first use; looked up once per page-cache
+    generation by the pages that share parts: it changes only with the site's settings)."""
+    return shared("site-card-url", _site_card_url)
+
+
+def _site_card_url() -> str:
     path = ensure_site_card(site_settings())
     return url_for("media.file", filename=path.name)
