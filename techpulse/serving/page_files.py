@@ -41,9 +41,7 @@ PAGE = "index.html"
 GZIP = "index.html.gz"
 MAX_PATH = 200
 # The same expression is in deploy/nginx/techpulse.conf ($techpulse_page_file).
-SAFE_PATH = re.compile(
-    r"/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*(?:/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*)?"
-)
+SAFE_PATH = re.compile(r"/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*(?:/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*)?")
 GENERATION = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
@@ -127,7 +125,11 @@ class PageFiles:
 
     def _expires(self, generation: str, expires: datetime) -> None:
         with self._lock:
-            if self.deadline is None or self.deadline[0] != generation or expires < self.deadline[1]:
+            if (
+                self.deadline is None
+                or self.deadline[0] != generation
+                or expires < self.deadline[1]
+            ):
                 self.deadline = (generation, expires)
 
     def follow(self, generation: str | None = None) -> None:
@@ -173,7 +175,11 @@ class PageFiles:
         except OSError:
             target = keep
         try:
-            names = [entry.name for entry in os.scandir(self.folder) if entry.is_dir(follow_symlinks=False)]
+            names = [
+                entry.name
+                for entry in os.scandir(self.folder)
+                if entry.is_dir(follow_symlinks=False)
+            ]
         except OSError:
             return
         for name in names:
@@ -225,7 +231,9 @@ def _write_file(path: Path, data: bytes) -> None:
         raise
 
 
-def from_config(config: Any, current: Callable[[], str], bump: Callable[[], None]) -> PageFiles | None:
+def from_config(
+    config: Any, current: Callable[[], str], bump: Callable[[], None]
+) -> PageFiles | None:
     """The page files the settings ask for (PAGE_FILES_DIR and SITE_URL), or None."""
     folder = str(config.get("PAGE_FILES_DIR") or "")
     if not folder or not config.get("PAGE_CACHE"):
