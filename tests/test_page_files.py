@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from werkzeug.test import EnvironBuilder
 
+from techpulse import PROJECT_ROOT
 from techpulse.extensions import db
 from techpulse.serving.invalidation import EXTENSION
 from techpulse.serving.page_files import PageFiles
@@ -179,3 +180,34 @@ def test_a_page_past_its_expiry_makes_a_new_generation(folder, app, client, stor
 def test_off_by_default(app, client, story, tmp_path):
     assert app.extensions[EXTENSION].page_files is None
     assert visit(client, f"/articles/{story.slug}", host="localhost").status_code == 200
+
+
+# What nginx adds itself to a file it serves (Vary: Accept-Encoding too, by gzip_vary).
+NGINX_OWN = {"content-type", "content-length", "content-encoding", "etag", "last-modified"}
+
+
+def test_the_shipped_header_snippet_is_what_the_app_sends_with_a_public_page(
+    folder, app, client, story, runner
+):
+    shipped = (PROJECT_ROOT / "deploy" / "nginx" / "techpulse-page-headers.conf").read_text()
+    printed = runner.invoke(args=["nginx-page-headers"])
+    assert printed.exit_code == 0
+    assert shipped == printed.output, (
+        "run: flask --app app nginx-page-headers -o deploy/nginx/techpulse-page-headers.conf"
+    )
+    snippet = {}
+    for line in shipped.splitlines():
+        if line.startswith("add_header "):
+            name, value = line.removeprefix("add_header ").split(" ", 1)
+            snippet[name] = value.removesuffix(" always;").strip('"')
+    for url in (f"/articles/{story.slug}", "/"):
+        page = visit(client, url, **{"Accept-Encoding": "gzip"})
+        sent = {
+            name: value
+            for name, value in page.headers.items()
+            if name.lower() not in NGINX_OWN
+            and not name.startswith("X-Cache")
+            and name != "X-Request-ID"
+        }
+        sent["Vary"] = sent["Vary"].replace(", Accept-Encoding", "")
+        assert sent == snippet, url
