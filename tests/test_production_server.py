@@ -503,6 +503,18 @@ def test_staff_a_query_string_or_another_host_never_get_or_make_a_page_file(
         assert nginx.fetch(url, Host="localhost").getheader("X-Page-File") is None
     for odd in (f"/articles/./{story.slug}", f"/articles/{story.slug}/", "/articles/%2E%2E/x"):
         assert nginx.fetch(odd).getheader("X-Page-File") is None, odd
+    # A form's POST is never answered from a file: it reaches the app (which wants its token).
+    tls = ssl.create_default_context()
+    tls.check_hostname, tls.verify_mode = False, ssl.CERT_NONE
+    connection = http.client.HTTPSConnection("127.0.0.1", nginx.https_port, context=tls)
+    try:
+        connection.request("POST", "/", body="", headers={"Host": "techpulse.example"})
+        posted = connection.getresponse()
+        posted.read()
+    finally:
+        connection.close()
+    assert posted.getheader("X-Page-File") is None and posted.status in (400, 405), posted.status
+    assert posted.getheader("Content-Security-Policy")  # the app's answer, not nginx's
     current = page_files / "current"
     hosts = {p.name for p in current.iterdir()}
     assert hosts == {"techpulse.example"}
