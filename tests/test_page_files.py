@@ -211,3 +211,24 @@ def test_the_shipped_header_snippet_is_what_the_app_sends_with_a_public_page(
         }
         sent["Vary"] = sent["Vary"].replace(", Accept-Encoding", "")
         assert sent == snippet, url
+
+
+def test_each_workers_generation_watcher_flips_its_hosts_folder(tmp_path):
+    # Another host sharing Redis: a write there changes the generation; this host's workers
+    # see it on their next look (warming.Warmer's watcher, even with no pages to warm).
+    from techpulse.serving.warming import Warmer
+
+    folder = tmp_path / "pages"
+    shared = {"generation": "g1"}
+    files = PageFiles(folder, HOST, lambda: shared["generation"], lambda: None)
+    watcher = Warmer(
+        lambda *a: [], lambda: shared["generation"], 0, 0.005, on_generation=files.watch
+    )
+    watcher.remember({"PATH_INFO": "/"}, "g1")  # a worker's first page starts its watcher
+    shared["generation"] = "g2"
+    for _ in range(100):
+        if (folder / "current").is_symlink() and os.readlink(folder / "current") == "g2":
+            break
+        time.sleep(0.01)
+    assert os.readlink(folder / "current") == "g2"
+    watcher.poll = 3600  # its daemon thread sleeps for the rest of the run
