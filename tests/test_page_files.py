@@ -51,7 +51,8 @@ def generation(app: Any) -> str:
 def written(folder: Path) -> list[str]:
     """Every page file under the current generation, relative to its folder."""
     current = folder / "current"
-    return sorted(str(p.relative_to(current)) for p in current.rglob("*") if p.is_file())
+    files = [p for p in current.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    return sorted(str(p.relative_to(current)) for p in files)
 
 
 def test_an_anonymous_page_is_written_with_its_gzip_under_the_current_generation(
@@ -67,7 +68,8 @@ def test_an_anonymous_page_is_written_with_its_gzip_under_the_current_generation
     assert file.stat().st_mode & 0o777 == 0o644  # nginx's workers may read it
     visit(client, "/")
     assert (folder / "current" / HOST / "index.html").read_bytes() == visit(client, "/").data
-    assert not [p for p in folder.rglob(".*")]  # no temporary file left behind
+    left = [p for p in folder.rglob(".*") if not p.name.startswith(".expires-")]
+    assert not left  # no temporary file left behind
 
 
 def test_only_anonymous_get_on_the_site_host_without_a_query_writes(folder, app, client, story):
@@ -232,3 +234,17 @@ def test_each_workers_generation_watcher_flips_its_hosts_folder(tmp_path):
         time.sleep(0.01)
     assert os.readlink(folder / "current") == "g2"
     watcher.poll = 3600  # its daemon thread sleeps for the rest of the run
+
+
+def test_a_worker_that_wrote_nothing_still_makes_a_new_generation_when_a_page_expires(
+    folder, app, client, story, now
+):
+    visit(client, f"/articles/{story.slug}")  # written by this worker, which then restarts
+    files = app.extensions[EXTENSION].page_files
+    other = PageFiles(files.folder, HOST, files.current, files.bump, rescan=0)  # knows nothing
+    first = generation(app)
+    other.watch(first)
+    assert generation(app) == first
+    now.advance(seconds=app.config["PAGE_CACHE_MAX_AGE"] + 1)
+    other.watch(first)  # it reads the expiry the first worker left on disk
+    assert generation(app) != first

@@ -10,8 +10,9 @@ the old one: nginx sees the old folder or the new, never none) and removes the o
 in the background.
 
 A file has no expiry, but a page does (the next scheduled story, PAGE_CACHE_MAX_AGE): each
-process remembers the earliest expiry of the files it wrote under the current generation,
-and its watcher makes a new generation once that passes, as a write would.
+process remembers the earliest expiry of the files it wrote under the current generation
+(also on disk, ``<generation>/.expires-<pid>``, for the workers that outlive it), and the
+watchers make a new generation once that passes, as a write would.
 
 Only safe paths are written (letters, digits, ``-._~`` and ``/``; no segment starting with
 a dot; bounded length), only for SITE_URL's host (no folder per forged Host header), and a
@@ -26,6 +27,7 @@ import re
 import secrets
 import shutil
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -43,6 +45,8 @@ MAX_PATH = 200
 # The same expression is in deploy/nginx/techpulse.conf ($techpulse_page_file).
 SAFE_PATH = re.compile(r"/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*(?:/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*)?")
 GENERATION = re.compile(r"[A-Za-z0-9_-]{1,64}")
+EXPIRES = ".expires-"  # + pid: the earliest expiry of the pages that process wrote there
+RESCAN = 1.0  # seconds between two reads of every process's expiry
 
 
 def site_host(site_url: str) -> str:
@@ -63,8 +67,11 @@ class PageFiles:
         host: str,
         current: Callable[[], str],
         bump: Callable[[], None],
+        rescan: float = RESCAN,
     ) -> None:
         self.folder = folder
+        self.rescan = rescan
+        self._scan_at = 0.0  # time.monotonic() of the next read of the expiries on disk
         self.host = host
         self.current = current
         self.bump = bump  # a new generation, as a write makes (the page cache's invalidate)
@@ -125,12 +132,16 @@ class PageFiles:
 
     def _expires(self, generation: str, expires: datetime) -> None:
         with self._lock:
-            if (
+            earlier = (
                 self.deadline is None
                 or self.deadline[0] != generation
                 or expires < self.deadline[1]
-            ):
+            )
+            if earlier:
                 self.deadline = (generation, expires)
+        if earlier:  # on disk too: a worker restarted forgets, the others read it
+            name = f"{EXPIRES}{os.getpid()}"
+            _write_file(self.folder / generation / name, expires.isoformat().encode())
 
     def follow(self, generation: str | None = None) -> None:
         """Point ``current`` at the current generation's folder (if not already); then
@@ -190,12 +201,29 @@ class PageFiles:
         """What each worker's generation watcher does on every look (every 5–50 ms)."""
         if generation != self.linked:
             self.follow(generation)
-        deadline = self.deadline
-        if deadline is not None and deadline[0] == generation and clock.utcnow() >= deadline[1]:
+        deadline, now = self.deadline, clock.utcnow()
+        if deadline is not None and deadline[0] == generation and now >= deadline[1]:
             # A file written under this generation shows a page past its expiry (a
             # scheduled story is due, or PAGE_CACHE_MAX_AGE passed): a new generation.
             self.deadline = None
             self.bump()
+        elif time.monotonic() >= self._scan_at:  # what the other processes wrote, now and then
+            self._scan_at = time.monotonic() + self.rescan
+            earliest = self.earliest_expiry(generation)
+            if earliest is not None and now >= earliest:
+                self.bump()
+
+    def earliest_expiry(self, generation: str) -> datetime | None:
+        """The earliest expiry any process wrote for ``generation``'s pages (None: none)."""
+        found = []
+        try:
+            for entry in os.scandir(self.folder / generation):
+                if entry.name.startswith(EXPIRES):
+                    with open(entry.path) as handle:
+                        found.append(datetime.fromisoformat(handle.read()))
+        except (OSError, ValueError):
+            pass
+        return min(found, default=None)
 
     def _failed_once(self, error: Exception) -> None:
         if not self._failed:
