@@ -28,7 +28,14 @@ from bench.probe import (
     run_wrk,
     wait_until_serving,
 )
-from bench.servers import app_server, cpu_seconds, nginx_proxy, nginx_static, worker_rss_mb
+from bench.servers import (
+    app_server,
+    cpu_seconds,
+    nginx_proxy,
+    nginx_static,
+    page_files_folder,
+    worker_rss_mb,
+)
 from bench.sitegen import Site, ensure_site
 from bench.targets import TARGETS
 
@@ -56,8 +63,13 @@ def measure_size(config: Settings, site: Site) -> dict[str, Any]:
         "TECHPULSE_PAGE_CACHE_MAX_BYTES": "0",
         "TECHPULSE_PAGE_CACHE_WARM": "0",
     }
+    # As deployed (deploy/): the app writes its public pages for nginx to serve as files.
+    pages = page_files_folder()
     with (
-        app_server(config.server, host, port, environment) as pid,
+        pages as page_files,
+        app_server(
+            config.server, host, port, environment | {"TECHPULSE_PAGE_FILES_DIR": str(page_files)}
+        ) as pid,
         app_server(config.server, host, miss_port, no_pages) as miss_pid,
     ):
         wait_until_serving(host, port)
@@ -95,16 +107,17 @@ def measure_size(config: Settings, site: Site) -> dict[str, Any]:
         uploads = Path(site.instance) / "uploads"
         with (
             nginx_static(page, host, config.nginx_port),
-            nginx_proxy(port, host, config.proxy_port, uploads),
+            nginx_proxy(port, host, config.proxy_port, uploads, page_files),
         ):
-            rows |= _proxied_rows(config, paths)
+            rows |= _proxied_rows(config, paths, site.host_name)
             rows |= {
                 name + MISS: {"path": paths[name], "kind": "miss"}
                 for name in MISSED
                 if name in paths
             }
             paths = {name: row["path"] for name, row in rows.items()}
-            runs, cpu = _rounds(config, paths, {name + MISS: miss_pid for name in MISSED})
+            misses = {name + MISS: miss_pid for name in MISSED}
+            runs, cpu = _rounds(config, paths, misses, site.host_name)
         rss = round(worker_rss_mb(pid), 1)
     load.append(round(os.getloadavg()[0], 1))
     limit = statistics.median(r.rps for r in runs[STATIC])
@@ -138,25 +151,32 @@ def generation_writer(site: Site, redis_url: str) -> Callable[[], None]:
     return store.bump
 
 
-def _proxied_rows(config: Settings, paths: dict[str, str]) -> dict[str, dict[str, Any]]:
-    """The PROXIED pages through nginx: what a visitor gets, and the micro-cache's verdict."""
+def _proxied_rows(
+    config: Settings, paths: dict[str, str], site_host: str
+) -> dict[str, dict[str, Any]]:
+    """The PROXIED pages through nginx, asked for on the site's host name (so the app writes
+    their page files): what a visitor gets, and whether nginx sent a page file."""
     rows = {}
     for name in PROXIED:
         if name in paths:
             host, port, path = config.host, config.proxy_port, paths[name]
-            fetch(host, port, path)  # the first visit fills the micro-cache
+            fetch(host, port, path, host_name=site_host)  # the first visit writes the file
+            fetch(host, port, path, True, host_name=site_host)
+            page_file = header(host, port, path, "X-Page-File", site_host)
             rows[name + VIA_NGINX] = {
                 "path": path,
                 "kind": "proxied",
-                "micro_cache": header(host, port, path, "X-Micro-Cache"),
-                "bytes": fetch(host, port, path)[2],
-                "bytes_gzip": fetch(host, port, path, True)[2],
+                "micro_cache": "page file"
+                if page_file
+                else header(host, port, path, "X-Micro-Cache", site_host),
+                "bytes": fetch(host, port, path, host_name=site_host)[2],
+                "bytes_gzip": fetch(host, port, path, True, host_name=site_host)[2],
             }
     return rows
 
 
 def _rounds(
-    config: Settings, paths: dict[str, str], pids: dict[str, int]
+    config: Settings, paths: dict[str, str], pids: dict[str, int], site_host: str
 ) -> tuple[dict[str, list[Any]], dict[str, list[float]]]:
     """``rounds`` passes over nginx and every target, alternating, so drift hits all alike.
 
@@ -181,14 +201,15 @@ def _rounds(
         print(f"  round {round_number}/{config.rounds}", flush=True)
         for name, url in urls.items():
             before = cpu_seconds(pids[name]) if name in cpu else 0.0
-            result = run_wrk(url, config.duration, config.connections, config.threads)
+            named = site_host if name.endswith(VIA_NGINX) else ""
+            result = run_wrk(url, config.duration, config.connections, config.threads, named)
             runs[name].append(result)
             if name in cpu and result.requests:  # the server's CPU per request under load
                 cpu[name].append((cpu_seconds(pids[name]) - before) / result.requests * 1000)
             if name != STATIC:
                 # A server that queues connections is still answering the ones wrk left
                 # behind; the next run must not start on a busy server.
-                fetch(config.host, ports[name], paths[name])
+                fetch(config.host, ports[name], paths[name], host_name=named)
     return runs, cpu
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from bench.config import ROOT
 
 DEPLOY = ROOT / "deploy" / "nginx"
-SNIPPETS = ("techpulse-proxy.conf", "techpulse-microcache.conf")
+SNIPPETS = ("techpulse-proxy.conf", "techpulse-microcache.conf", "techpulse-page-headers.conf")
 HOST_NAME = "techpulse.example"
 TLS_LISTEN = "listen 443 ssl http2;"
 HTTP_LISTEN = "listen 80;"
@@ -34,25 +34,29 @@ def render_site(
     tls: bool = True,
     redirect_port: int | None = None,
     uploads: Path | None = None,
+    page_files: Path | None = None,
     workers: str = "1",
     connections: int = 256,
 ) -> Path:
     """Write nginx.conf and the site under ``folder``; return the nginx.conf path.
 
     The site listens on 127.0.0.1:``port`` (TLS when ``tls``, then the redirect server on
-    ``redirect_port``) and proxies to the app server on 127.0.0.1:``app_port``.
+    ``redirect_port``) and proxies to the app server on 127.0.0.1:``app_port``; it serves
+    the app's page files from ``page_files`` (the app server's TECHPULSE_PAGE_FILES_DIR).
     """
     folder.mkdir(parents=True, exist_ok=True)
     for snippet in SNIPPETS:
         shutil.copy(DEPLOY / snippet, folder / snippet)
     uploads = uploads or folder / "uploads"
     uploads.mkdir(parents=True, exist_ok=True)
+    page_files = page_files or folder / "page-files"
     site = _replace(
         (DEPLOY / "techpulse.conf").read_text(),
         {
             "/etc/nginx/snippets/": f"{folder}/",
             "/srv/techpulse/static/": f"{ROOT / 'static'}/",
             "/srv/techpulse/instance/uploads/": f"{uploads}/",
+            "/srv/techpulse/instance/page-files;": f"{page_files};",
             "/var/cache/nginx/techpulse": f"{folder}/cache",
             "server 127.0.0.1:8000;": f"server 127.0.0.1:{app_port};",
             # The usual access log stays off (as in _main_conf); the statistics log is kept.

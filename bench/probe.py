@@ -24,9 +24,13 @@ class LoadResult:
     requests: int = 0
 
 
-def run_wrk(url: str, duration: str, connections: int, threads: int) -> LoadResult:
-    """Drive ``url`` with wrk and read requests/s, p50, p99 and errors from its report."""
+def run_wrk(
+    url: str, duration: str, connections: int, threads: int, host_name: str = ""
+) -> LoadResult:
+    """Drive ``url`` with wrk and read requests/s, p50, p99 and errors from its report
+    (as the site ``host_name`` when given: the Host header nginx and the app see)."""
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}", "--timeout", "10s"]
+    command += ["-H", f"Host: {host_name}"] if host_name else []
     command += ["--latency", url]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     return parse_wrk(out)
@@ -47,10 +51,13 @@ def parse_wrk(out: str) -> LoadResult:
     return LoadResult(rps, latency.get("50", 0.0), latency.get("99", 0.0), errors, requests)
 
 
-def fetch(host: str, port: int, path: str, gzip: bool = False) -> tuple[int, bytes, int]:
+def fetch(
+    host: str, port: int, path: str, gzip: bool = False, host_name: str = ""
+) -> tuple[int, bytes, int]:
     """(status, body as sent, bytes on the wire including headers) for one GET."""
     connection = http.client.HTTPConnection(host, port, timeout=30)
     headers = {"Accept-Encoding": "gzip"} if gzip else {"Accept-Encoding": "identity"}
+    headers |= {"Host": host_name} if host_name else {}
     connection.request("GET", path, headers=headers)
     response = connection.getresponse()
     body = response.read()
@@ -60,10 +67,10 @@ def fetch(host: str, port: int, path: str, gzip: bool = False) -> tuple[int, byt
     return response.status, body, head + len(body)
 
 
-def header(host: str, port: int, path: str, name: str) -> str:
+def header(host: str, port: int, path: str, name: str, host_name: str = "") -> str:
     """One response header of a GET (empty when absent)."""
     connection = http.client.HTTPConnection(host, port, timeout=30)
-    connection.request("GET", path)
+    connection.request("GET", path, headers={"Host": host_name} if host_name else {})
     response = connection.getresponse()
     response.read()
     connection.close()

@@ -94,9 +94,10 @@ def markdown(result: dict[str, Any]) -> str:
         "",
         "miss ms: one request at a time with an unseen query string (server time + loopback);",
         "CPU ms: server CPU per such request; KB: bytes on the wire without / with gzip asked.",
-        "via nginx: through nginx running deploy/nginx/techpulse.conf with its proxy and",
-        "one-second micro-cache snippets, on a plain-http listener (the TLS server's locations",
-        "without its ssl_ lines), like the static limit; the other rows reach the app server.",
+        "via nginx: through nginx running deploy/nginx/techpulse.conf (page files the app",
+        "wrote, else its proxy and one-second micro-cache) on a plain-http listener (the TLS",
+        "server's locations without its ssl_ lines) asked for the site's host name, like the",
+        "static limit; the other rows reach the app server.",
     ]
     lines += [
         "miss: an app server keeping no page (TECHPULSE_PAGE_CACHE_MAX_BYTES=0), every request",
@@ -154,7 +155,9 @@ def _per_size_checks(result: dict[str, Any]) -> list[tuple[str, bool, str]]:
         for name, row in targets.items():
             if row.get("kind") == "proxied":
                 share = row["of_limit"]
-                cache = f", micro-cache {row['micro_cache']}" if row.get("micro_cache") else ""
+                served = row.get("micro_cache")
+                cache = f", {served}" if served == "page file" else ""
+                cache = cache or (f", micro-cache {served}" if served else "")
                 label = f"{name} ≥ {PROXIED_OF_LIMIT:.0%} of static {at}"
                 checks.append((label, share >= PROXIED_OF_LIMIT, f"{share:.1%}{cache}"))
             elif row.get("kind") == "miss" and name.startswith("article"):

@@ -102,8 +102,11 @@ def nginx_static(page: bytes, host: str, port: int) -> Iterator[int]:
 
 
 @contextmanager
-def nginx_proxy(app_port: int, host: str, port: int, uploads: Path) -> Iterator[int]:
-    """nginx with the shipped deploy/ site (micro-cache included) in front of the app server.
+def nginx_proxy(
+    app_port: int, host: str, port: int, uploads: Path, page_files: Path | None = None
+) -> Iterator[int]:
+    """nginx with the shipped deploy/ site (page files and micro-cache) in front of the app
+    server, serving the page files the app writes to ``page_files``.
 
     Plain http on ``port``, like the static limit: the same locations without TLS (see
     bench/nginx_site.py). Worker processes and connections as for the static limit.
@@ -111,10 +114,19 @@ def nginx_proxy(app_port: int, host: str, port: int, uploads: Path) -> Iterator[
     with _folder("techpulse-bench-proxy-") as folder:
         folder.chmod(0o755)
         conf = render_site(
-            folder, app_port, port, tls=False, uploads=uploads, workers="auto", connections=4096
-        )
+            folder, app_port, port, tls=False, uploads=uploads, page_files=page_files,
+            workers="auto", connections=4096,
+        )  # fmt: skip
         with _nginx(folder, conf, host, port) as pid:
             yield pid
+
+
+@contextmanager
+def page_files_folder() -> Iterator[Path]:
+    """A folder for the app server's page files (TECHPULSE_PAGE_FILES_DIR), nginx-readable."""
+    with _folder("techpulse-bench-pages-") as folder:
+        folder.chmod(0o755)
+        yield folder
 
 
 @contextmanager

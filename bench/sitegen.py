@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask_migrate import upgrade
 from sqlalchemy import func, insert, select, text
@@ -39,6 +40,7 @@ TAGS = 400
 AUTHORS = 12
 BANNERS = 4
 NEWEST = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)
+SITE_URL = "https://bench.techpulse.example"
 CHUNK = 10_000  # stories per committed chunk (an interrupted run resumes at one)
 
 
@@ -55,6 +57,11 @@ class Site:
     tag: str
     author: str
 
+    @property
+    def host_name(self) -> str:
+        """The public host name (SITE_URL's): what visitors through nginx ask for."""
+        return urlsplit(SITE_URL).hostname or ""
+
     def environment(self, redis_url: str = "") -> dict[str, str]:
         """TECHPULSE_* settings that point an app server at this site (and Redis, if given)."""
         return {
@@ -65,7 +72,7 @@ class Site:
             "TECHPULSE_UPLOAD_FOLDER": str(Path(self.instance) / "uploads"),
             # Production mode, as users run it: a strong key and an https public address.
             "TECHPULSE_SECRET_KEY": "bench-3f9c1a7e5b2d8046c1e9a7f3b5d2c8e0a4f6b1d9",
-            "TECHPULSE_SITE_URL": "https://bench.techpulse.example",
+            "TECHPULSE_SITE_URL": SITE_URL,
         } | ({"TECHPULSE_REDIS_URL": redis_url} if redis_url else {})
 
 

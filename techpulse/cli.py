@@ -17,6 +17,7 @@ def register(app: Flask) -> None:
     from techpulse.services.media.cli import media_group
     from techpulse.services.stats.cli import stats_group
     from techpulse.services.wordpress.cli import import_wordpress_command
+    from techpulse.serving.nginx_headers import nginx_page_headers_command
     from techpulse.serving.static_files import precompress_static_command
 
     for command in (
@@ -31,6 +32,7 @@ def register(app: Flask) -> None:
         export_command,
         import_command,
         precompress_static_command,
+        nginx_page_headers_command,
         trash_group,
         mail_group,
         stats_group,

@@ -111,6 +111,9 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         # is waiting), so their first reader does not rebuild the parts pages share
         # (docs/performance.md). 0: off.
         "PAGE_CACHE_WARM": 4,
+        # A folder where public pages are also written as files for nginx to serve itself
+        # (deploy/nginx/, docs/deployment.md): "" (off) unless nginx is set up to read it.
+        "PAGE_FILES_DIR": "",
         # When a dependency fails (docs/operations.md#when-a-dependency-fails): seconds to
         # wait for Redis (connect and each reply) and PostgreSQL (connect: at least 2, the
         # driver's minimum; each statement of a web request: 0 means no limit); SQLite waits

@@ -84,7 +84,15 @@ class Server(NamedTuple):
 
 
 @pytest.fixture
-def server(app: Any, app_config: dict[str, Any], story: Any, tmp_path: Path) -> Iterator[Server]:
+def page_files(tmp_path: Path) -> Path:
+    """Asked for by a test: the server writes page files here, and nginx serves them."""
+    return tmp_path / "page-files"
+
+
+@pytest.fixture
+def server(
+    app: Any, app_config: dict[str, Any], story: Any, tmp_path: Path, request: Any
+) -> Iterator[Server]:
     """granian started with the README's command (as `make serve` and deploy/ run it)."""
     if not GRANIAN.exists():
         pytest.skip("granian is not installed")
@@ -104,6 +112,9 @@ def server(app: Any, app_config: dict[str, Any], story: Any, tmp_path: Path) -> 
         # Readership counters reach the database only at the graceful stop (tested below).
         "TECHPULSE_STATS_FLUSH_SECONDS": "3600",
     }
+    if "page_files" in request.fixturenames:  # as DEPLOY.md sets it up with nginx
+        env["TECHPULSE_PAGE_FILES_DIR"] = str(tmp_path / "page-files")
+        env["TECHPULSE_SITE_URL"] = "https://techpulse.example"
     command = server_argv(readme_server_command(), "127.0.0.1", port)
     assert Path(command[0]).name == "granian", command
     command[0] = str(GRANIAN)
@@ -214,7 +225,9 @@ def render_site(tmp: Path, app_port: int, http_port: int, https_port: int) -> Pa
     """deploy/nginx/ as users install it, on our ports, with a self-signed certificate."""
     if not shutil.which("openssl"):
         pytest.skip("openssl is needed for a test certificate")
-    return nginx_site.render_site(tmp, app_port, https_port, redirect_port=http_port)
+    return nginx_site.render_site(
+        tmp, app_port, https_port, redirect_port=http_port, page_files=tmp / "page-files"
+    )
 
 
 @dataclass
@@ -426,3 +439,154 @@ def test_views_behind_the_nginx_micro_cache_are_all_counted(nginx, server, story
     report = ingest(app, tmp_path / "techpulse-stats.log", tmp_path / "state.json", sink_of(app))
     assert report.counted == caches.count("HIT") + caches.count("UPDATING")
     assert story_views(app, 10, 12) == 12
+
+
+# --- page files: public pages nginx serves from disk (PAGE_FILES_DIR) ----------------------
+
+PAGE_HEADERS = (
+    "Content-Type", "Cache-Control", "Content-Security-Policy", "X-Frame-Options",
+    "Referrer-Policy", "Permissions-Policy", "Strict-Transport-Security",
+    "X-Content-Type-Options", "Content-Encoding",
+)  # fmt: skip
+
+
+def from_file(nginx: Nginx, url: str, tries: int = 10, **headers: str) -> Any:
+    """The first response to ``url`` that nginx sent from a page file (None if none did)."""
+    for _ in range(tries):
+        page = nginx.fetch(url, **headers)
+        if page.getheader("X-Page-File") == "hit":
+            return page
+        time.sleep(0.05)
+    return None
+
+
+@needs_nginx
+def test_a_second_anonymous_visit_is_a_page_file_with_the_apps_headers(
+    nginx, app_server, page_files, story
+):
+    url = f"/articles/{story.slug}"
+    first = nginx.fetch(url, **{"Accept-Encoding": "gzip"})
+    assert first.status == 200 and first.getheader("X-Page-File") is None  # the app's
+    for encoding in ("gzip", "identity"):
+        # What the app sends (from its memory) to nginx for this visitor, and nginx's file.
+        proxied = {"Host": "techpulse.example", "X-Forwarded-Proto": "https"}
+        first = get(app_server, url, **proxied, **{"Accept-Encoding": encoding})
+        page = from_file(nginx, url, **{"Accept-Encoding": encoding})
+        assert page is not None and page.status == 200
+        assert page.getheader("X-Micro-Cache") is None  # nginx never asked the app
+        assert page.body == first.body  # the same bytes (gzip_static: the app's .gz)
+        for name in PAGE_HEADERS:
+            assert page.getheader(name) == first.getheader(name), name
+        vary = {v.strip() for v in ",".join(page.headers.get_all("Vary")).split(",")}
+        assert vary == {v.strip() for v in first.getheader("Vary").split(",")}
+    assert b"Served by granian" in nginx.fetch(url).body
+    assert from_file(nginx, "/") is not None  # the home page too
+    # The ETag nginx makes answers a browser's revalidation with a 304.
+    etag = from_file(nginx, "/").getheader("ETag")
+    assert nginx.fetch("/", **{"If-None-Match": etag}).status == 304
+
+
+@needs_nginx
+def test_staff_a_query_string_or_another_host_never_get_or_make_a_page_file(
+    nginx, page_files, story
+):
+    url = f"/articles/{story.slug}"
+    assert from_file(nginx, url) is not None
+    for cookie in ("__Host-session=staff", "theme=x; session=staff", "remember_token=y"):
+        assert nginx.fetch(url, Cookie=cookie).getheader("X-Page-File") is None, cookie
+    for asked in (f"{url}?utm_source=feed", f"{url}?", "/?page=1"):
+        assert nginx.fetch(asked).getheader("X-Page-File") is None, asked
+        assert nginx.fetch(asked).getheader("X-Page-File") is None, asked
+    # Another (trusted) Host name, and paths the app never writes (nginx normalises some
+    # of them to the story's address): answered by the app, and nothing written for them.
+    for _ in range(3):
+        assert nginx.fetch(url, Host="localhost").getheader("X-Page-File") is None
+    for odd in (f"/articles/./{story.slug}", f"/articles/{story.slug}/", "/articles/%2E%2E/x"):
+        assert nginx.fetch(odd).getheader("X-Page-File") is None, odd
+    # A form's POST is never answered from a file: it reaches the app (which wants its token).
+    tls = ssl.create_default_context()
+    tls.check_hostname, tls.verify_mode = False, ssl.CERT_NONE
+    connection = http.client.HTTPSConnection("127.0.0.1", nginx.https_port, context=tls)
+    try:
+        connection.request("POST", "/", body="", headers={"Host": "techpulse.example"})
+        posted = connection.getresponse()
+        posted.read()
+    finally:
+        connection.close()
+    assert posted.getheader("X-Page-File") is None and posted.status in (400, 405), posted.status
+    assert posted.getheader("Content-Security-Policy")  # the app's answer, not nginx's
+    current = page_files / "current"
+    hosts = {p.name for p in current.iterdir() if p.is_dir()}
+    assert hosts == {"techpulse.example"}
+    files = sorted(
+        str(p.relative_to(current))
+        for p in current.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    )
+    assert files == [
+        f"techpulse.example/articles/{story.slug}/index.html",
+        f"techpulse.example/articles/{story.slug}/index.html.gz",
+    ]
+
+
+@needs_nginx
+def test_a_publish_or_edit_shows_through_the_page_files_within_one_second(
+    nginx, page_files, story, staff
+):
+    article, home = f"/articles/{story.slug}", "/"
+    category = db.session.get(Category, story.category_id)
+    for url in (article, home):
+        assert from_file(nginx, url) is not None
+
+    staff.login(Role.EDITOR)
+    edit = article_form(category, title="Edited behind nginx", slug=story.slug, save="Save")
+    assert staff.post(f"/admin/articles/{story.id}/edit", edit).status_code == 302
+    edited = seconds_until(lambda: b"Edited behind nginx" in nginx.fetch(article).body)
+
+    new = article_form(category, title="Published behind nginx", publish="Publish now")
+    assert staff.post("/admin/articles/new", new).status_code == 302
+    published = seconds_until(lambda: b"Published behind nginx" in nginx.fetch(home).body)
+
+    assert edited < 1 and published < 1, (edited, published)
+    # Served from the new generation's files again, never the old copy.
+    assert b"Edited behind nginx" in from_file(nginx, article).body
+    assert all(b"Edited behind nginx" in nginx.fetch(article).body for _ in range(20))
+    # The old generations' folders are removed in the background.
+    deadline = time.monotonic() + 5
+    while len([p for p in page_files.iterdir() if p.name != "current"]) > 1:
+        assert time.monotonic() < deadline, list(page_files.iterdir())
+        time.sleep(0.1)
+
+
+@pytest.fixture
+def unwritable_page_files(page_files: Path) -> Path:
+    """A file where the page-files folder should be: every write fails."""
+    page_files.write_text("not a folder")
+    return page_files
+
+
+@needs_nginx
+def test_a_disk_error_never_fails_a_page(unwritable_page_files, nginx, story, tmp_path):
+    url = f"/articles/{story.slug}"
+    pages = [nginx.fetch(url) for _ in range(4)] + [nginx.fetch("/") for _ in range(4)]
+    assert [p.status for p in pages] == [200] * 8
+    assert all(p.getheader("X-Page-File") is None for p in pages)
+    assert b"Served by granian" in pages[0].body
+    log = (tmp_path / "granian.log").read_text()
+    assert 1 <= log.count("could not write page files") <= 2  # once per worker at most
+
+
+@needs_nginx
+def test_views_of_page_files_are_all_counted_once(nginx, server, page_files, story, app, tmp_path):
+    from techpulse.services.stats.ingest import ingest
+    from techpulse.services.stats.setup import sink_of
+
+    url = f"/articles/{story.slug}"
+    agents = [BROWSER.format(100 + n) for n in range(8)]
+    files = [nginx.fetch(url, **{"User-Agent": a}).getheader("X-Page-File") for a in agents]
+    assert files[0] is None and "hit" in files, files  # the first made the file
+    time.sleep(1.5)  # nginx writes its buffered log lines within a second
+    graceful_stop(server.pid)  # the app's own counts reach the database
+    report = ingest(app, tmp_path / "techpulse-stats.log", tmp_path / "state.json", sink_of(app))
+    assert report.counted == files.count("hit")
+    assert story_views(app, 10, 8) == 8

@@ -14,6 +14,7 @@ def register(app: Flask) -> None:
         cacheability,
         fragments,
         invalidation,
+        page_files,
         readership,
         static_files,
         warming,
@@ -47,10 +48,16 @@ def register(app: Flask) -> None:
     cache = PageCache(
         app.wsgi_app, generation, store, cookies, int(app.config["PAGE_CACHE_STALE_IF_ERROR"])
     )
-    if warming.enabled(app.config):
-        poll = warming.poll_for(generation)
+    cache.page_files = page_files.from_config(app.config, generation.current, cache.invalidate)
+    if warming.enabled(app.config) or (cache.page_files and warming.watching(app.config)):
+        # The same watcher warms pages after a write and keeps nginx's page files current.
+        pages = int(app.config["PAGE_CACHE_WARM"]) if warming.enabled(app.config) else 0
         cache.warmer = warming.Warmer(
-            cache, generation.current, app.config["PAGE_CACHE_WARM"], poll
+            cache,
+            generation.current,
+            pages,
+            warming.poll_for(generation),
+            on_generation=cache.page_files.watch if cache.page_files else None,
         )
     app.wsgi_app = cache  # type: ignore[method-assign]
     app.extensions[invalidation.EXTENSION] = cache

@@ -28,6 +28,7 @@ from techpulse.serving.compression import (
 )
 from techpulse.serving.entries import Entry, EntryStore, build_entry
 from techpulse.serving.generation import GenerationStore, GenerationUnavailable
+from techpulse.serving.page_files import PageFiles
 from techpulse.serving.warming import WARMING, Warmer
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,8 @@ class PageCache:
         self._generation_lost = False
         # Renders this worker's latest pages again after a write (serving/warming.py).
         self.warmer: Warmer | None = None
+        # Public pages written as files for nginx (serving/page_files.py, PAGE_FILES_DIR).
+        self.page_files: PageFiles | None = None
 
     def invalidate(self) -> None:
         """Make every cached page stale, in every worker and on every host."""
@@ -110,6 +113,9 @@ class PageCache:
             self.generation.bump()
         except Exception:  # the write itself succeeded; say so loudly, do not fail it
             log.exception("could not bump the page-cache generation")
+            return
+        if self.page_files is not None:
+            self.page_files.follow()  # nginx stops serving the old pages now
 
     def _private(self, environ: dict[str, Any]) -> bool:
         cookies = environ.get("HTTP_COOKIE")
@@ -164,6 +170,8 @@ class PageCache:
                 )
                 if len(content) <= MAX_BODY:
                     self.store.put(key, entry)
+                    if self.page_files is not None:
+                        self.page_files.store(environ, entry)
                 if page is not None and self.warmer is not None:
                     self.warmer.remember(page, generation)
                 request_id = _header(headers, "X-Request-ID") or secrets.token_hex(8)

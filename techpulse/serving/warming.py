@@ -66,6 +66,7 @@ class Warmer:
         patience: float = PATIENCE,
         *,
         watch: bool = True,
+        on_generation: Callable[[str], None] | None = None,
     ) -> None:
         self.app = app  # the page cache: a warmed page is stored as a visitor's would be
         self.current = current
@@ -76,6 +77,8 @@ class Warmer:
         # Start the watcher with the first page remembered; without it (tests), the
         # caller calls after_write itself.
         self.watch = watch
+        # Told every generation the watcher reads (page files: serving/page_files.py).
+        self.on_generation = on_generation
         self.recent: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
         self.generation: str | None = None
         self._pid = 0
@@ -99,14 +102,13 @@ class Warmer:
         Without its query string: what links point to (a new query is a miss whatever is
         warm), and one entry for all of a page's variants.
         """
-        if self.pages <= 0:
-            return
         address = (page.get("HTTP_HOST", ""), page.get("PATH_INFO", ""))
         with self._lock:
-            self.recent.pop(address, None)
-            self.recent[address] = page
-            while len(self.recent) > self.pages:
-                self.recent.popitem(last=False)
+            if self.pages > 0:
+                self.recent.pop(address, None)
+                self.recent[address] = page
+                while len(self.recent) > self.pages:
+                    self.recent.popitem(last=False)
             if self.watch and self._pid != os.getpid():  # first page here (or after a fork)
                 self._pid = os.getpid()
                 self.generation = generation
@@ -121,6 +123,11 @@ class Warmer:
                 generation = self.current()
             except Exception:  # the generation is unreadable: the page cache says so
                 continue
+            if self.on_generation is not None:
+                try:
+                    self.on_generation(generation)
+                except Exception:  # never stop watching
+                    log.exception("page files: watching the generation failed")
             if generation == self.generation or time.monotonic() < pause_until:
                 continue
             cpu = time.thread_time()
@@ -233,13 +240,14 @@ def poll_for(store: object) -> float:
     return POLL.get(type(store).__name__, 0.05)
 
 
-def enabled(config: Any) -> bool:
-    """Warm in a production server's workers only: never in tests, `flask run` or a CLI."""
+def watching(config: Any) -> bool:
+    """Watch the generation in a production server's workers only: never in tests,
+    `flask run` or a CLI."""
     from techpulse.web.production import served_by_wsgi_server
 
-    return (
-        bool(config["PAGE_CACHE"])
-        and int(config.get("PAGE_CACHE_WARM") or 0) > 0
-        and not config.get("TESTING")
-        and served_by_wsgi_server()
-    )
+    return bool(config["PAGE_CACHE"]) and not config.get("TESTING") and served_by_wsgi_server()
+
+
+def enabled(config: Any) -> bool:
+    """Warm pages in a production server's workers (:func:`watching`) unless turned off."""
+    return int(config.get("PAGE_CACHE_WARM") or 0) > 0 and watching(config)
