@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import logging
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -20,9 +21,16 @@ from werkzeug.test import EnvironBuilder
 from techpulse import PROJECT_ROOT
 from techpulse.extensions import db
 from techpulse.serving.invalidation import EXTENSION
+from techpulse.serving.nginx_headers import headers_stamp
 from techpulse.serving.page_files import PageFiles
 
 HOST = "techpulse.example"
+STAMP = "test-headers"  # the headers' name of the PageFiles made by hand here
+
+
+def site_pages(folder: Path) -> Path:
+    """Where nginx, given this release's header snippet, looks for pages."""
+    return folder / "current" / headers_stamp()
 
 
 @pytest.fixture
@@ -50,7 +58,7 @@ def generation(app: Any) -> str:
 
 def written(folder: Path) -> list[str]:
     """Every page file under the current generation, relative to its folder."""
-    current = folder / "current"
+    current = site_pages(folder)
     files = [p for p in current.rglob("*") if p.is_file() and not p.name.startswith(".")]
     return sorted(str(p.relative_to(current)) for p in files)
 
@@ -62,12 +70,12 @@ def test_an_anonymous_page_is_written_with_its_gzip_under_the_current_generation
     page = visit(client, url)
     assert page.status_code == 200
     assert os.readlink(folder / "current") == generation(app)
-    file = folder / "current" / HOST / "articles" / story.slug / "index.html"
+    file = site_pages(folder) / HOST / "articles" / story.slug / "index.html"
     assert file.read_bytes() == page.data  # what the app sends, byte for byte
     assert gzip.decompress(file.with_name("index.html.gz").read_bytes()) == page.data
     assert file.stat().st_mode & 0o777 == 0o644  # nginx's workers may read it
     visit(client, "/")
-    assert (folder / "current" / HOST / "index.html").read_bytes() == visit(client, "/").data
+    assert (site_pages(folder) / HOST / "index.html").read_bytes() == visit(client, "/").data
     left = [p for p in folder.rglob(".*") if not p.name.startswith(".expires-")]
     assert not left  # no temporary file left behind
 
@@ -114,13 +122,15 @@ def test_a_write_moves_current_to_a_new_folder_and_removes_the_old_one(folder, a
     url = f"/articles/{story.slug}"
     visit(client, url)
     before = generation(app)
-    assert (folder / before / HOST / "articles" / story.slug / "index.html").exists()
+    assert (
+        folder / before / headers_stamp() / HOST / "articles" / story.slug / "index.html"
+    ).exists()
     story.title = "Edited on disk"
     db.session.commit()  # a public write: a new generation
     after = generation(app)
     assert after != before and os.readlink(folder / "current") == after
     assert b"Edited on disk" in visit(client, url).data
-    file = folder / "current" / HOST / "articles" / story.slug / "index.html"
+    file = site_pages(folder) / HOST / "articles" / story.slug / "index.html"
     assert b"Edited on disk" in file.read_bytes()
     for _ in range(100):  # removed in the background
         if not (folder / before).exists():
@@ -131,7 +141,7 @@ def test_a_write_moves_current_to_a_new_folder_and_removes_the_old_one(folder, a
 
 def test_a_page_of_an_old_generation_is_not_written(app, folder, story):
     calls = iter(["new"])
-    files = PageFiles(folder, HOST, lambda: next(calls), lambda: None)
+    files = PageFiles(folder, HOST, lambda: next(calls), lambda: None, headers=lambda: STAMP)
 
     class Entry:
         generation = "old"
@@ -146,7 +156,7 @@ def test_a_flip_back_to_an_older_generation_is_corrected(tmp_path):
     # Two processes saw two writes: the one that saw the older flips last; it looks again.
     folder = tmp_path / "pages"
     seen = iter(["g3", "g3"])
-    files = PageFiles(folder, HOST, lambda: next(seen), lambda: None)
+    files = PageFiles(folder, HOST, lambda: next(seen), lambda: None, headers=lambda: STAMP)
     (folder / "g1").mkdir(parents=True)
     files.follow("g2")
     assert os.readlink(folder / "current") == "g3"
@@ -222,7 +232,9 @@ def test_each_workers_generation_watcher_flips_its_hosts_folder(tmp_path):
 
     folder = tmp_path / "pages"
     shared = {"generation": "g1"}
-    files = PageFiles(folder, HOST, lambda: shared["generation"], lambda: None)
+    files = PageFiles(
+        folder, HOST, lambda: shared["generation"], lambda: None, headers=lambda: STAMP
+    )
     watcher = Warmer(
         lambda *a: [], lambda: shared["generation"], 0, 0.005, on_generation=files.watch
     )
@@ -241,10 +253,30 @@ def test_a_worker_that_wrote_nothing_still_makes_a_new_generation_when_a_page_ex
 ):
     visit(client, f"/articles/{story.slug}")  # written by this worker, which then restarts
     files = app.extensions[EXTENSION].page_files
-    other = PageFiles(files.folder, HOST, files.current, files.bump, rescan=0)  # knows nothing
+    other = PageFiles(
+        files.folder, HOST, files.current, files.bump, headers=files.headers, rescan=0
+    )  # knows nothing
     first = generation(app)
     other.watch(first)
     assert generation(app) == first
     now.advance(seconds=app.config["PAGE_CACHE_MAX_AGE"] + 1)
     other.watch(first)  # it reads the expiry the first worker left on disk
     assert generation(app) != first
+
+
+def test_pages_are_written_under_the_name_the_shipped_snippet_gives_nginx(
+    folder, app, client, story
+):
+    visit(client, f"/articles/{story.slug}")
+    snippet = (PROJECT_ROOT / "deploy" / "nginx" / "techpulse-page-headers.conf").read_text()
+    name = re.search(r'set \$techpulse_page_headers "([0-9a-f]{16})";', snippet)[1]
+    page = folder / "current" / name / HOST / "articles" / story.slug / "index.html"
+    assert page.read_bytes() == visit(client, f"/articles/{story.slug}").data
+
+
+def test_other_headers_write_under_another_name(app):
+    # A release with another stylesheet (another CSP hash) or HSTS setting: nginx, still
+    # given the old snippet, finds none of its pages and asks the app.
+    before = headers_stamp()
+    app.config["HSTS_MAX_AGE"] = 60
+    assert headers_stamp() != before

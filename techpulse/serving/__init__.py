@@ -48,7 +48,9 @@ def register(app: Flask) -> None:
     cache = PageCache(
         app.wsgi_app, generation, store, cookies, int(app.config["PAGE_CACHE_STALE_IF_ERROR"])
     )
-    cache.page_files = page_files.from_config(app.config, generation.current, cache.invalidate)
+    cache.page_files = page_files.from_config(
+        app.config, generation.current, cache.invalidate, lambda: _headers_stamp(app)
+    )
     if warming.enabled(app.config) or (cache.page_files and warming.watching(app.config)):
         # The same watcher warms pages after a write and keeps nginx's page files current.
         pages = int(app.config["PAGE_CACHE_WARM"]) if warming.enabled(app.config) else 0
@@ -62,3 +64,12 @@ def register(app: Flask) -> None:
     app.wsgi_app = cache  # type: ignore[method-assign]
     app.extensions[invalidation.EXTENSION] = cache
     readership.register(app)  # outermost: counts cache hits and misses (docs/statistics.md)
+
+
+def _headers_stamp(app: Flask) -> str:
+    """The name of the headers the app sends with its public pages (nginx_headers.py); the
+    page cache asks once, outside any request."""
+    from techpulse.serving.nginx_headers import headers_stamp
+
+    with app.app_context():
+        return headers_stamp()

@@ -2,7 +2,11 @@
 
 When the page cache stores an anonymous 200 HTML page asked for without a query string on
 the site's own host, it also writes the page (and its .gz) to
-``<dir>/<generation>/<host>/<path>/index.html``, if that generation is still the current one.
+``<dir>/<generation>/<headers>/<host>/<path>/index.html``, if that generation is still the
+current one. ``<headers>`` names the response headers nginx must send with it
+(nginx_headers.headers_stamp: the CSP hashes change with the stylesheet): nginx looks under
+the name its snippet gives, so after an upgrade it serves no page until it has the new
+snippet, and never a page with another release's headers.
 ``<dir>/current`` is a symlink to the current generation's folder: nginx tries the file
 under it before asking the app. The first process to see a new generation (a write, or a
 worker's generation watcher) points the link at the new folder (a new symlink renamed over
@@ -67,9 +71,13 @@ class PageFiles:
         host: str,
         current: Callable[[], str],
         bump: Callable[[], None],
+        *,
+        headers: Callable[[], str],
         rescan: float = RESCAN,
     ) -> None:
         self.folder = folder
+        self.headers = headers  # the name of the headers this release sends with its pages
+        self._headers: str | None = None
         self.rescan = rescan
         self._scan_at = 0.0  # time.monotonic() of the next read of the expiries on disk
         self.host = host
@@ -117,7 +125,9 @@ class PageFiles:
         generation = entry.generation
         if not GENERATION.fullmatch(generation) or self.current() != generation:
             return False  # a write came meanwhile: this page belongs to no folder now
-        page = self.folder / generation / self.host / path.strip("/") / PAGE
+        if self._headers is None:
+            self._headers = self.headers()
+        page = self.folder / generation / self._headers / self.host / path.strip("/") / PAGE
         if page.exists():
             self._expires(generation, entry.expires)
             return False
@@ -260,7 +270,7 @@ def _write_file(path: Path, data: bytes) -> None:
 
 
 def from_config(
-    config: Any, current: Callable[[], str], bump: Callable[[], None]
+    config: Any, current: Callable[[], str], bump: Callable[[], None], headers: Callable[[], str]
 ) -> PageFiles | None:
     """The page files the settings ask for (PAGE_FILES_DIR and SITE_URL), or None."""
     folder = str(config.get("PAGE_FILES_DIR") or "")
@@ -270,4 +280,4 @@ def from_config(
     if not host:
         log.warning("PAGE_FILES_DIR is set but SITE_URL is not: no page files are written")
         return None
-    return PageFiles(Path(folder), host, current, bump)
+    return PageFiles(Path(folder), host, current, bump, headers=headers)
