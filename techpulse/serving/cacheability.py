@@ -8,7 +8,7 @@ from functools import cache
 
 from flask import Flask, Response, current_app, g, request
 from flask_login import current_user
-from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy import Select, bindparam, func, select, union_all
 from sqlalchemy.exc import SQLAlchemyError
 
 from techpulse.clock import utcnow
@@ -35,13 +35,22 @@ def next_scheduled_publication(now: datetime) -> tuple[datetime | None, bool]:
 def _next_scheduled() -> Select[tuple[datetime | None, bool]]:
     """The statement, built once (every worker runs it after every write)."""
     now = bindparam("now", type_=Article.published_at.type)
-    # Two equalities rather than IN (…): an IN list is spliced into the SQL on every run.
-    coming = or_(Article.status == Status.PUBLISHED.value, Article.status == Status.SCHEDULED.value)
-    future = select(func.min(Article.published_at)).where(coming, Article.published_at > now)
-    unrecorded = select(Article.id).where(
-        Article.status == Status.SCHEDULED.value, Article.published_at <= now
-    )
-    return select(future.scalar_subquery(), unrecorded.exists())
+
+    # Each part is the first entry of one status in ix_articles_status_published past a
+    # point (ORDER BY … LIMIT 1): a short index range whatever ``now`` is. As min() and
+    # EXISTS they were planned well for each value, but once PostgreSQL switched the
+    # prepared statement to its generic plan (after a few runs) the EXISTS became a
+    # sequential scan: 0.2-0.6 s after every write at 1,000,000 stories.
+    def first(status: Status, after: bool) -> Select[tuple[datetime]]:
+        when = Article.published_at > now if after else Article.published_at <= now
+        query = select(Article.published_at).where(Article.status == status.value, when)
+        return query.order_by(Article.published_at).limit(1)
+
+    firsts = [first(status, True).subquery() for status in (Status.PUBLISHED, Status.SCHEDULED)]
+    both = union_all(*(select(part.c.published_at) for part in firsts)).subquery()
+    future = select(func.min(both.c.published_at)).scalar_subquery()
+    unrecorded = first(Status.SCHEDULED, False).scalar_subquery()  # due, not recorded yet
+    return select(future, unrecorded.is_not(None))
 
 
 # The next scheduled publication, worked out once per generation in each worker: only a
