@@ -169,6 +169,10 @@ def test_a_story_link_from_the_slash_menu_follows_a_slug_change(page, live_serve
     assert f"[Chips get faster](article:{target.id})" in _markdown(page)
     page.get_by_role("button", name="Publish now").click()
     page.get_by_text("Published: it is on the site now.").wait_for()
+    # The editor page's own requests (staff session, draft) end first: a write of theirs
+    # between this session's reads and its save would end the save with "database is locked"
+    # (SQLite's WAL: a transaction may not write past a snapshot another writer moved on).
+    page.wait_for_load_state("networkidle")
 
     # The target gets a new address; the story linking to it follows.
     target_id, editor_id = target.id, editor.id
