@@ -13,7 +13,7 @@ from sqlalchemy import select
 from techpulse.extensions import db
 from techpulse.models import Article, EditorDraft, Role, User
 from tests.helpers.accounts import PASSWORD, log_in_browser
-from tests.helpers.browser import fill_story
+from tests.helpers.browser import fill_story, wait_until_loaded
 
 pytestmark = pytest.mark.browser
 
@@ -156,9 +156,7 @@ def test_images_are_uploaded_or_picked_into_the_story_and_render_responsively(
     image = figure.get_by_role("img", name="A blue chip")
     image.scroll_into_view_if_needed()
     assert image.get_attribute("loading") == "lazy" and image.get_attribute("width")
-    page.wait_for_function(
-        "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
-    )
+    wait_until_loaded(image)
     assert page.outside_requests == []
 
 

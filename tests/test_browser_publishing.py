@@ -9,7 +9,7 @@ from PIL import Image as PILImage
 
 from techpulse.models import Role
 from tests.helpers.accounts import log_in_browser
-from tests.helpers.browser import fill_story
+from tests.helpers.browser import fill_story, wait_until_loaded
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +42,7 @@ def test_editor_publishes_an_article_with_a_banner(page, live_server, make):
     page.get_by_role("link", name="Phones fold twice now").first.click()
     banner = page.get_by_alt_text("A red phone folded in three")
     banner.wait_for()
-    assert page.evaluate("img => img.complete && img.naturalWidth > 0", banner.element_handle())
+    wait_until_loaded(banner)
 
     page.goto(f"{live_server}/admin/")
     page.get_by_role("button", name="Log out").click()

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from techpulse.extensions import db
 from techpulse.models import Image
-from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, wait_until_loaded
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +35,7 @@ def test_article_layout_on_desktop_and_phone(page, live_server, story):
     page.goto(url)
     banner = page.get_by_alt_text("TechPulse banner for the Scale AI story")
     banner.wait_for()
-    assert page.evaluate("img => img.complete && img.naturalWidth > 0", banner.element_handle())
+    wait_until_loaded(banner)
     article_box = page.locator("article.article").bounding_box()
     sidebar_box = page.locator("aside.sidebar").bounding_box()
     assert sidebar_box["x"] > article_box["x"] + article_box["width"] - 1  # beside it

@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 import pytest
 
+from tests.helpers.browser import wait_until_loaded
 from tests.helpers.wordpress import SITE_XML, make_uploads
 
 pytestmark = pytest.mark.browser
@@ -20,12 +21,10 @@ def test_old_link_opens_the_imported_story_with_its_images(page, live_server, ru
     assert response.request.redirected_from.redirected_from is None  # exactly one redirect
     inline = page.locator(".article__body picture img").first  # then the [gallery]'s copy
     inline.scroll_into_view_if_needed()
-    page.wait_for_function(
-        "img => img.complete && img.naturalWidth > 0", arg=inline.element_handle()
-    )
+    wait_until_loaded(inline)
     assert inline.get_attribute("alt") == "Five engineers around a whiteboard"
     banner = page.locator(".article__banner img")
-    assert page.evaluate("img => img.complete && img.naturalWidth > 0", banner.element_handle())
+    wait_until_loaded(banner)
     assert page.outside_requests == []  # nothing fetched from the old site or anywhere else
 
 

@@ -48,3 +48,13 @@ def fill_story(page: Any, text: str) -> None:
     if markdown_mode.get_attribute("aria-pressed") != "true":
         markdown_mode.click()
     page.get_by_label("Story (Markdown)").fill(text)
+
+
+def wait_until_loaded(image: Any, timeout: float = 10_000) -> None:
+    """Wait until the ``<img>`` that locator ``image`` names has loaded a picture (on a busy
+    machine it may still be on its way when the element appears); fail if it never does."""
+    image.page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0",
+        arg=image.element_handle(),
+        timeout=timeout,
+    )
