@@ -53,7 +53,7 @@ if [ -z "${PAGES:-}" ]; then
 fi
 read -r -a pages <<<"$PAGES"
 
-echo "# $(date -u '+%F %H:%M UTC'), $(git -C "$root" rev-parse --short HEAD), $runs runs, $base"
+echo "# $(date -u '+%F %H:%M UTC'), $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo "not a git checkout"), $runs runs, $base"
 for page in "${pages[@]}"; do
   curl -fs -o /dev/null "$base$page"  # warm the page cache: Lighthouse measures a hit
   wire=$(curl -fs -o /dev/null -H 'Accept-Encoding: gzip' -w '%{size_download} %{size_header}' "$base$page")

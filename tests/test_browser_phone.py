@@ -7,15 +7,20 @@ Lighthouse's phone sees them: 1.75 device pixels per CSS pixel, here on a 390 px
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from techpulse.clock import utcnow
 from techpulse.extensions import db
-from techpulse.models import Article
+from techpulse.models import Article, Category, Status, User
+from techpulse.services.editorial.article_editor import create_article
 from techpulse.services.media import imaging
+from techpulse.services.media.drawing import draw_banner
+from techpulse.services.media.library import create_image
 from tests.helpers.apps import new_app
 from tests.helpers.demo import demo_site
 from tests.helpers.servers import serving
@@ -24,6 +29,8 @@ pytestmark = pytest.mark.browser
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 1.75}
 BUDGET = 30 * 1024  # bytes on the wire besides the page's main picture
+# A compact card's thumbnail (96-120 CSS px at 1.75 device pixels per CSS pixel).
+THUMBNAIL = ("-240.avif", "-240.webp")
 
 
 @pytest.fixture(scope="module")
@@ -84,11 +91,45 @@ def test_a_phones_first_visit_to_a_list_is_small(browser, site, page, phone):
     assert main in wire and main.endswith(variant)
     others = {u: size for u, size in wire.items() if u != main}
     assert sum(others.values()) <= BUDGET, others
-    # The cards under it are rows with a thumbnail 96-120 CSS px wide: the 320 px variant,
+    # The cards under it are rows with a thumbnail 96-120 CSS px wide: the 240 px variant,
     # whichever of them are near enough the screen to be fetched.
     pictures = [u for u in others if "/media/" in u]
-    assert all(u.endswith(("-320.avif", "-320.webp")) for u in pictures), pictures
+    assert all(u.endswith(THUMBNAIL) for u in pictures), pictures
     assert page != "home" or len(pictures) >= 3, pictures
+
+
+@pytest.fixture(scope="module")
+def full_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo site with three more stories, so home has a full page of cards under its lead
+    (PER_PAGE, ten), each with a banner drawn as the demo draws them; its address."""
+    app = new_app(demo_site(tmp_path_factory, "full-home", SECRET_KEY="phone", IMAGE_AVIF=True))
+    with app.app_context():
+        author = db.session.scalars(select(User).order_by(User.id)).first()
+        sections = db.session.scalars(select(Category).order_by(Category.id)).all()
+        for n, section in enumerate(sections[:3]):
+            title = f"An older story about {section.name}, number {n + 1}"
+            banner = create_image(draw_banner(title, section.name, palette=n), f"Banner {n}")
+            create_article(
+                title=title, body_md="A short story.", category=section, author=author,
+                banner=banner, status=Status.PUBLISHED, published_at=utcnow() - timedelta(days=9),
+            )  # fmt: skip
+        db.session.commit()
+        db.session.remove()
+    with serving(app) as url:
+        yield url
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize("phone", PHONES)
+def test_a_full_home_page_stays_within_the_budget_on_a_phone(browser, full_home, phone):
+    wire, main = _first_visit(browser, full_home + "/", PHONES[phone][0])
+    others = {u: size for u, size in wire.items() if u != main}
+    pictures = [u for u in others if "/media/" in u]
+    # Ten rows under the lead story, all near enough the screen to be fetched: 240 px each
+    # (with 320 px ones, 37,065 bytes besides the banner).
+    assert sum(others.values()) <= BUDGET, others
+    assert len(pictures) == 10 and all(u.endswith(THUMBNAIL) for u in pictures), pictures
 
 
 def _priorities(context: Any, url: str) -> tuple[dict[str, str], str]:
@@ -125,7 +166,7 @@ def test_on_lighthouses_phone_only_the_main_picture_comes_first(browser, site):
     # the lead picture; it stays Low, as do the cards further down (small thumbnails).
     cards = {u: p for u, p in fetched.items() if "/media/" in u}
     assert cards and set(cards.values()) == {"Low"}, cards
-    assert all(u.endswith(("-320.avif", "-320.webp")) for u in cards), cards
+    assert all(u.endswith(THUMBNAIL) for u in cards), cards
     # Nothing else: the stylesheet and the site icon are inside the page.
     assert set(fetched) - set(cards) == {site["url"] + "/"}
 

@@ -312,15 +312,19 @@ def _assert_files_match_variants(directory: Path, result: ProcessedImage) -> Non
 def test_narrow_images_are_never_upscaled(tmp_path: Path) -> None:
     result = process_image(encode(scene((300, 450)), "JPEG"), tmp_path)
     responsive = variants_by(result, "responsive")
-    assert {(v.width, v.height) for v in responsive} == {(300, 450)}
-    assert sorted(v.format for v in responsive) == sorted([*AVIF, "jpeg", "webp"])
+    # Its own width, and a thumbnail for cards (narrower than a full-size variant).
+    assert {(v.width, v.height) for v in responsive} == {(240, 360), (300, 450)}
+    assert sorted(v.format for v in responsive) == sorted([*AVIF, "jpeg", "webp"] * 2)
+    result = process_image(encode(scene((200, 300)), "JPEG"), tmp_path)
+    assert {(v.width, v.height) for v in variants_by(result, "responsive")} == {(200, 300)}
 
 
 def test_medium_images_get_only_the_widths_they_can_fill(tmp_path: Path) -> None:
     result = process_image(encode(scene((1000, 750)), "PNG"), tmp_path)
     widths = {v.width for v in variants_by(result, "responsive")}
-    assert widths == {320, 480, 640, 720, 960}
+    assert widths == {240, 320, 480, 640, 720, 960}
     assert {(v.width, v.height) for v in variants_by(result, "responsive")} == {
+        (240, 180),
         (320, 240),
         (480, 360),
         (640, 480),
@@ -599,7 +603,8 @@ def test_a_picture_too_small_to_show_is_refused_with_its_size(tmp_path: Path, si
 def test_a_picture_smaller_than_a_slot_is_never_blown_up(tmp_path: Path) -> None:
     result = process_image(encode(scene((300, 150)), "PNG"), tmp_path)
     responsive = variants_by(result, "responsive")
-    assert [(v.width, v.height) for v in responsive] == [(300, 150)] * (2 + len(AVIF))
+    sizes = sorted((v.width, v.height) for v in responsive)
+    assert sizes == sorted([(240, 120), (300, 150)] * (2 + len(AVIF)))
     (social,) = variants_by(result, "social")
     card = reopen(tmp_path, social.file)
     assert card.size == SOCIAL_SIZE

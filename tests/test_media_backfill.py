@@ -1,4 +1,4 @@
-"""``flask media backfill``: images stored before 320/640 px and AVIF get them, once."""
+"""``flask media backfill``: images stored before 240/320/640 px and AVIF get them, once."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from techpulse.services.media import imaging
 
 pytestmark = pytest.mark.usefixtures("with_avif")
 
-OLD_WIDTHS = {480, 960, 1600}  # what uploads got before 320/640 px and AVIF
+OLD_WIDTHS = {480, 960, 1600}  # what uploads got before 240/320/640 px and AVIF
 
 
 def make_old(image: Image, folder: Path) -> set[str]:
@@ -34,7 +34,7 @@ def test_backfill_adds_the_missing_sizes_and_formats_once(app, runner, make):
     folder = Path(app.config["UPLOAD_FOLDER"])
     image = make.image(width=1800)
     removed = make_old(image, folder)
-    assert {name.rsplit("-", 1)[1] for name in removed} >= {"320.jpg", "640.webp"}
+    assert {name.rsplit("-", 1)[1] for name in removed} >= {"240.jpg", "320.jpg", "640.webp"}
 
     result = runner.invoke(args=["media", "backfill"])
     assert result.exit_code == 0, result.output
@@ -57,12 +57,16 @@ def test_backfill_adds_the_missing_sizes_and_formats_once(app, runner, make):
 def test_pages_show_the_new_sizes_after_a_backfill(app, runner, make, client):
     folder = Path(app.config["UPLOAD_FOLDER"])
     banner = make.image()
-    article = make.article(banner=banner)
+    article = make.article(banner=banner, hours_ago=2)
+    make.article("The lead story", hours_ago=1)  # the one above shows as a card on home
     make_old(banner, folder)
     assert "-320." not in client.get(f"/articles/{article.slug}").get_data(as_text=True)
+    assert "-240." not in client.get("/").get_data(as_text=True)
     runner.invoke(args=["media", "backfill"])
     page = client.get(f"/articles/{article.slug}").get_data(as_text=True)
     assert "-320.webp 320w" in page and "-640.jpg 640w" in page
+    # The home page shows it as a card: on a phone a thumbnail, which takes the 240 px one.
+    assert "-240.webp 240w" in client.get("/").get_data(as_text=True)
 
 
 def test_an_image_without_its_original_is_skipped_and_said(app, runner, make):

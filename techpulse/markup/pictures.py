@@ -47,10 +47,22 @@ def media_path(filename: str) -> str:
     return MEDIA_PATH + quote(filename)
 
 
-def image_srcset(image: Image, fmt: str, up_to: int | None = None) -> str:
-    """The ``srcset`` of an image's responsive variants in one format (up to ``up_to`` wide)."""
+# Variants narrower than this are thumbnails (240 px: a compact card's 120 CSS px at 2 device
+# pixels per CSS pixel). Only pictures shown at most THUMBNAILS_UP_TO wide (cards, sidebar
+# rows) list them: a banner, the home page's lead and pictures in stories are never narrower
+# than ~288 CSS px, so a thumbnail would never be chosen and only lengthen their srcset.
+SMALLEST_FULL_WIDTH = 320
+THUMBNAILS_UP_TO = 480
+
+
+def image_srcset(image: Image, fmt: str, up_to: int | None = None, at_least: int = 0) -> str:
+    """The ``srcset`` of an image's responsive variants in one format, ``at_least`` (or the
+    widest there is, when narrower) to ``up_to`` wide (the narrowest if none fits)."""
     variants = image.of_kind("responsive", fmt)
-    fitting = [v for v in variants if up_to is None or v["width"] <= up_to] or variants[:1]
+    floor = min(at_least, max((v["width"] for v in variants), default=0))
+    fitting = [
+        v for v in variants if floor <= v["width"] and (up_to is None or v["width"] <= up_to)
+    ] or variants[:1]
     return ", ".join(f"{media_path(v['file'])} {v['width']}w" for v in fitting)
 
 
@@ -96,10 +108,11 @@ def image_sources(image: Image, max_width: int = 1600) -> Sources:
         if len(_SOURCES) >= MAX_SOURCES:
             _SOURCES.clear()
         up_to = 2 * max_width  # a screen of 2 device pixels per CSS pixel, no more
+        at_least = 0 if max_width <= THUMBNAILS_UP_TO else SMALLEST_FULL_WIDTH
         found = _SOURCES[key] = Sources(
-            image_srcset(image, "avif", up_to),
-            image_srcset(image, "webp", up_to),
-            image_srcset(image, image.fallback_format, up_to),
+            image_srcset(image, "avif", up_to, at_least),
+            image_srcset(image, "webp", up_to, at_least),
+            image_srcset(image, image.fallback_format, up_to, at_least),
             image_src(image, max_width=max_width),
             *image_size(image, max_width),
         )

@@ -29,9 +29,10 @@ pillow_heif.register_heif_opener()
 MAX_PIXELS = 40_000_000
 MIN_SIDE = 32  # a tracking pixel or an icon is no picture for a story
 
-# 320 and 640 fit a phone's card (about 360 CSS px at 1.75–2 device pixels per CSS pixel);
+# 240 fits a compact card's thumbnail on a phone (120 CSS px at up to 2 device pixels per CSS
+# pixel, 96 px at 2.5); 320 and 640 a phone's full-width card (about 360 CSS px at 1.75–2);
 # 720 a full-width picture on a 412 px phone at 1.75 (Lighthouse's: 665 pixels, was 960 w).
-RESPONSIVE_WIDTHS = (320, 480, 640, 720, 960, 1600)
+RESPONSIVE_WIDTHS = (240, 320, 480, 640, 720, 960, 1600)
 # AVIF beside WebP when this Pillow can encode it (Pillow 11.3+ built with libavif).
 AVIF = features.check("avif")
 SOCIAL_SIZE = (1200, 630)
@@ -217,8 +218,12 @@ def add_variants(
 
 
 def responsive_widths(width: int) -> list[int]:
-    """Return the responsive widths to produce for an image this wide, never upscaling."""
-    return [w for w in RESPONSIVE_WIDTHS if w <= width] or [width]
+    """Return the responsive widths to produce for an image this wide, never upscaling; one
+    narrower than a full-size variant (320 px) also keeps its own width, beside a thumbnail."""
+    widths = [w for w in RESPONSIVE_WIDTHS if w <= width]
+    if not widths or widths[-1] < min(width, RESPONSIVE_WIDTHS[1]):
+        widths.append(width)
+    return widths
 
 
 def _resize_to_width(image: Image.Image, width: int) -> Image.Image:
