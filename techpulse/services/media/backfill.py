@@ -1,8 +1,8 @@
 """Give images stored earlier the variants uploads get today (``flask media backfill``).
 
-New widths and formats (240, 320, 640 and 720 px, AVIF) are written at upload; an image uploaded before
-they existed gets them from its stored original, once. Variants are only ever added, under
-the image's key, so pages showing it keep working throughout.
+New widths and formats (240, 320, 640 and 720 px, AVIF) are written at upload; an image
+uploaded before they existed gets them from its stored original, once. Variants are only
+ever added, under the image's key, so pages showing it keep working throughout.
 """
 
 from __future__ import annotations
