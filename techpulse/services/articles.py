@@ -108,10 +108,23 @@ def _listing_ids(kind: str, *, excluding: bool) -> Select[tuple[int]]:
     """The ids of a page of one kind of list (``limit`` and ``offset`` bound), built once."""
     if kind == "author":
         return core(_author_ids())
+    if kind == "tag":
+        return core(_tag_ids())
     ids = select(Article.id).where(Article.live(_NOW), in_scope(kind, bindparam("scope_id")))
     if excluding:
         ids = ids.where(Article.id != bindparam("exclude_id"))
     return core(_newest_first(ids).limit(bindparam("limit")).offset(bindparam("offset")))
+
+
+def _tag_ids() -> Select[tuple[int]]:
+    """A tag's page: its links carry their stories' live dates (``services/tag_listing``),
+    so the page is read newest first from the tag's own index, however rare the tag."""
+    link = article_tags.c
+    ids = select(link.article_id).where(
+        link.tag_id == bindparam("scope_id"), link.live_from <= _NOW
+    )
+    ids = ids.order_by(link.live_from.desc(), link.article_id.desc())
+    return ids.limit(bindparam("limit")).offset(bindparam("offset"))
 
 
 def _author_ids() -> Select[tuple[int]]:
