@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -20,6 +21,7 @@ from sqlalchemy import (
     cast,
     func,
     inspect,
+    literal,
     literal_column,
     null,
     or_,
@@ -309,12 +311,9 @@ def _related() -> Select[tuple[int]]:
         .order_by(Article.published_at.desc(), Article.id.desc())
         .limit(RELATED_CANDIDATES)
     )
-    tagged = select(article_tags.c.article_id).where(
-        article_tags.c.article_id == Article.id, article_tags.c.tag_id.in_(tag_ids)
-    )
     arms = (
         newest.where(Article.category_id == bindparam("category_id")).subquery(),
-        newest.where(tagged.exists()).subquery(),
+        _newest_tagged().subquery(),
     )
     candidates = union(*(select(arm) for arm in arms)).subquery()
     shared_tags = (
@@ -327,6 +326,35 @@ def _related() -> Select[tuple[int]]:
     query = select(candidates.c.id, shared, candidates.c.published_at)
     ranked = query.order_by(shared.desc(), candidates.c.published_at.desc())
     return core(ranked.limit(bindparam("limit")))
+
+
+def _newest_tagged() -> Select[Any]:
+    """The newest live stories sharing a tag with the story ``id``, each tag's read from its
+    own links (``ix_article_tags_tag_live``): only its newest RELATED_CANDIDATES + 1 can be
+    among the newest RELATED_CANDIDATES of them all. Walking the newest stories for one
+    that has a rare tag read thousands of rows (100 ms at 1,000,000 stories)."""
+    mine, link, other = (article_tags.alias(name) for name in ("mine", "link", "other"))
+    floor = (
+        select(other.c.live_from)
+        .where(other.c.tag_id == mine.c.tag_id, other.c.live_from <= _NOW)
+        .order_by(other.c.live_from.desc(), other.c.article_id.desc())
+        .offset(RELATED_CANDIDATES)
+        .limit(1)
+        .scalar_subquery()
+    )
+    every = literal(datetime.min.replace(tzinfo=UTC), UTCDateTime())  # a tag of few stories
+    tags = select(mine.c.tag_id, func.coalesce(floor, every).label("floor"))
+    tags = tags.where(mine.c.article_id == bindparam("id")).subquery()
+    within = and_(
+        link.c.tag_id == tags.c.tag_id,
+        link.c.live_from >= tags.c.floor,
+        link.c.live_from <= _NOW,
+        link.c.article_id != bindparam("id"),
+    )
+    shared = select(link.c.article_id.label("id"), link.c.live_from.label("published_at"))
+    shared = shared.select_from(tags.join(link, within)).distinct()
+    ordered = shared.order_by(link.c.live_from.desc(), link.c.article_id.desc())
+    return ordered.limit(RELATED_CANDIDATES)
 
 
 def related_article_ids(article: Article, limit: int = 3) -> list[int]:
