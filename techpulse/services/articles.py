@@ -11,6 +11,7 @@ from typing import Any
 from flask import g
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import (
+    ColumnElement,
     CompoundSelect,
     Integer,
     Row,
@@ -26,6 +27,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    true,
     union,
     union_all,
 )
@@ -77,52 +79,98 @@ def published_articles(
     category: Category | None = None,
     tag: Tag | None = None,
     author: User | None = None,
-    exclude_id: int | None = None,
 ) -> Pagination:
     """One page of live articles, optionally within a category, tag or author.
 
     Its items are the stories' ids, newest first, read from the scope's index alone: pages
-    show them as cards, and :func:`card_stories` loads only those not drawn already.
+    show them as cards, and :func:`card_stories` loads only those not drawn already. The
+    ids and the total come from one statement (one round trip).
     """
     kind, scope_id = "all", None
     for name, within in (("category", category), ("author", author), ("tag", tag)):
         if within is not None:
             kind, scope_id = name, within.id
+    return _listing(kind, scope_id, page, per_page, hero=False)[1]
+
+
+def home_listing(page: int, per_page: int) -> tuple[int | None, Pagination]:
+    """The home page's hero (the newest live story marked featured, else the newest) and one
+    page of the other live stories, in one statement: the hero is left out of every page,
+    so no story shows up twice."""
+    return _listing("all", None, page, per_page, hero=True)
+
+
+def _listing(
+    kind: str, scope_id: int | None, page: int, per_page: int, *, hero: bool
+) -> tuple[int | None, Pagination]:
     scope = f"{kind}:{scope_id}" if scope_id is not None else kind
-    statement = _listing_ids(kind, excluding=exclude_id is not None)
+    statement, read = _listing_page(kind, hero=hero), {}
 
     def load(limit: int, offset: int) -> list[int]:
-        values = {"scope_id": scope_id, "exclude_id": exclude_id, "now": utcnow()}
+        values = {"scope": scope, "scope_id": scope_id, "ident": scope_id, "now": utcnow()}
         values |= {"limit": limit, "offset": offset, "window": limit + offset}
-        return list(db.session.scalars(statement, values))
+        rows = db.session.execute(statement, values).all()
+        read["stored"], read["later"] = rows[0][0], rows[0][1]
+        read["hero"] = rows[0][3] if hero else None
+        return [row[2] for row in rows if row[2] is not None]
 
     def total() -> int:
-        # The left-out story (the home page's hero) is always a live one in this scope.
-        return max(0, listing_counts.live_total(scope) - (exclude_id is not None))
+        if read["stored"] is None:  # never counted: count exactly (listing_counts)
+            live = listing_counts.live_total(scope)
+        else:
+            live = read["stored"] - read["later"]
+        # The hero, left out, is always a live story in this scope.
+        return max(0, live - (read["hero"] is not None))
 
-    return IndexedPagination(
+    listing = IndexedPagination(
         page=page, per_page=per_page, error_out=False, load=load, counter=total
     )
+    return read["hero"], listing
 
 
 @cache
-def _listing_ids(kind: str, *, excluding: bool) -> Select[tuple[int]]:
-    """The ids of a page of one kind of list (``limit`` and ``offset`` bound), built once."""
+def _listing_page(kind: str, *, hero: bool) -> Select[Any]:
+    """A page of one kind of list and the list's total, built once: every row carries the
+    scope's stored total and how many of its stories are due later (``listing_counts``), a
+    story's id (NULL for a page past the end: the totals still come back), and, for the
+    home page, the hero's id."""
+    counts = listing_counts.stored_and_due_later(kind).subquery()
+    hero_id = _hero_id() if hero else None
+    ids = _listing_ids(kind, hero_id).subquery()
+    columns = [*counts.c, ids.c.id, *([hero_id.label("hero")] if hero_id is not None else [])]
+    query = select(*columns).select_from(counts.outerjoin(ids, true()))
+    return core(query.order_by(ids.c.at.desc(), ids.c.id.desc()))
+
+
+def _hero_id() -> ColumnElement[int | None]:
+    """The newest live story marked featured, else the newest: the second choice is read
+    only when there is no first."""
+    choices = (
+        _newest_first(select(Article.id).where(Article.live(_NOW), *featured)).limit(1)
+        for featured in ((Article.featured.is_(True),), ())
+    )
+    return func.coalesce(*(choice.scalar_subquery() for choice in choices))
+
+
+def _listing_ids(kind: str, left_out: ColumnElement[Any] | None) -> Select[tuple[int, Any]]:
+    """The ids (``id``) of a page of one kind of list, with what orders them (``at``),
+    ``limit`` and ``offset`` bound; ``left_out``: a story never listed (the hero)."""
     if kind == "author":
-        return core(_author_ids())
+        return _author_ids()
     if kind == "tag":
-        return core(_tag_ids())
-    ids = select(Article.id).where(Article.live(_NOW), in_scope(kind, bindparam("scope_id")))
-    if excluding:
-        ids = ids.where(Article.id != bindparam("exclude_id"))
-    return core(_newest_first(ids).limit(bindparam("limit")).offset(bindparam("offset")))
+        return _tag_ids()
+    ids = select(Article.id.label("id"), Article.published_at.label("at"))
+    ids = ids.where(Article.live(_NOW), in_scope(kind, bindparam("scope_id")))
+    if left_out is not None:
+        ids = ids.where(Article.id != left_out)
+    return _newest_first(ids).limit(bindparam("limit")).offset(bindparam("offset"))
 
 
 def _tag_ids() -> Select[tuple[int]]:
     """A tag's page: its links carry their stories' live dates (``services/tag_listing``),
     so the page is read newest first from the tag's own index, however rare the tag."""
     link = article_tags.c
-    ids = select(link.article_id).where(
+    ids = select(link.article_id.label("id"), link.live_from.label("at")).where(
         link.tag_id == bindparam("scope_id"), link.live_from <= _NOW
     )
     ids = ids.order_by(link.live_from.desc(), link.article_id.desc())
@@ -143,7 +191,8 @@ def _author_ids() -> Select[tuple[int]]:
     )
     arms = [_newest_first(arm).limit(window).subquery() for arm in (own, cowritten)]
     merged = union(*(select(arm) for arm in arms)).subquery()
-    ordered = select(merged.c.id).order_by(merged.c.published_at.desc(), merged.c.id.desc())
+    ordered = select(merged.c.id, merged.c.published_at.label("at"))
+    ordered = ordered.order_by(merged.c.published_at.desc(), merged.c.id.desc())
     return ordered.limit(bindparam("limit")).offset(bindparam("offset"))
 
 
@@ -203,18 +252,6 @@ def _newest_ids(*, featured: bool) -> Select[tuple[int]]:
     if featured:
         query = query.where(Article.featured.is_(True))
     return core(_newest_first(query).limit(bindparam("limit")))
-
-
-def featured_article_id() -> int | None:
-    """The newest live article marked featured, else the newest live article: one statement
-    (the second choice is looked up only when there is no first)."""
-    return db.session.scalar(_featured_id(), {"limit": 1, "now": utcnow()})
-
-
-@cache
-def _featured_id() -> Select[tuple[int | None]]:
-    choices = (_newest_ids(featured=True), _newest_ids(featured=False))
-    return core(select(func.coalesce(*(choice.scalar_subquery() for choice in choices))))
 
 
 @dataclass(frozen=True)
