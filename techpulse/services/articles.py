@@ -240,17 +240,14 @@ def _rows() -> Select[tuple[Article]]:
     return query.where(Article.id.in_(bindparam("ids", expanding=True)))
 
 
-def newest_article_ids(limit: int, *, featured: bool = False) -> list[int]:
-    """The ids of the ``limit`` newest live articles (marked featured, if asked), from an index."""
-    values = {"limit": limit, "now": utcnow()}
-    return list(db.session.scalars(_newest_ids(featured=featured), values))
+def newest_article_ids(limit: int) -> list[int]:
+    """The ids of the ``limit`` newest live articles, from an index."""
+    return list(db.session.scalars(_newest_ids(), {"limit": limit, "now": utcnow()}))
 
 
 @cache
-def _newest_ids(*, featured: bool) -> Select[tuple[int]]:
+def _newest_ids() -> Select[tuple[int]]:
     query = select(Article.id).where(Article.live(_NOW))
-    if featured:
-        query = query.where(Article.featured.is_(True))
     return core(_newest_first(query).limit(bindparam("limit")))
 
 
