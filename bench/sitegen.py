@@ -297,7 +297,7 @@ def _stories(
     while (start := chunk * CHUNK) - start // 51 < target:
         rng = random.Random(f"{seed}:{chunk}")
         rows: list[tuple[Any, ...]] = []
-        links: list[tuple[int, int]] = []
+        links: list[tuple[int, int, datetime | None]] = []
         for n in range(start, start + CHUNK):
             if n - n // 51 >= target:
                 break
@@ -305,15 +305,16 @@ def _stories(
             article_id = first_id + n
             title = content.title(rng)
             when = NEWEST - timedelta(minutes=47 * n + rng.randrange(40))
+            live_from = None if draft else when.replace(tzinfo=None)  # as services/tag_listing
             rows.append((
                 article_id, title, f"{_slug(title)}-{n + 1}", rng.randrange(BODIES),
                 Status.DRAFT.value if draft else Status.PUBLISHED.value,
-                None if draft else when.replace(tzinfo=None), when.replace(tzinfo=None),
+                live_from, when.replace(tzinfo=None),
                 n % 997 == 0, rng.choice(categories), rng.choice(authors),
                 rng.choice(banners) if rng.random() < 0.9 else None,
             ))  # fmt: skip
             for tag_id in set(rng.choices(tags, weights=weights, k=rng.randint(2, 5))):
-                links.append((article_id, tag_id))
+                links.append((article_id, tag_id, live_from))
         writer.write(rows, links)
         db.session.commit()
         chunk += 1
@@ -356,7 +357,7 @@ class _SqliteWriter:
     def __init__(self, bodies: list[tuple[str, str, str, int]]) -> None:
         self.bodies = bodies
 
-    def write(self, rows: list[tuple[Any, ...]], links: list[tuple[int, int]]) -> None:
+    def write(self, rows: list[tuple[Any, ...]], links: list[tuple[Any, ...]]) -> None:
         if not rows:
             return
         records = []
@@ -372,7 +373,13 @@ class _SqliteWriter:
                 "seo_title": "", "seo_description": "",
             })  # fmt: skip
         db.session.execute(insert(Article), records)
-        db.session.execute(insert(article_tags), [{"article_id": a, "tag_id": t} for a, t in links])
+        db.session.execute(
+            insert(article_tags),
+            [
+                {"article_id": a, "tag_id": t, "live_from": w and w.replace(tzinfo=UTC)}
+                for a, t, w in links
+            ],
+        )
 
 
 class _PostgresWriter:
@@ -408,7 +415,7 @@ class _PostgresWriter:
     def _cursor(self) -> Any:
         return db.session.connection().connection.driver_connection.cursor()
 
-    def write(self, rows: list[tuple[Any, ...]], links: list[tuple[int, int]]) -> None:
+    def write(self, rows: list[tuple[Any, ...]], links: list[tuple[Any, ...]]) -> None:
         if not rows:
             return
         session = db.session
@@ -439,7 +446,7 @@ class _PostgresWriter:
                 "FROM bench_stage s JOIN bench_bodies b ON b.no = s.body_no ORDER BY s.id"
             )
         )
-        with cursor.copy("COPY article_tags (article_id, tag_id) FROM STDIN") as copy:
+        with cursor.copy("COPY article_tags (article_id, tag_id, live_from) FROM STDIN") as copy:
             for link in links:
                 copy.write_row(link)
 

@@ -185,3 +185,27 @@ def test_pagination_links_ignore_url_for_options_in_the_query(client, make):
     html = page.get_data(as_text=True)
     assert 'href="/?topic=ai&amp;page=2"' in html
     assert "javascript" not in html
+
+
+@pytest.mark.parametrize(("url", "statements"), [("/", 1), ("/tag/a", 2), ("/category/ai", 2)])
+def test_list_pages_read_their_stories_and_total_in_one_statement(
+    client, make, count_queries, url, statements
+):
+    ai = make.category("AI")
+    for i in range(3):
+        make.article(f"Story {i}", category=ai, tags=("A",), featured=i == 1)
+    # A query string the page cache has not seen: each request renders the page. The
+    # layout's shared parts and the cards are read once per generation, by the first.
+    client.get(f"{url}?v=1")
+    count_queries.statements.clear()
+    html = client.get(f"{url}?v=2").get_data(as_text=True)
+    assert "3 stories" in html or url == "/"
+    # The home page: its hero, its page of ids and their total in one statement; a list
+    # page: what it lists, then its ids and total. (Without Redis, PostgreSQL keeps the
+    # page-cache generation: not the page's own read.)
+    reads = [
+        sql
+        for sql in count_queries.statements
+        if sql.startswith("SELECT") and "page_cache_generation" not in sql
+    ]
+    assert len(reads) == statements, count_queries.statements

@@ -186,18 +186,21 @@ SIZES_WIDTH = """img => {
 }"""
 
 
+# Each picture in <main>: the width it is laid out at, and the one its `sizes` gives.
+SHOWN_AND_SAID = f"""imgs => imgs.map(img => [
+  img.getBoundingClientRect().width, ({SIZES_WIDTH})(img), img.getAttribute("sizes")])"""
+
+
 @pytest.mark.parametrize("width", [320, 390, 412, 700, 900, 1100, 1366, 1920])
 def test_picture_sizes_match_the_layout(browser, site, width):
     context = browser.new_context(viewport={"width": width, "height": 900})
     tab = context.new_page()
     for path in ("/", site["article"], site["category"]):
-        tab.goto(site["url"] + path)
-        for img in tab.locator("main picture img").all():
-            shown = img.evaluate("img => img.getBoundingClientRect().width")
+        tab.goto(site["url"] + path)  # loaded at this width: what is laid out is as a visitor's
+        for shown, said, sizes in tab.locator("main picture img").evaluate_all(SHOWN_AND_SAID):
             if shown == 0:  # content-visibility: not laid out yet
                 continue
-            said = img.evaluate(SIZES_WIDTH)
-            assert shown - 1 <= said <= shown * 1.1 + 4, (path, img.get_attribute("sizes"))
+            assert shown - 1 <= said <= shown * 1.1 + 4, (path, sizes)
     context.close()
 
 
@@ -212,43 +215,48 @@ CARD_PARTS = """card => {
 }"""
 
 
-@pytest.mark.parametrize("width", [320, 390, 412, 1366])
-def test_cards_under_the_main_story_are_compact_rows_on_a_phone(browser, site, width):
-    context = browser.new_context(viewport={"width": width, "height": 900})
+@pytest.mark.parametrize("path", ["/", "author"])
+def test_cards_under_the_main_story_are_compact_rows_on_a_phone(browser, site, path):
+    # One page load, laid out again at each width (the same CSS and media queries apply).
+    context = browser.new_context(viewport={"width": 320, "height": 900})
     tab = context.new_page()
-    for path in ("/", site["author"]):
-        tab.goto(site["url"] + path)
+    tab.goto(site["url"] + site.get(path, path))
+    for width in (320, 390, 412, 1366):
+        tab.set_viewport_size({"width": width, "height": 900})
         main = tab.locator("main img[fetchpriority=high]").bounding_box()
         assert width >= 640 or main["width"] >= width - 40  # the lead story stays full width
         cards = tab.locator(".card-grid > .card--default")
         assert cards.count() >= 3
         for parts in cards.evaluate_all(f"cards => cards.map({CARD_PARTS})"):
             thumb, title, badge = parts["thumb"], parts["title"], parts["badge"]
-            assert parts["whole"], parts  # a title is never cut
+            assert parts["whole"], (width, parts)  # a title is never cut
             if width < 640:  # a thumbnail as composed (16:9) beside the section, title, date
-                assert 96 <= thumb["width"] <= 120, parts
-                assert abs(thumb["height"] - thumb["width"] * 9 / 16) <= 1, parts
+                assert 96 <= thumb["width"] <= 120, (width, parts)
+                assert abs(thumb["height"] - thumb["width"] * 9 / 16) <= 1, (width, parts)
                 assert title["left"] >= thumb["right"] and badge["left"] >= thumb["right"]
-                assert badge["height"] >= 24 and not parts["excerpt"], parts  # easy to tap
-                assert parts["height"] <= (200 if width < 360 else 160), parts  # was ~460
+                assert badge["height"] >= 24 and not parts["excerpt"], (width, parts)  # tappable
+                assert parts["height"] <= (200 if width < 360 else 160), (width, parts)  # ~460
             else:  # desktop: a third of the row (a lone last card lies on its side), as before
-                assert thumb["width"] >= 300 and parts["excerpt"], parts
-        assert tab.evaluate("document.documentElement.scrollWidth") <= width
+                assert thumb["width"] >= 300 and parts["excerpt"], (width, parts)
+        assert tab.evaluate("document.documentElement.scrollWidth") <= width, width
     context.close()
 
 
-@pytest.mark.parametrize(("width", "most"), [(320, 72), (390, 72), (1366, 140)])
-def test_the_header_is_compact(browser, site, width, most):
-    context = browser.new_context(viewport={"width": width, "height": 800})
+def test_the_header_is_compact(browser, site):
+    # One page load, laid out again at each width (the same CSS and media queries apply).
+    context = browser.new_context(viewport={"width": 320, "height": 800})
     tab = context.new_page()
     tab.goto(site["url"] + "/")
-    assert tab.locator(".site-header").bounding_box()["height"] <= most
-    assert tab.evaluate("document.documentElement.scrollWidth") <= width
-    if width < 800:
+    for width, most in ((320, 72), (390, 72), (1366, 140)):
+        tab.set_viewport_size({"width": width, "height": 800})
+        assert tab.locator(".site-header").bounding_box()["height"] <= most, width
+        assert tab.evaluate("document.documentElement.scrollWidth") <= width, width
         search = tab.locator(".site-header__search")  # one tap to the search page
-        assert search.is_visible() and search.get_attribute("href") == "/search"
-    else:
-        assert tab.get_by_role("searchbox", name="Search stories").is_visible()
+        box = tab.get_by_role("searchbox", name="Search stories")
+        if width < 800:
+            assert search.is_visible() and search.get_attribute("href") == "/search"
+        else:
+            assert box.is_visible()
     context.close()
 
 

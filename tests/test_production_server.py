@@ -14,9 +14,11 @@ import socket
 import ssl
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -29,6 +31,8 @@ from bench.servers import worker_rss_mb
 from techpulse import PROJECT_ROOT
 from techpulse.extensions import db
 from techpulse.models import Category, Role
+from tests.helpers.apps import POSTGRES_URL, app_settings, new_app, prepare_database
+from tests.helpers.factories import Factory
 from tests.helpers.forms import article_form
 from tests.helpers.servers import free_port
 
@@ -83,27 +87,22 @@ class Server(NamedTuple):
     pid: int
 
 
-@pytest.fixture
-def page_files(tmp_path: Path) -> Path:
-    """Asked for by a test: the server writes page files here, and nginx serves them."""
-    return tmp_path / "page-files"
-
-
-@pytest.fixture
-def server(
-    app: Any, app_config: dict[str, Any], story: Any, tmp_path: Path, request: Any
+@contextmanager
+def granian(
+    config: dict[str, Any], folder: Path, page_files: Path | None = None
 ) -> Iterator[Server]:
-    """granian started with the README's command (as `make serve` and deploy/ run it)."""
+    """granian started with the README's command (as `make serve` and deploy/ run it), serving
+    the database of ``config``; its log is ``folder``/granian.log."""
     if not GRANIAN.exists():
         pytest.skip("granian is not installed")
     port = free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("TECHPULSE_")},
-        "TECHPULSE_DATABASE_URL": app_config["SQLALCHEMY_DATABASE_URI"],
-        "TECHPULSE_INSTANCE_PATH": str(app_config["INSTANCE_PATH"]),
-        "TECHPULSE_SECRET_KEY": app_config["SECRET_KEY"],
+        "TECHPULSE_DATABASE_URL": config["SQLALCHEMY_DATABASE_URI"],
+        "TECHPULSE_INSTANCE_PATH": str(config["INSTANCE_PATH"]),
+        "TECHPULSE_SECRET_KEY": config["SECRET_KEY"],
         "TECHPULSE_PROXY_FIX_X_FOR": "1",
-        "TECHPULSE_REDIS_URL": app_config.get("REDIS_URL", ""),
+        "TECHPULSE_REDIS_URL": config.get("REDIS_URL", ""),
         # Plain http on loopback with the suite's key: production mode's start-up checks are
         # tested in test_production.py; here the server itself is under test.
         "TECHPULSE_PRODUCTION": "false",
@@ -112,14 +111,14 @@ def server(
         # Readership counters reach the database only at the graceful stop (tested below).
         "TECHPULSE_STATS_FLUSH_SECONDS": "3600",
     }
-    if "page_files" in request.fixturenames:  # as DEPLOY.md sets it up with nginx
-        env["TECHPULSE_PAGE_FILES_DIR"] = str(tmp_path / "page-files")
+    if page_files is not None:  # as DEPLOY.md sets it up with nginx
+        env["TECHPULSE_PAGE_FILES_DIR"] = str(page_files)
         env["TECHPULSE_SITE_URL"] = "https://techpulse.example"
     command = server_argv(readme_server_command(), "127.0.0.1", port)
     assert Path(command[0]).name == "granian", command
     command[0] = str(GRANIAN)
     # Its log goes to a file: a pipe nobody reads would fill up and stop the server mid-test.
-    log = (tmp_path / "granian.log").open("wb")
+    log = (folder / "granian.log").open("wb")
     process = subprocess.Popen(
         command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
     )
@@ -131,10 +130,119 @@ def server(
         log.close()
 
 
+class IdleWatch:
+    """A keep-alive connection to the server, left idle after one request from the moment
+    the server is up: a thread notes when (if ever) the server closes it. Started with the
+    module's server, so the wait for the idle timeout overlaps the other tests."""
+
+    def __init__(self, port: int) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+        self.connection.request("GET", "/healthz")
+        response = self.connection.getresponse()
+        self.answered_status, self.answered_body = response.status, response.read()
+        self.answered = time.monotonic()
+        self.closed: bool | None = None
+        self.idle_for: float | None = None
+        assert self.connection.sock is not None  # kept alive for the next request
+        self.thread = threading.Thread(target=self._watch, args=(self.connection.sock,))
+        self.thread.start()
+
+    def _watch(self, sock: socket.socket) -> None:
+        try:
+            self.closed = sock.recv(4096) == b""  # blocks until granian closes it
+        except OSError:  # the 20 s timeout: never closed
+            self.closed = False
+        self.idle_for = time.monotonic() - self.answered
+
+    def result(self) -> tuple[bool | None, float | None]:
+        """(closed by the server, seconds idle until then), waiting for the watch to end."""
+        self.thread.join(timeout=30)
+        self.connection.close()
+        return self.closed, self.idle_for
+
+
+@dataclass
+class Shared:
+    """The module's granian (and nginx in front of it) on the module's database: tests that
+    neither stop a server nor need page files share them. Each makes its own story (the
+    module's factory keeps every name unique) and so its own, never cached, addresses."""
+
+    config: dict[str, Any]
+    factory: Factory
+    server: Server
+    nginx: Nginx | None
+    idle: IdleWatch
+
+
+def shares(request: Any) -> bool:
+    """Whether the test runs against the module's shared server. Not on PostgreSQL: the app
+    fixture empties its database around each test, cutting the server's connections."""
+    return not POSTGRES_URL and not {"server", "page_files"} & set(request.fixturenames)
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shared]:
+    folder = tmp_path_factory.mktemp("shared-server")
+    config = app_settings(folder)
+    prepare_database(config["SQLALCHEMY_DATABASE_URI"])
+    factory = Factory()
+    application = new_app(config)
+    with application.app_context():
+        factory.settings()  # the site answers its home page before the first test's story
+        db.session.remove()
+        db.engine.dispose()
+    with ExitStack() as stack:
+        server = stack.enter_context(granian(config, folder))
+        idle = IdleWatch(server.port)
+        front = (
+            stack.enter_context(nginx_in_front(server.port, folder / "nginx")) if NGINX else None
+        )
+        yield Shared(config, factory, server, front, idle)
+        idle.result()
+
+
 @pytest.fixture
-def app_server(server: Server) -> int:
+def app_config(request: Any, tmp_path: Path) -> dict[str, Any]:
+    """The module's database when the test shares the module's server, else its own."""
+    if shares(request):
+        return dict(request.getfixturevalue("shared").config)
+    return app_settings(tmp_path)
+
+
+@pytest.fixture
+def make(app: Any, request: Any) -> Factory:
+    """The module's factory on the module's database (its names stay unique), else a new one."""
+    return request.getfixturevalue("shared").factory if shares(request) else Factory()
+
+
+@pytest.fixture
+def page_files(tmp_path: Path) -> Path:
+    """Asked for by a test: the server writes page files here, and nginx serves them."""
+    return tmp_path / "page-files"
+
+
+@pytest.fixture
+def server(
+    app: Any, app_config: dict[str, Any], story: Any, tmp_path: Path, request: Any
+) -> Iterator[Server]:
+    """The test's own granian: for a test that stops it, or one that needs page files."""
+    page_files = tmp_path / "page-files" if "page_files" in request.fixturenames else None
+    with granian(app_config, tmp_path, page_files) as started:
+        yield started
+
+
+@pytest.fixture
+def running(request: Any, story: Any) -> Server:
+    """The server under test: the module's, or the test's own (see ``shares``)."""
+    if shares(request):
+        return request.getfixturevalue("shared").server
+    return request.getfixturevalue("server")
+
+
+@pytest.fixture
+def app_server(running: Server) -> int:
     """The port of the running server."""
-    return server.port
+    return running.port
 
 
 def test_idle_and_slow_connections_do_not_stall_the_site(app_server, story):
@@ -158,23 +266,6 @@ def test_idle_and_slow_connections_do_not_stall_the_site(app_server, story):
     assert elapsed < 5, f"the site took {elapsed:.1f}s to answer past idle connections"
 
 
-def test_a_connection_idle_between_requests_is_closed_after_ten_seconds(app_server, story):
-    """--http1-header-read-timeout 10000 (README, make serve, deploy/): granian drops an idle
-    keep-alive connection instead of holding it (and a --backpressure slot) for ever."""
-    connection = http.client.HTTPConnection("127.0.0.1", app_server, timeout=20)
-    try:
-        connection.request("GET", "/healthz")
-        response = connection.getresponse()
-        assert response.status == 200 and response.read()
-        answered = time.monotonic()
-        assert connection.sock is not None  # kept alive for the next request
-        closed = connection.sock.recv(4096) == b""  # blocks until granian closes it
-        idle_for = time.monotonic() - answered
-    finally:
-        connection.close()
-    assert closed and 8 <= idle_for <= 15, idle_for
-
-
 def test_the_server_sends_cached_gzip_pages(app_server, story):
     url = f"/articles/{story.slug}"
     # Each of the two workers keeps its own copy: a few visits warm both.
@@ -185,14 +276,14 @@ def test_the_server_sends_cached_gzip_pages(app_server, story):
     assert b"Served by granian" in gzip.decompress(page.body)
 
 
-def test_each_worker_stays_under_125_mb_after_a_burst_of_page_renders(server, story):
+def test_each_worker_stays_under_125_mb_after_a_burst_of_page_renders(running, story):
     # Issue 8's memory target. 32 visitors at once, each request a page nobody has seen
     # (so rendered and then cached): a worker with one Python thread per connection and the
     # staff-only libraries loaded grew past 130 MB on this.
     pages = ["/", f"/articles/{story.slug}", "/feed.xml", "/sitemap.xml", "/search?q=granian"]
 
     def visitor(number: int) -> list[int]:
-        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        connection = http.client.HTTPConnection("127.0.0.1", running.port, timeout=60)
         statuses = []
         for visit in range(12):
             page = pages[visit % len(pages)]
@@ -207,7 +298,7 @@ def test_each_worker_stays_under_125_mb_after_a_burst_of_page_renders(server, st
     with ThreadPoolExecutor(32) as pool:
         statuses = [status for visits in pool.map(visitor, range(32)) for status in visits]
     assert statuses == [200] * 32 * 12
-    largest = worker_rss_mb(server.pid)
+    largest = worker_rss_mb(running.pid)
     print(f"largest worker: {largest:.0f} MB")
     # 120 MB until this week; 120.1 MB measured once in CI. On 7 December 109-113 MB here,
     # the same as before the memory trim (measured at once, before a trim has run): start-up
@@ -251,15 +342,14 @@ class Nginx:
         return response
 
 
-@pytest.fixture
-def nginx(app_server: int, tmp_path: Path) -> Iterator[Nginx]:
-    """nginx running deploy/nginx/ (micro-cache included) in front of ``app_server``."""
-    if not NGINX:
-        pytest.skip("Debian's nginx is not installed")
+@contextmanager
+def nginx_in_front(app_port: int, folder: Path) -> Iterator[Nginx]:
+    """nginx running deploy/nginx/ (micro-cache included) in front of the app server on
+    ``app_port``, its site under ``folder``."""
     front = Nginx(free_port(), free_port())
-    conf = render_site(tmp_path, app_server, front.http_port, front.https_port)
+    conf = render_site(folder, app_port, front.http_port, front.https_port)
     process = subprocess.Popen(
-        [NGINX, "-p", str(tmp_path), "-c", str(conf), "-g", "daemon off;"],
+        [NGINX, "-p", str(folder), "-c", str(conf), "-g", "daemon off;"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
     try:
@@ -275,6 +365,18 @@ def nginx(app_server: int, tmp_path: Path) -> Iterator[Nginx]:
         stop(process)
         if process.stderr:
             process.stderr.close()
+
+
+@pytest.fixture
+def nginx(app_server: int, tmp_path: Path, request: Any) -> Iterator[Nginx]:
+    """nginx in front of the server under test: the module's, or the test's own."""
+    if not NGINX:
+        pytest.skip("Debian's nginx is not installed")
+    if shares(request):
+        yield request.getfixturevalue("shared").nginx
+        return
+    with nginx_in_front(app_server, tmp_path) as front:
+        yield front
 
 
 @needs_nginx
@@ -590,3 +692,16 @@ def test_views_of_page_files_are_all_counted_once(nginx, server, page_files, sto
     report = ingest(app, tmp_path / "techpulse-stats.log", tmp_path / "state.json", sink_of(app))
     assert report.counted == files.count("hit")
     assert story_views(app, 10, 8) == 8
+
+
+# Last: by now the module's idle connection has waited out the timeout.
+def test_a_connection_idle_between_requests_is_closed_after_ten_seconds(request, story):
+    """--http1-header-read-timeout 10000 (README, make serve, deploy/): granian drops an idle
+    keep-alive connection instead of holding it (and a --backpressure slot) for ever."""
+    if shares(request):  # left idle since the module's server started (IdleWatch)
+        watch = request.getfixturevalue("shared").idle
+    else:
+        watch = IdleWatch(request.getfixturevalue("server").port)
+    closed, idle_for = watch.result()
+    assert watch.answered_status == 200 and watch.answered_body
+    assert closed and idle_for is not None and 8 <= idle_for <= 15, idle_for

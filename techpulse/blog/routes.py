@@ -27,9 +27,7 @@ def home() -> str | Response:
     if request.args and (old := permalinks.target_for_query(request.args)) is not None:
         return redirect(old, 301)
     page = requested_page()
-    # The hero is left out of the list on every page, so no story shows up twice.
-    hero = articles.featured_article_id()
-    listing = articles.published_articles(page, _per_page(), exclude_id=hero)
+    hero, listing = articles.home_listing(page, _per_page())
     ensure_page_exists(listing)
     return render_template("blog/home.html", hero=hero if page == 1 else None, listing=listing)
 

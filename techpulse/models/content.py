@@ -44,7 +44,12 @@ article_tags = Table(
     "article_tags",
     db.metadata,
     Column("article_id", ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
-    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+    # The story's published_at while it is published or scheduled, else NULL: a tag's page
+    # reads its newest live stories from this table's own index, never walking the stories
+    # of every other tag. Kept by every write (services/tag_listing.py).
+    Column("live_from", UTCDateTime, nullable=True),
+    Index("ix_article_tags_tag_live", "tag_id", "live_from", "article_id"),
 )
 
 

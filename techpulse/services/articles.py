@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
 from flask import g
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import (
+    ColumnElement,
     CompoundSelect,
     Integer,
     Row,
@@ -20,10 +22,12 @@ from sqlalchemy import (
     cast,
     func,
     inspect,
+    literal,
     literal_column,
     null,
     or_,
     select,
+    true,
     union,
     union_all,
 )
@@ -75,43 +79,102 @@ def published_articles(
     category: Category | None = None,
     tag: Tag | None = None,
     author: User | None = None,
-    exclude_id: int | None = None,
 ) -> Pagination:
     """One page of live articles, optionally within a category, tag or author.
 
     Its items are the stories' ids, newest first, read from the scope's index alone: pages
-    show them as cards, and :func:`card_stories` loads only those not drawn already.
+    show them as cards, and :func:`card_stories` loads only those not drawn already. The
+    ids and the total come from one statement (one round trip).
     """
     kind, scope_id = "all", None
     for name, within in (("category", category), ("author", author), ("tag", tag)):
         if within is not None:
             kind, scope_id = name, within.id
+    return _listing(kind, scope_id, page, per_page, hero=False)[1]
+
+
+def home_listing(page: int, per_page: int) -> tuple[int | None, Pagination]:
+    """The home page's hero (the newest live story marked featured, else the newest) and one
+    page of the other live stories, in one statement: the hero is left out of every page,
+    so no story shows up twice."""
+    return _listing("all", None, page, per_page, hero=True)
+
+
+def _listing(
+    kind: str, scope_id: int | None, page: int, per_page: int, *, hero: bool
+) -> tuple[int | None, Pagination]:
     scope = f"{kind}:{scope_id}" if scope_id is not None else kind
-    statement = _listing_ids(kind, excluding=exclude_id is not None)
+    statement, read = _listing_page(kind, hero=hero), {}
 
     def load(limit: int, offset: int) -> list[int]:
-        values = {"scope_id": scope_id, "exclude_id": exclude_id, "now": utcnow()}
+        values = {"scope": scope, "scope_id": scope_id, "ident": scope_id, "now": utcnow()}
         values |= {"limit": limit, "offset": offset, "window": limit + offset}
-        return list(db.session.scalars(statement, values))
+        rows = db.session.execute(statement, values).all()
+        read["stored"], read["later"] = rows[0][0], rows[0][1]
+        read["hero"] = rows[0][3] if hero else None
+        return [row[2] for row in rows if row[2] is not None]
 
     def total() -> int:
-        # The left-out story (the home page's hero) is always a live one in this scope.
-        return max(0, listing_counts.live_total(scope) - (exclude_id is not None))
+        if read["stored"] is None:  # never counted: count exactly (listing_counts)
+            live = listing_counts.live_total(scope)
+        else:
+            live = read["stored"] - read["later"]
+        # The hero, left out, is always a live story in this scope.
+        return max(0, live - (read["hero"] is not None))
 
-    return IndexedPagination(
+    listing = IndexedPagination(
         page=page, per_page=per_page, error_out=False, load=load, counter=total
     )
+    return read["hero"], listing
 
 
 @cache
-def _listing_ids(kind: str, *, excluding: bool) -> Select[tuple[int]]:
-    """The ids of a page of one kind of list (``limit`` and ``offset`` bound), built once."""
+def _listing_page(kind: str, *, hero: bool) -> Select[Any]:
+    """A page of one kind of list and the list's total, built once: every row carries the
+    scope's stored total and how many of its stories are due later (``listing_counts``), a
+    story's id (NULL for a page past the end: the totals still come back), and, for the
+    home page, the hero's id."""
+    counts = listing_counts.stored_and_due_later(kind).subquery()
+    hero_id = _hero_id() if hero else None
+    ids = _listing_ids(kind, hero_id).subquery()
+    columns = [*counts.c, ids.c.id, *([hero_id.label("hero")] if hero_id is not None else [])]
+    query = select(*columns).select_from(counts.outerjoin(ids, true()))
+    return core(query.order_by(ids.c.at.desc(), ids.c.id.desc()))
+
+
+def _hero_id() -> ColumnElement[int | None]:
+    """The newest live story marked featured, else the newest: the second choice is read
+    only when there is no first."""
+    choices = (
+        _newest_first(select(Article.id).where(Article.live(_NOW), *featured)).limit(1)
+        for featured in ((Article.featured.is_(True),), ())
+    )
+    return func.coalesce(*(choice.scalar_subquery() for choice in choices))
+
+
+def _listing_ids(kind: str, left_out: ColumnElement[Any] | None) -> Select[tuple[int, Any]]:
+    """The ids (``id``) of a page of one kind of list, with what orders them (``at``),
+    ``limit`` and ``offset`` bound; ``left_out``: a story never listed (the hero)."""
     if kind == "author":
-        return core(_author_ids())
-    ids = select(Article.id).where(Article.live(_NOW), in_scope(kind, bindparam("scope_id")))
-    if excluding:
-        ids = ids.where(Article.id != bindparam("exclude_id"))
-    return core(_newest_first(ids).limit(bindparam("limit")).offset(bindparam("offset")))
+        return _author_ids()
+    if kind == "tag":
+        return _tag_ids()
+    ids = select(Article.id.label("id"), Article.published_at.label("at"))
+    ids = ids.where(Article.live(_NOW), in_scope(kind, bindparam("scope_id")))
+    if left_out is not None:
+        ids = ids.where(Article.id != left_out)
+    return _newest_first(ids).limit(bindparam("limit")).offset(bindparam("offset"))
+
+
+def _tag_ids() -> Select[tuple[int]]:
+    """A tag's page: its links carry their stories' live dates (``services/tag_listing``),
+    so the page is read newest first from the tag's own index, however rare the tag."""
+    link = article_tags.c
+    ids = select(link.article_id.label("id"), link.live_from.label("at")).where(
+        link.tag_id == bindparam("scope_id"), link.live_from <= _NOW
+    )
+    ids = ids.order_by(link.live_from.desc(), link.article_id.desc())
+    return ids.limit(bindparam("limit")).offset(bindparam("offset"))
 
 
 def _author_ids() -> Select[tuple[int]]:
@@ -128,7 +191,8 @@ def _author_ids() -> Select[tuple[int]]:
     )
     arms = [_newest_first(arm).limit(window).subquery() for arm in (own, cowritten)]
     merged = union(*(select(arm) for arm in arms)).subquery()
-    ordered = select(merged.c.id).order_by(merged.c.published_at.desc(), merged.c.id.desc())
+    ordered = select(merged.c.id, merged.c.published_at.label("at"))
+    ordered = ordered.order_by(merged.c.published_at.desc(), merged.c.id.desc())
     return ordered.limit(bindparam("limit")).offset(bindparam("offset"))
 
 
@@ -176,30 +240,15 @@ def _rows() -> Select[tuple[Article]]:
     return query.where(Article.id.in_(bindparam("ids", expanding=True)))
 
 
-def newest_article_ids(limit: int, *, featured: bool = False) -> list[int]:
-    """The ids of the ``limit`` newest live articles (marked featured, if asked), from an index."""
-    values = {"limit": limit, "now": utcnow()}
-    return list(db.session.scalars(_newest_ids(featured=featured), values))
+def newest_article_ids(limit: int) -> list[int]:
+    """The ids of the ``limit`` newest live articles, from an index."""
+    return list(db.session.scalars(_newest_ids(), {"limit": limit, "now": utcnow()}))
 
 
 @cache
-def _newest_ids(*, featured: bool) -> Select[tuple[int]]:
+def _newest_ids() -> Select[tuple[int]]:
     query = select(Article.id).where(Article.live(_NOW))
-    if featured:
-        query = query.where(Article.featured.is_(True))
     return core(_newest_first(query).limit(bindparam("limit")))
-
-
-def featured_article_id() -> int | None:
-    """The newest live article marked featured, else the newest live article: one statement
-    (the second choice is looked up only when there is no first)."""
-    return db.session.scalar(_featured_id(), {"limit": 1, "now": utcnow()})
-
-
-@cache
-def _featured_id() -> Select[tuple[int | None]]:
-    choices = (_newest_ids(featured=True), _newest_ids(featured=False))
-    return core(select(func.coalesce(*(choice.scalar_subquery() for choice in choices))))
 
 
 @dataclass(frozen=True)
@@ -296,12 +345,9 @@ def _related() -> Select[tuple[int]]:
         .order_by(Article.published_at.desc(), Article.id.desc())
         .limit(RELATED_CANDIDATES)
     )
-    tagged = select(article_tags.c.article_id).where(
-        article_tags.c.article_id == Article.id, article_tags.c.tag_id.in_(tag_ids)
-    )
     arms = (
         newest.where(Article.category_id == bindparam("category_id")).subquery(),
-        newest.where(tagged.exists()).subquery(),
+        _newest_tagged().subquery(),
     )
     candidates = union(*(select(arm) for arm in arms)).subquery()
     shared_tags = (
@@ -314,6 +360,35 @@ def _related() -> Select[tuple[int]]:
     query = select(candidates.c.id, shared, candidates.c.published_at)
     ranked = query.order_by(shared.desc(), candidates.c.published_at.desc())
     return core(ranked.limit(bindparam("limit")))
+
+
+def _newest_tagged() -> Select[Any]:
+    """The newest live stories sharing a tag with the story ``id``, each tag's read from its
+    own links (``ix_article_tags_tag_live``): only its newest RELATED_CANDIDATES + 1 can be
+    among the newest RELATED_CANDIDATES of them all. Walking the newest stories for one
+    that has a rare tag read thousands of rows (100 ms at 1,000,000 stories)."""
+    mine, link, other = (article_tags.alias(name) for name in ("mine", "link", "other"))
+    floor = (
+        select(other.c.live_from)
+        .where(other.c.tag_id == mine.c.tag_id, other.c.live_from <= _NOW)
+        .order_by(other.c.live_from.desc(), other.c.article_id.desc())
+        .offset(RELATED_CANDIDATES)
+        .limit(1)
+        .scalar_subquery()
+    )
+    every = literal(datetime.min.replace(tzinfo=UTC), UTCDateTime())  # a tag of few stories
+    tags = select(mine.c.tag_id, func.coalesce(floor, every).label("floor"))
+    tags = tags.where(mine.c.article_id == bindparam("id")).subquery()
+    within = and_(
+        link.c.tag_id == tags.c.tag_id,
+        link.c.live_from >= tags.c.floor,
+        link.c.live_from <= _NOW,
+        link.c.article_id != bindparam("id"),
+    )
+    shared = select(link.c.article_id.label("id"), link.c.live_from.label("published_at"))
+    shared = shared.select_from(tags.join(link, within)).distinct()
+    ordered = shared.order_by(link.c.live_from.desc(), link.c.article_id.desc())
+    return ordered.limit(RELATED_CANDIDATES)
 
 
 def related_article_ids(article: Article, limit: int = 3) -> list[int]:

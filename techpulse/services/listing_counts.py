@@ -75,13 +75,16 @@ def scope_filter(scope: str) -> ColumnElement[bool]:
 
 
 @cache
-def _stored_and_due_later(kind: str) -> Select[tuple[int | None, int]]:
-    """One statement, built once per kind: the stored total, and how many are not out yet."""
+def stored_and_due_later(kind: str) -> Select[tuple[int | None, int]]:
+    """One statement, built once per kind: the stored total (``stored``, bound ``scope``),
+    and how many are not out yet (``later``, bound ``now`` and ``ident``)."""
     stored = select(ListingCount.total).where(ListingCount.scope == bindparam("scope"))
     later = select(func.count()).select_from(Article)
     later = later.where(counted(), Article.published_at > bindparam("now"))
     later = later.where(in_scope(kind, bindparam("ident")))
-    return core(select(stored.scalar_subquery(), later.scalar_subquery()))
+    return core(
+        select(stored.scalar_subquery().label("stored"), later.scalar_subquery().label("later"))
+    )
 
 
 def live_total(scope: str, now: datetime | None = None) -> int:
@@ -90,7 +93,7 @@ def live_total(scope: str, now: datetime | None = None) -> int:
     kind, _, ident = scope.partition(":")
     values = {"scope": scope, "now": now, "ident": int(ident) if ident else None}
     # The stories scheduled for later are counted here: an indexed range, few rows.
-    stored, later = db.session.execute(_stored_and_due_later(kind), values).one()
+    stored, later = db.session.execute(stored_and_due_later(kind), values).one()
     if stored is None:  # never counted (e.g. rows written outside the app): count exactly
         return _exact(scope, Article.published_at <= now)
     return stored - later

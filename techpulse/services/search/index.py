@@ -71,11 +71,11 @@ def _after_flush(session: Session, _context: Any) -> None:
         if isinstance(obj, Article):
             ids.add(obj.id)
     for obj in session.dirty:
-        if isinstance(obj, Article) and _changed(obj, INDEXED_ATTRIBUTES):
+        if isinstance(obj, Article) and changed(obj, INDEXED_ATTRIBUTES):
             ids.add(obj.id)
-        elif isinstance(obj, Category) and _changed(obj, ("name",)):
+        elif isinstance(obj, Category) and changed(obj, ("name",)):
             ids.update(connection.scalars(select(Article.id).where(Article.category_id == obj.id)))
-        elif isinstance(obj, Tag) and _changed(obj, ("name",)):
+        elif isinstance(obj, Tag) and changed(obj, ("name",)):
             tagged = select(article_tags.c.article_id).where(article_tags.c.tag_id == obj.id)
             ids.update(connection.scalars(tagged))
     for obj in session.deleted:
@@ -89,7 +89,8 @@ def _after_flush(session: Session, _context: Any) -> None:
         reindex_articles(connection, ids)
 
 
-def _changed(obj: Any, names: Iterable[str]) -> bool:
+def changed(obj: Any, names: Iterable[str]) -> bool:
+    """Whether any of the attributes ``names`` of ``obj`` changed since it was loaded."""
     state = inspect(obj)
     return any(state.attrs[name].history.has_changes() for name in names)
 
