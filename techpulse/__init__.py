@@ -72,7 +72,9 @@ def register_extensions(app: Flask) -> None:
     if not production.served_by_wsgi_server():
         register_migrations(app)
     csrf.init_app(app)
-    login_manager.init_app(app)
+    # No context processor: it would load the user for every template rendered; the
+    # templates that show the user read ``current_user`` (a global) when they need it.
+    login_manager.init_app(app, add_context_processor=False)
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to continue."
