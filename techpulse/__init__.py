@@ -65,7 +65,9 @@ def register_extensions(app: Flask) -> None:
     from techpulse import database
     from techpulse.auth.sessions import load_user
     from techpulse.services import write_hooks
+    from techpulse.web.session_cookie import SessionInterface
 
+    app.session_interface = SessionInterface()
     database.configure(app)
     db.init_app(app)
     database.register(app)
