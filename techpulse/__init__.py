@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 
 from techpulse import config as settings
-from techpulse.extensions import csrf, db, limiter, login_manager
+from techpulse.extensions import csrf, db, init_limiter, login_manager
 from techpulse.templating.environment import Environment
 from techpulse.web import production
 
@@ -82,7 +82,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Please log in to continue."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-    limiter.init_app(app)
+    init_limiter(app)
     write_hooks.install()
     if app.config["PROXY_FIX_X_FOR"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import Flask, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -32,10 +32,29 @@ login_manager = LoginManager()
 # Storage comes from RATELIMIT_STORAGE_URI: Redis when TECHPULSE_REDIS_URL is set, so every
 # worker process shares the counts; memory otherwise (one process).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+READS = ("GET", "HEAD", "OPTIONS")
 
 
 @limiter.request_filter
 def _reads_are_never_limited() -> bool:
     """Only form posts have limits here: reads never wait on the limiter's storage (Redis),
     not even for its checks whether Redis is back after an outage."""
-    return request.method in ("GET", "HEAD", "OPTIONS")
+    return request.method in READS
+
+
+def init_limiter(app: Flask) -> None:
+    """Bind the limiter; its check before each request runs for writes only.
+
+    Reads have no limits (the filter above), but Flask-Limiter finds that out only after
+    working out the request's limits on every page; a read skips the check instead. A
+    route's own ``@limiter.limit`` still checks in its wrapper, under the same filter.
+    """
+    limiter.init_app(app)
+    check = limiter._check_request_limit
+    hooks = app.before_request_funcs[None]
+
+    def check_writes() -> None:
+        if request.method not in READS:
+            check()
+
+    hooks[hooks.index(check)] = check_writes
