@@ -31,7 +31,7 @@ from techpulse.services.site import site_settings
 from techpulse.serving import inline_css, inline_icon
 from techpulse.serving.fragments import fragment, root_key, shared, shared_each
 from techpulse.serving.inline_js import script_after_load
-from techpulse.templating.sharing import share_links
+from techpulse.templating.sharing import share_links, share_widget
 from techpulse.web.urls import absolute_url, path_for
 
 
@@ -149,6 +149,7 @@ def register(app: Flask) -> None:
         image_src=image_src,
         image_size=image_size,
         share_links=share_links,
+        share_widget=share_widget,
         sidebar=sidebar,
         site_footer=site_footer,
         site_header=site_header,
