@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 
 from techpulse import config as settings
-from techpulse.extensions import csrf, db, limiter, login_manager
+from techpulse.extensions import csrf, db, init_limiter, login_manager
 from techpulse.templating.environment import Environment
 from techpulse.web import production
 
@@ -65,20 +65,24 @@ def register_extensions(app: Flask) -> None:
     from techpulse import database
     from techpulse.auth.sessions import load_user
     from techpulse.services import write_hooks
+    from techpulse.web.session_cookie import SessionInterface
 
+    app.session_interface = SessionInterface()
     database.configure(app)
     db.init_app(app)
     database.register(app)
     if not production.served_by_wsgi_server():
         register_migrations(app)
     csrf.init_app(app)
-    login_manager.init_app(app)
+    # No context processor: it would load the user for every template rendered; the
+    # templates that show the user read ``current_user`` (a global) when they need it.
+    login_manager.init_app(app, add_context_processor=False)
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to continue."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-    limiter.init_app(app)
+    init_limiter(app)
     write_hooks.install()
     if app.config["PROXY_FIX_X_FOR"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -125,6 +125,21 @@ def test_banner_is_a_responsive_high_priority_image(client, make):
     response.close()
 
 
+@pytest.mark.parametrize("banner", [True, False])
+def test_share_widget_is_the_macro_for_any_title(app, client, make, banner):
+    # The page fills a once-drawn widget in: it must say what the macro says for the story.
+    title = "Quotes \"'<b>&amp; %00url%00 — Ünï 100% ?"
+    article = make.article(title, banner=banner)
+    html = client.get(f"/articles/{article.slug}").get_data(as_text=True)
+    url = f"http://localhost/articles/{article.slug}"
+    image = next(e for e in elements(html, "meta") if e.get("property") == "og:image")
+    image = image.get("content")
+    with app.test_request_context():
+        macros = app.jinja_env.get_template("_macros/share.html").module
+        expected = str(macros.share_widget(url, title, image))
+    assert expected in html
+
+
 def test_share_widget_links_seven_targets_with_the_encoded_absolute_url(client, make):
     article = make.article("Tabs & Spaces? A 100% honest take", banner=True)
     html = client.get(f"/articles/{article.slug}").get_data(as_text=True)

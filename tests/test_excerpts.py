@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from techpulse.extensions import db
 from techpulse.markup.markdown import lead_text
 from tests.helpers.pages import elements
@@ -34,6 +36,26 @@ def test_long_bodies_are_cut_at_a_word_with_an_ellipsis(make):
 
 def test_a_body_with_only_a_list_still_gets_an_excerpt():
     assert lead_text("<h2>Steps</h2><ul><li>one</li><li>two</li></ul>") == "Steps one two"
+
+
+@pytest.mark.parametrize(
+    ("html", "limit", "lead"),
+    [
+        # An opening plain paragraph long enough alone (read without the HTML parser).
+        (
+            '<p>Tom &amp; <em>Jerry</em>\n  <a href="/x?a=1&amp;b=2">run</a> &#8217;fast&#x27;</p>',
+            10,
+            "Tom & Jerry run ’fast'",
+        ),
+        ("<p>A &am<em>p; split</em> entity</p>", 5, "A &amp; split entity"),
+        # Too short alone, a line break, or a nested quote: the parser reads on.
+        ("<p>Short.</p><p>Then more.</p>", 12, "Short. Then more."),
+        ("<p>One<br>two</p><p>x</p>", 5, "One two"),
+        ("<blockquote><p>Quoted</p></blockquote><p>Lead here</p>", 4, "Lead here"),
+    ],
+)
+def test_the_lead_is_the_text_of_the_opening_paragraphs(html, limit, lead):
+    assert lead_text(html, limit) == lead
 
 
 def test_article_page_does_not_repeat_an_automatic_excerpt_above_the_body(client, make):

@@ -56,8 +56,8 @@ def load_user(identity: str) -> User | None:
 
 def _check_session() -> None:
     """Keep a live session fresh; end a dead one; restore one from the remember cookie."""
-    if request.endpoint == "static":
-        return
+    if request.endpoint == "static" or not request.environ.get("HTTP_COOKIE"):
+        return  # no session and no remember cookie: nothing to keep, end or restore
     had_login = "_user_id" in session
     row = current_session()
     if row is not None:

@@ -24,7 +24,8 @@ def _per_page() -> int:
 def home() -> str | Response:
     """The featured story as a hero, then the latest stories as cards."""
     # An old WordPress address (/?p=ID, /?feed=rss2, /?s=words…); no SQL unless it is one.
-    if request.args and (old := permalinks.target_for_query(request.args)) is not None:
+    # (A plain dict: a MultiDict raises, and catches, an HTTP error for each key it lacks.)
+    if request.args and (old := permalinks.target_for_query(request.args.to_dict())) is not None:
         return redirect(old, 301)
     page = requested_page()
     hero, listing = articles.home_listing(page, _per_page())

@@ -229,6 +229,23 @@ class _Paragraphs(HTMLParser):
 
 
 _LEAD_CHUNK = 512
+# A body that opens with a plain paragraph: text and inline tags (no attributes but a link's
+# ones without "<" or ">"), nothing that nests or breaks a line.
+_PLAIN_FIRST = re.compile(
+    r"\s*<p>((?:[^<]|<(?:/?(?:em|strong|code|b|i|s|mark|sub|sup|small)|/a|a\b[^<>]*)>)*)</p>"
+)
+_INLINE_TAG = re.compile(r"<[^<>]*>")
+
+
+def _plain_first_paragraph(html: str) -> str | None:
+    """The text of a body's opening paragraph, found without parsing, when the body opens
+    with a plain one (as ``_Paragraphs`` reads it: tags dropped, each run of text unescaped,
+    whitespace folded); None when it does not."""
+    found = _PLAIN_FIRST.match(html)
+    if found is None:
+        return None
+    runs = _INLINE_TAG.split(found.group(1))
+    return _SPACE.sub(" ", "".join(unescape(run) for run in runs)).strip()
 
 
 def lead_text(html: str, limit: int = 200) -> str:
@@ -236,6 +253,9 @@ def lead_text(html: str, limit: int = 200) -> str:
 
     Falls back to the whole text when the body has no plain paragraph.
     """
+    first = _plain_first_paragraph(html)
+    if first is not None and len(first) >= limit:  # the lead is that paragraph alone
+        return first
     parser = _Paragraphs()
     # Read a piece at a time and stop once the opening paragraphs are long enough: pages
     # ask this of the story they show, and the lead is near the top.

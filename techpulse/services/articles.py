@@ -21,7 +21,6 @@ from sqlalchemy import (
     bindparam,
     cast,
     func,
-    inspect,
     literal,
     literal_column,
     null,
@@ -442,7 +441,7 @@ def neighbours(article: Article, related: int = 3) -> Neighbours:
         "category_id": article.category_id, "limit": related,
     }  # fmt: skip
     rows = db.session.execute(_neighbours(), values).all()
-    if "tags" in inspect(article).unloaded:
+    if "tags" not in article.__dict__:  # not read with the story (a loaded one is there)
         named = sorted((row for row in rows if row[2] == "tag"), key=lambda row: row[4])
         tags = [detached(Tag, {"id": row[3], "slug": row[0], "name": row[1]}) for row in named]
         set_committed_value(article, "tags", tags)

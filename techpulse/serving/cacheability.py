@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from flask import Flask, Response, current_app, g, request
-from flask_login import current_user
 from sqlalchemy import Select, bindparam, func, select, union_all
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -99,6 +98,15 @@ def _is_public_page(response: Response) -> bool:
     )
 
 
+def _logged_in() -> bool:
+    """Whether a staff member is logged in, for a page-cache candidate: it carried neither the
+    session nor the remember cookie (``PageCache``), so only a view that logged someone in
+    (which loads the user) can make it true. Loading the user only to find no one would run
+    Flask-Login's session checks (a SHA-512 of the address and browser) on every miss."""
+    user = g.get("_login_user")
+    return user is not None and bool(user.is_authenticated)
+
+
 def mark_response(response: Response) -> Response:
     """Let the page cache keep public pages; give every public page validators."""
     if request.endpoint in COOKIE_FREE_ENDPOINTS:
@@ -111,7 +119,7 @@ def mark_response(response: Response) -> Response:
         return response
     response.headers.setdefault("Cache-Control", "no-cache")
     generation = request.environ.get(CANDIDATE)
-    if generation and not current_user.is_authenticated:
+    if generation and not _logged_in():
         now = utcnow()
         until = now + timedelta(seconds=current_app.config["PAGE_CACHE_MAX_AGE"])
         scheduled = next_due(generation, now)

@@ -123,6 +123,16 @@ def share_common_reads() -> None:
         setattr(g, name, shared(name, load))
 
 
+def root_key() -> tuple[str, str, str]:
+    """What this request's ``url_root`` is made of (scheme, host, script root), for the keys
+    of parts that hold absolute URLs: the same parts for the same root, without building the
+    URL: werkzeug's ``url_root`` decodes and re-encodes it, dearer than finding the part.
+    Two spellings of one root (``host`` and ``host:80``) only keep two copies."""
+    environ = request.environ
+    host = environ.get("HTTP_HOST") or f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}"
+    return environ["wsgi.url_scheme"], host, environ.get("SCRIPT_NAME", "")
+
+
 def fragment(template: str, *key: Hashable, **context: Callable[[], object]) -> Markup:
     """The partial ``template`` rendered once per generation for each ``key``.
 
@@ -135,4 +145,4 @@ def fragment(template: str, *key: Hashable, **context: Callable[[], object]) -> 
         values = {name: make() for name, make in context.items()}
         return Markup(render_template(template, **values))  # Jinja escaped it
 
-    return shared((template, request.url_root, *key), render)
+    return shared((template, root_key(), *key), render)

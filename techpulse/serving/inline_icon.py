@@ -20,10 +20,16 @@ from techpulse.serving.static_files import load
 ICON = "favicon.svg"
 
 _made: dict[tuple[str, int], Markup] = {}
+# Files do not change under a running site (as asset_url assumes): outside debug mode, the
+# URL of each static folder's icon, with no stat per page (as inline_css does).
+_settled: dict[str | None, Markup] = {}
 
 
 def icon_data_url() -> Markup:
     """The site icon (static/favicon.svg) as a ``data:image/svg+xml`` URL."""
+    folder = current_app.static_folder
+    if not current_app.debug and (settled := _settled.get(folder)) is not None:
+        return settled
     path = Path(current_app.static_folder or "") / ICON
     static = load(path)  # a stat: a changed file is read again
     key = (str(path), static.mtime_ns)
@@ -36,4 +42,5 @@ def icon_data_url() -> Markup:
         made = Markup("data:image/svg+xml," + quote(svg, safe=" /='():;,.-_"))
         _made.clear()
         _made[key] = made
+    _settled[folder] = made
     return made

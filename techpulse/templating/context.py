@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, request, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from jinja2 import Environment
 from markupsafe import Markup
@@ -28,9 +29,9 @@ from techpulse.services.articles import (
 )
 from techpulse.services.site import site_settings
 from techpulse.serving import inline_css, inline_icon
-from techpulse.serving.fragments import fragment, shared, shared_each
+from techpulse.serving.fragments import fragment, root_key, shared, shared_each
 from techpulse.serving.inline_js import script_after_load
-from techpulse.templating.sharing import share_links
+from techpulse.templating.sharing import share_links, share_widget
 from techpulse.web.urls import absolute_url, path_for
 
 
@@ -88,7 +89,7 @@ def story_cards(ids: Sequence[int], variant: str = "default", heading: str = "h3
     Each card is drawn once per generation and shared by every page that shows it: only
     the stories whose card is not drawn yet are loaded, in one query.
     """
-    root = request.url_root
+    root = root_key()
 
     def draw(missing: list[tuple[object, ...]]) -> dict[tuple[object, ...], Markup]:
         macros = current_app.jinja_env.get_template("_macros/articles.html").module
@@ -142,11 +143,13 @@ def register(app: Flask) -> None:
         absolute_url=absolute_url,
         asset_url=asset_url,
         csrf_form=csrf_form,
+        current_user=current_user,  # looked up when a template reads it, not per render
         icon=icon,
         responsive_image=responsive_image,
         image_src=image_src,
         image_size=image_size,
         share_links=share_links,
+        share_widget=share_widget,
         sidebar=sidebar,
         site_footer=site_footer,
         site_header=site_header,

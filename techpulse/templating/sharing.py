@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote
+
+from flask import current_app
+from jinja2 import Environment
+from markupsafe import Markup, escape
 
 
 @dataclass(frozen=True)
@@ -44,3 +49,35 @@ def share_links(url: str, title: str, image_url: str | None = None) -> list[Shar
         ShareLink("x", "Share on X", f"https://x.com/intent/post?url={u}&text={t}"),
         ShareLink("email", "Share by e-mail", f"mailto:?subject={t}&body={u}"),
     ]
+
+
+# Stand-ins for a story's URL, title and picture: no URL, title or picture contains a NUL
+# (refused at the door), and each appears percent-encoded (in the share links) or escaped.
+_STAND_INS = ("\x00url\x00", "\x00title\x00", "\x00image\x00")
+
+
+def share_widget(url: str, title: str, image_url: str | None = None) -> Markup:
+    """The share widget (the ``share_widget`` macro of _macros/share.html) for one story.
+
+    Only the URL, title and picture differ between stories: the macro is drawn once per
+    worker with stand-ins for them, which each page replaces (percent-encoded and escaped
+    as the macro would). In debug mode the macro is drawn each time, so edits show at once.
+    """
+    environment = current_app.jinja_env
+    if current_app.debug:
+        return _draw(environment, url, title, image_url)
+    html = _drawn_with_stand_ins(environment, bool(image_url))
+    for stand_in, value in zip(_STAND_INS, (url, title, image_url or ""), strict=True):
+        html = html.replace(_q(stand_in), _q(value)).replace(stand_in, escape(value))
+    return Markup(html)  # the macro's own escaping, and escaped values
+
+
+def _draw(environment: Environment, url: str, title: str, image_url: str | None) -> Markup:
+    macros = environment.get_template("_macros/share.html").module
+    return Markup(macros.share_widget(url, title, image_url))  # Jinja escaped it
+
+
+@lru_cache(maxsize=8)
+def _drawn_with_stand_ins(environment: Environment, with_image: bool) -> str:
+    url, title, image = _STAND_INS
+    return str(_draw(environment, url, title, image if with_image else None))

@@ -11,7 +11,8 @@ from flask_sqlalchemy.pagination import Pagination
 
 def requested_page() -> int:
     """The ``page`` query argument as a positive int; 404 when it is anything else."""
-    raw = request.args.get("page", "1")
+    args = request.args  # asked first: a MultiDict's get() raises and catches a missing key
+    raw = args["page"] if "page" in args else "1"
     if not raw.isascii() or not raw.isdigit() or len(raw) > 6 or int(raw) < 1:
         abort(404)
     return int(raw)
