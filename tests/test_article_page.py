@@ -128,7 +128,7 @@ def test_banner_is_a_responsive_high_priority_image(client, make):
 @pytest.mark.parametrize("banner", [True, False])
 def test_share_widget_is_the_macro_for_any_title(app, client, make, banner):
     # The page fills a once-drawn widget in: it must say what the macro says for the story.
-    title = "Quotes \"'<b>&amp; %00url%00 — Ünï 100% ?"
+    title = "Quotes \"'<b>&amp; %00url%00 %00image%00 — Ünï 100% ?"
     article = make.article(title, banner=banner)
     html = client.get(f"/articles/{article.slug}").get_data(as_text=True)
     url = f"http://localhost/articles/{article.slug}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote
@@ -54,6 +55,7 @@ def share_links(url: str, title: str, image_url: str | None = None) -> list[Shar
 # Stand-ins for a story's URL, title and picture: no URL, title or picture contains a NUL
 # (refused at the door), and each appears percent-encoded (in the share links) or escaped.
 _STAND_INS = ("\x00url\x00", "\x00title\x00", "\x00image\x00")
+_STAND_IN = re.compile("|".join(re.escape(f) for s in _STAND_INS for f in (_q(s), s)))
 
 
 def share_widget(url: str, title: str, image_url: str | None = None) -> Markup:
@@ -66,9 +68,13 @@ def share_widget(url: str, title: str, image_url: str | None = None) -> Markup:
     environment = current_app.jinja_env
     if current_app.debug:
         return _draw(environment, url, title, image_url)
-    html = _drawn_with_stand_ins(environment, bool(image_url))
+    values = {}
     for stand_in, value in zip(_STAND_INS, (url, title, image_url or ""), strict=True):
-        html = html.replace(_q(stand_in), _q(value)).replace(stand_in, escape(value))
+        values[_q(stand_in)], values[stand_in] = _q(value), str(escape(value))
+    # One pass, so that a value is never searched for another's stand-in.
+    html = _STAND_IN.sub(
+        lambda found: values[found[0]], _drawn_with_stand_ins(environment, bool(image_url))
+    )
     return Markup(html)  # the macro's own escaping, and escaped values
 
 
