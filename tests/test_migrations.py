@@ -6,12 +6,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect
 
 from techpulse import create_app
 from techpulse.extensions import db
 from techpulse.models.search import include_in_schema_comparison
-from tests.helpers.apps import POSTGRES_URL
+from tests.helpers.apps import POSTGRES_URL, scratch_postgres_schema
 
 
 def _assert_migrations_match_models(app) -> None:
@@ -41,18 +41,11 @@ def test_sqlite_migrations_match_models(tmp_path):
 
 @pytest.mark.postgres
 def test_postgresql_migrations_match_models(tmp_path):
-    schema = "migration_check"
-    admin = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
+    with scratch_postgres_schema("migration_check") as options:
         app = create_app(
             {
                 "SQLALCHEMY_DATABASE_URI": POSTGRES_URL,
-                "SQLALCHEMY_ENGINE_OPTIONS": {
-                    "connect_args": {"options": f"-csearch_path={schema}"}
-                },
+                "SQLALCHEMY_ENGINE_OPTIONS": options,
                 "INSTANCE_PATH": tmp_path / "instance",
                 "SECRET_KEY": "x",
             }
@@ -60,7 +53,3 @@ def test_postgresql_migrations_match_models(tmp_path):
         _assert_migrations_match_models(app)
         with app.app_context():
             db.engine.dispose()
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        admin.dispose()

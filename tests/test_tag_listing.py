@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from techpulse import create_app
@@ -15,7 +15,7 @@ from techpulse.models import Article, Status, Tag, article_tags
 from techpulse.services.editorial.article_editor import delete_article, tags_from_names
 from techpulse.services.tag_listing import copy_to_every_link
 from techpulse.services.trash import move_to_trash, restore
-from tests.helpers.apps import POSTGRES_URL
+from tests.helpers.apps import POSTGRES_URL, scratch_postgres_schema
 from tests.helpers.factories import Factory
 from tests.helpers.pages import elements
 
@@ -167,15 +167,5 @@ def test_the_migration_fills_existing_links_on_sqlite(tmp_path):
 
 @pytest.mark.postgres
 def test_the_migration_fills_existing_links_on_postgresql(tmp_path):
-    schema = "tag_links_migration"
-    admin = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        options = {"connect_args": {"options": f"-csearch_path={schema}"}}
+    with scratch_postgres_schema("tag_links_migration") as options:
         assert _links_after_upgrading(POSTGRES_URL, tmp_path, options) == EXPECTED
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        admin.dispose()

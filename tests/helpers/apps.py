@@ -10,6 +10,8 @@ import shutil
 import tempfile
 import threading
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -369,3 +371,19 @@ def copy_site(source: dict[str, Any], target: dict[str, Any]) -> None:
         target["SQLALCHEMY_DATABASE_URI"].removeprefix(prefix),
     )
     shutil.copytree(source["INSTANCE_PATH"], target["INSTANCE_PATH"], dirs_exist_ok=True)
+
+
+@contextmanager
+def scratch_postgres_schema(name: str) -> Iterator[dict[str, Any]]:
+    """A PostgreSQL schema ``name`` of the test's own, dropped afterwards; gives the engine
+    options that put it first on the search path (migrations run there from nothing)."""
+    admin = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {name}"))
+    try:
+        yield {"connect_args": {"options": f"-csearch_path={name}"}}
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
+        admin.dispose()
