@@ -164,11 +164,17 @@
 
   var live = form.querySelector(".editor__live");
   var liveBody = form.querySelector(".editor__live-body");
+  // A preview in flight; a login from the dialog waits for it (below).
+  var previewRequest = null;
   function refreshPreview() {
     previewTimer = null;
+    // Not while a save checks the session or the login box is open: a request sent logged
+    // out could answer after the login and replace the new session's cookie.
+    if (autosaveTimer === "saving" || (dialog && dialog.open)) return;
     var payload = new FormData();
     payload.append("body", body.value);
-    post(data.previewUrl, payload).then(function (response) {
+    previewRequest = post(data.previewUrl, payload);
+    previewRequest.then(function (response) {
       if (!response.ok) return;
       return response.json().then(function (answer) {
         // The HTML was rendered and allow-list sanitized by the server (techpulse/markup/markdown.py).
@@ -283,9 +289,13 @@
 
   dialog.addEventListener("close", function () {
     if (dialog.returnValue !== "login") { askForCode(false); resumeAutosave(); return; }
-    var attempt = codeStep
-      ? sendCode(dialog.querySelector("#reauth-code").value.trim())
-      : logIn(dialog.querySelector("#reauth-email").value, dialog.querySelector("#reauth-password").value);
+    var code = dialog.querySelector("#reauth-code").value.trim();
+    var email = dialog.querySelector("#reauth-email").value;
+    var password = dialog.querySelector("#reauth-password").value;
+    // A preview sent before the save must have answered (and set its cookie) first.
+    var attempt = Promise.resolve(previewRequest).catch(function () {}).then(function () {
+      return codeStep ? sendCode(code) : logIn(email, password);
+    });
     attempt.then(function (alive) {
       dialog.querySelector("#reauth-password").value = "";
       if (alive === "code") {
