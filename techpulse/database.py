@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 
@@ -244,6 +244,13 @@ def _begin_before_writing(connection: Any, cursor: Any, statement: str, *_args: 
     if head in ("SELECT", "BEGIN", "PRAGMA") or not connection.in_transaction():
         return
     cursor.execute("BEGIN")
+
+
+def changed(obj: Any, names: Iterable[str]) -> bool:
+    """Whether any of the attributes ``names`` of ``obj`` changed since it was loaded (for
+    the write hooks: what a flush changed decides what they rewrite)."""
+    state = inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in names)
 
 
 def listen_once(target: Any, listeners: Iterable[tuple[str, Callable[..., Any]]]) -> None:

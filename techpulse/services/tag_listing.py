@@ -20,10 +20,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, case, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from techpulse.database import listen_once
+from techpulse.database import changed, listen_once
 from techpulse.models import Article, article_tags
 from techpulse.services.listing_counts import counted
-from techpulse.services.search.index import changed
 
 # Changes to these article attributes change what its links carry.
 COPIED_ATTRIBUTES = ("status", "published_at", "tags")

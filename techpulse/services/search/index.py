@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, delete, insert, inspect, select
 from sqlalchemy.orm import Session
 
-from techpulse.database import listen_once
+from techpulse.database import changed, listen_once
 from techpulse.markup.markdown import html_to_text
 from techpulse.models import Article, Category, SearchDocument, Tag, article_tags
 from techpulse.models.search import FTS_TABLE
@@ -87,12 +87,6 @@ def _after_flush(session: Session, _context: Any) -> None:
             ids.update(connection.scalars(select(SearchDocument.article_id).where(was_filed)))
     if ids:
         reindex_articles(connection, ids)
-
-
-def changed(obj: Any, names: Iterable[str]) -> bool:
-    """Whether any of the attributes ``names`` of ``obj`` changed since it was loaded."""
-    state = inspect(obj)
-    return any(state.attrs[name].history.has_changes() for name in names)
 
 
 def _committed(obj: Any, name: str) -> Any:
